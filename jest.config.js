@@ -1,0 +1,16 @@
+// One Jest run for unit tests beside the code and end-to-end tests in test/.
+// Sources are transpiled with swc; `npm test` runs `tsc -b` first for type checking and for dist/ (the CLI bin).
+/** @type {import('jest').Config} */
+module.exports = {
+  testEnvironment: 'node',
+  transform: { '^.+\\.tsx?$': ['@swc/jest', { jsc: { target: 'es2022', parser: { syntax: 'typescript' } }, module: { type: 'commonjs' } }] },
+  testMatch: ['<rootDir>/plugins/*/src/**/*.test.ts', '<rootDir>/packages/*/src/**/*.test.ts', '<rootDir>/test/**/*.test.ts'],
+  // Skeleton files are templates of another repo, including its tests: never run or map them here.
+  modulePathIgnorePatterns: ['<rootDir>/skeletons/', '/dist/'],
+  moduleNameMapper: {
+    '^@slipway/common$': '<rootDir>/plugins/slipway-common/src',
+    '^@slipway/node$': '<rootDir>/plugins/slipway-node/src',
+    '^@slipway/plugin-scaffolder-backend-module-slipway$': '<rootDir>/plugins/scaffolder-backend-module-slipway/src',
+  },
+  testTimeout: 30000,
+};

@@ -1,0 +1,10 @@
+/**
+ * The Slipway service spec, shared by the template form, the scaffolder actions and the CLI.
+ *
+ * @packageDocumentation
+ */
+export * from './names';
+export * from './spec';
+export * from './resolve';
+export * from './jsonSchema';
+export * from './metrics';

@@ -1,0 +1,58 @@
+/**
+ * Every Kubernetes name Slipway derives from a service name, by suffix.
+ *
+ * The service name's maximum length is computed from this table, so adding a
+ * longer suffix here automatically tightens the `name` rule instead of
+ * producing a name the API server rejects.
+ */
+export const DERIVED_NAME_SUFFIXES = {
+  /** Argo CD Application for production (`<name>-production`). */
+  productionApplication: '-production',
+  stagingApplication: '-staging',
+  canaryService: '-canary',
+  stableService: '-stable',
+  analysisTemplate: '-canary-analysis',
+  migrationJob: '-migrate',
+  databaseCluster: '-db',
+  /** CloudNativePG derives `<cluster>-replication` (and -app, -rw, …) from the cluster name. */
+  databaseReplicationSecret: '-db-replication',
+  defaultDenyPolicy: '-default-deny',
+  gatewayIngressPolicy: '-allow-gateway',
+  prometheusIngressPolicy: '-allow-prometheus',
+  dnsEgressPolicy: '-allow-dns',
+  databaseEgressPolicy: '-allow-db',
+  databaseIngressPolicy: '-db-allow-app',
+  /** Default namespace of production (`<name>-production`). */
+  productionNamespace: '-production',
+} as const;
+
+/** Kubernetes' limit for DNS-1123 labels, label values and most object names. */
+export const DNS1123_LABEL_MAX = 63;
+
+const LONGEST_SUFFIX = Math.max(
+  ...Object.values(DERIVED_NAME_SUFFIXES).map(suffix => suffix.length),
+);
+
+/** The longest service name whose every derived name still fits in 63 characters. */
+export const MAX_SERVICE_NAME_LENGTH = DNS1123_LABEL_MAX - LONGEST_SUFFIX;
+
+export type DerivedNames = { [K in keyof typeof DERIVED_NAME_SUFFIXES]: string };
+
+/** All names derived from a service name, e.g. for templates and cross-reference checks. */
+export function deriveNames(serviceName: string): DerivedNames {
+  const names = {} as Record<string, string>;
+  for (const [key, suffix] of Object.entries(DERIVED_NAME_SUFFIXES)) {
+    names[key] = `${serviceName}${suffix}`;
+  }
+  return names as DerivedNames;
+}
+
+/** DNS-1123 label: lowercase alphanumerics and '-', starting and ending alphanumeric. */
+export const DNS1123_LABEL_PATTERN = '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$';
+
+/** A fully qualified host name: two or more dot-separated DNS-1123 labels (length checked apart). */
+export const DNS_HOST_PATTERN =
+  '^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)+$';
+
+/** Kubernetes' limit for a DNS-1123 subdomain such as a host name. */
+export const DNS1123_SUBDOMAIN_MAX = 253;

@@ -1,0 +1,182 @@
+import { z } from 'zod';
+import { DerivedNames, deriveNames } from './names';
+import {
+  CanaryStep,
+  ENVIRONMENT_NAMES,
+  EnvironmentName,
+  ParsedServiceSpec,
+  serviceSpecSchema,
+} from './spec';
+
+/** One problem with a spec: the field's dotted path and the rule it broke. */
+export interface SpecIssue {
+  path: string;
+  message: string;
+}
+
+/** Thrown for invalid input; its message lists every field and rule, one per line. */
+export class SpecValidationError extends Error {
+  readonly issues: SpecIssue[];
+  constructor(issues: SpecIssue[]) {
+    super(`Invalid service spec:\n${issues.map(i => `  - ${i.path}: ${i.message}`).join('\n')}`);
+    this.name = 'SpecValidationError';
+    this.issues = issues;
+  }
+}
+
+export interface ResolvedEnvironment {
+  name: EnvironmentName;
+  namespace: string;
+  replicas: number;
+  autoscaling: { min: number; max: number; targetCpuPercent: number };
+  host: string;
+  cluster: string;
+  canarySteps: CanaryStep[];
+}
+
+/** The fully resolved spec every renderer and check works from: no optional fields left. */
+export type ServiceSpec = Omit<ParsedServiceSpec, 'image' | 'environments' | 'gitops'> & {
+  image: { registry: string; repository: string; /** registry/repository, without a tag */ name: string };
+  environments: Record<EnvironmentName, ResolvedEnvironment>;
+  gitops: { repoUrl: string; branch: string; /** owner/repo when the repo is on github.com */ projectSlug?: string };
+  names: DerivedNames;
+};
+
+const ENVIRONMENT_DEFAULTS: Record<
+  EnvironmentName,
+  { replicas: number; maxReplicas: number; host: (name: string) => string; canarySteps: CanaryStep[] }
+> = {
+  staging: {
+    replicas: 2,
+    maxReplicas: 4,
+    host: name => `${name}.staging.example.com`,
+    canarySteps: [
+      { weight: 25, pause: '1m' },
+      { weight: 50, pause: '1m' },
+    ],
+  },
+  production: {
+    replicas: 3,
+    maxReplicas: 10,
+    host: name => `${name}.example.com`,
+    canarySteps: [
+      { weight: 10, pause: '2m' },
+      { weight: 25, pause: '5m' },
+      { weight: 50, pause: '5m' },
+      { weight: 75, pause: '5m' },
+    ],
+  },
+};
+
+const DEFAULT_CLUSTER = 'https://kubernetes.default.svc';
+
+function formatPath(path: ReadonlyArray<PropertyKey>): string {
+  let out = '';
+  for (const segment of path) {
+    if (typeof segment === 'number') out += `[${segment}]`;
+    else out += out ? `.${String(segment)}` : String(segment);
+  }
+  return out || '(spec)';
+}
+
+function issuesFromZod(error: z.ZodError): SpecIssue[] {
+  const issues: SpecIssue[] = [];
+  for (const issue of error.issues) {
+    if (issue.code === 'unrecognized_keys') {
+      for (const key of issue.keys) {
+        issues.push({ path: formatPath([...issue.path, key]), message: 'is not a known field' });
+      }
+    } else if (issue.code === 'invalid_type' && issue.input === undefined) {
+      issues.push({ path: formatPath(issue.path), message: 'is required' });
+    } else {
+      issues.push({ path: formatPath(issue.path), message: issue.message });
+    }
+  }
+  return issues;
+}
+
+function githubProjectSlug(repoUrl: string): string | undefined {
+  const match = /^(?:https:\/\/github\.com\/|git@github\.com:)([A-Za-z0-9_.-]+)\/([A-Za-z0-9_.-]+?)(?:\.git)?$/.exec(repoUrl);
+  return match ? `${match[1]}/${match[2]}` : undefined;
+}
+
+function resolveEnvironment(name: EnvironmentName, parsed: ParsedServiceSpec): ResolvedEnvironment {
+  const input = parsed.environments[name];
+  const defaults = ENVIRONMENT_DEFAULTS[name];
+  const replicas = input.replicas ?? input.autoscaling?.min ?? defaults.replicas;
+  const min = input.autoscaling?.min ?? replicas;
+  return {
+    name,
+    namespace: input.namespace ?? `${parsed.name}-${name}`,
+    replicas,
+    autoscaling: {
+      min,
+      max: input.autoscaling?.max ?? Math.max(defaults.maxReplicas, min),
+      targetCpuPercent: input.autoscaling?.targetCpuPercent ?? 70,
+    },
+    host: input.host ?? defaults.host(parsed.name),
+    cluster: input.cluster ?? DEFAULT_CLUSTER,
+    canarySteps: input.canary?.steps ?? defaults.canarySteps,
+  };
+}
+
+/** Rules that span fields, checked after defaults are known. */
+function crossFieldIssues(spec: ServiceSpec): SpecIssue[] {
+  const issues: SpecIssue[] = [];
+  for (const env of Object.values(spec.environments)) {
+    const at = `environments.${env.name}`;
+    if (env.autoscaling.min > env.autoscaling.max) {
+      issues.push({ path: `${at}.autoscaling.min`, message: `must not exceed autoscaling.max (${env.autoscaling.max})` });
+    }
+    if (env.replicas < env.autoscaling.min || env.replicas > env.autoscaling.max) {
+      issues.push({
+        path: `${at}.replicas`,
+        message: `must lie within autoscaling min..max (${env.autoscaling.min}..${env.autoscaling.max})`,
+      });
+    }
+  }
+  const { staging, production } = spec.environments;
+  if (staging.cluster === production.cluster && staging.namespace === production.namespace) {
+    issues.push({
+      path: 'environments.production.namespace',
+      message: 'must differ from the staging namespace when both run on the same cluster',
+    });
+  }
+  if (staging.host === production.host) {
+    issues.push({ path: 'environments.production.host', message: 'must differ from the staging host' });
+  }
+  if (spec.port === spec.metricsPort) {
+    issues.push({ path: 'metricsPort', message: 'must differ from port, so /metrics is never routed by the gateway' });
+  }
+  return issues;
+}
+
+export type SpecResult = { ok: true; spec: ServiceSpec } | { ok: false; issues: SpecIssue[] };
+
+/** Validates raw values (form, action input, CLI file) and applies every default. Never throws. */
+export function safeResolveServiceSpec(values: unknown): SpecResult {
+  const parsed = serviceSpecSchema.safeParse(values);
+  if (!parsed.success) return { ok: false, issues: issuesFromZod(parsed.error) };
+  const input = parsed.data;
+  const repository = input.image.repository ?? input.name;
+  const repoUrl = input.gitops.repoUrl ?? `https://github.com/example-org/${input.name}.git`;
+  const environments = Object.fromEntries(
+    ENVIRONMENT_NAMES.map(env => [env, resolveEnvironment(env, input)]),
+  ) as Record<EnvironmentName, ResolvedEnvironment>;
+  const spec: ServiceSpec = {
+    ...input,
+    image: { registry: input.image.registry, repository, name: `${input.image.registry}/${repository}` },
+    environments,
+    gitops: { repoUrl, branch: input.gitops.branch, projectSlug: githubProjectSlug(repoUrl) },
+    names: deriveNames(input.name),
+  };
+  const issues = crossFieldIssues(spec);
+  return issues.length ? { ok: false, issues } : { ok: true, spec };
+}
+
+/** Like `safeResolveServiceSpec`, but throws `SpecValidationError`. */
+export function resolveServiceSpec(values: unknown): ServiceSpec {
+  const result = safeResolveServiceSpec(values);
+  if (!result.ok) throw new SpecValidationError(result.issues);
+  return result.spec;
+}

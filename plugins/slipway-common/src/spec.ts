@@ -1,0 +1,300 @@
+import { z } from 'zod';
+import {
+  DNS1123_LABEL_MAX,
+  DNS1123_LABEL_PATTERN,
+  DNS1123_SUBDOMAIN_MAX,
+  DNS_HOST_PATTERN,
+  MAX_SERVICE_NAME_LENGTH,
+} from './names';
+
+/*
+ * The Slipway service spec. This one schema is the source of truth for the
+ * template form (via `specJsonSchema`), the scaffolder action input and the CLI.
+ * Every rule carries a message that says the rule, so an error can name the
+ * field and the rule together.
+ */
+
+const dnsLabel = (what: string, max = DNS1123_LABEL_MAX) =>
+  z
+    .string()
+    .max(max, { error: `must be at most ${max} characters` })
+    .regex(new RegExp(DNS1123_LABEL_PATTERN), {
+      error: `must be a DNS-1123 label: lowercase letters, digits and '-', starting and ending with a letter or digit (${what})`,
+    });
+
+const hostName = () =>
+  z
+    .string()
+    .max(DNS1123_SUBDOMAIN_MAX, { error: `must be at most ${DNS1123_SUBDOMAIN_MAX} characters` })
+    .regex(new RegExp(DNS_HOST_PATTERN), {
+      error: 'must be a fully qualified DNS host name such as api.example.com (lowercase, no scheme, no port, no wildcard)',
+    });
+
+const ENTITY_REF_PATTERN =
+  '^(?:[a-zA-Z][a-zA-Z0-9]*:)?(?:[a-z0-9](?:[-a-z0-9]*[a-z0-9])?/)?[a-zA-Z0-9](?:[-a-zA-Z0-9_.]*[a-zA-Z0-9])?$';
+const entityRef = (example: string) =>
+  z
+    .string()
+    .max(255, { error: 'must be at most 255 characters' })
+    .regex(new RegExp(ENTITY_REF_PATTERN), {
+      error: `must be a Backstage entity reference such as ${example}`,
+    });
+
+const DURATION_PATTERN = '^[1-9][0-9]*(s|m|h)$';
+const duration = (what: string) =>
+  z.string().regex(new RegExp(DURATION_PATTERN), {
+    error: `must be a duration such as 30s, 5m or 1h (${what})`,
+  });
+
+const QUANTITY_PATTERN = '^[0-9]+(\\.[0-9]+)?(m|Ki|Mi|Gi|Ti|k|M|G|T)?$';
+const quantity = (example: string) =>
+  z.string().regex(new RegExp(QUANTITY_PATTERN), {
+    error: `must be a Kubernetes quantity such as ${example}`,
+  });
+
+const IMAGE_REGISTRY_PATTERN =
+  '^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]{1,5})?(/[a-z0-9]+([._-][a-z0-9]+)*)*$';
+const IMAGE_REPOSITORY_PATTERN = '^[a-z0-9]+([._-][a-z0-9]+)*(/[a-z0-9]+([._-][a-z0-9]+)*)*$';
+/** An image pinned by a digest or a tag name, never `latest`. */
+const PINNED_IMAGE_PATTERN =
+  '^[a-z0-9][-a-z0-9.:/_]*[a-z0-9](@sha256:[a-f0-9]{64}|:(?!latest$)[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})$';
+const ACTION_REF_PATTERN = '^[A-Za-z0-9_.-]+/[A-Za-z0-9_./-]+@[A-Za-z0-9_.-]+$';
+const GIT_URL_PATTERN = '^(https://[A-Za-z0-9.-]+(:[0-9]+)?/[A-Za-z0-9._~/-]+|git@[A-Za-z0-9.-]+:[A-Za-z0-9._~/-]+)$';
+const GIT_BRANCH_PATTERN = '^[A-Za-z0-9._-]+(/[A-Za-z0-9._-]+)*$';
+const LABEL_KEY_PATTERN = '^([a-z0-9]([-a-z0-9.]*[a-z0-9])?/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$';
+const LABEL_VALUE_PATTERN = '^([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?$';
+
+const port = (what: string) =>
+  z
+    .number({ error: 'must be a number' })
+    .int({ error: 'must be a whole number' })
+    .min(1, { error: 'must be between 1 and 65535' })
+    .max(65535, { error: 'must be between 1 and 65535' })
+    .describe(what);
+
+const count = (min: number, max: number) =>
+  z
+    .number({ error: 'must be a number' })
+    .int({ error: 'must be a whole number' })
+    .min(min, { error: `must be between ${min} and ${max}` })
+    .max(max, { error: `must be between ${min} and ${max}` });
+
+export const canaryStepSchema = z
+  .object({
+    weight: count(1, 99).describe('Percentage of traffic sent to the canary at this step (1–99).'),
+    pause: duration('pause')
+      .optional()
+      .describe('How long to hold this weight while the analysis runs, e.g. 2m. Omit to wait for a manual promotion.'),
+  })
+  .strict();
+
+const canaryStepsSchema = z
+  .array(canaryStepSchema)
+  .min(1, { error: 'must have at least one step' })
+  .max(10, { error: 'must have at most 10 steps' })
+  .refine(steps => steps.every((step, i) => i === 0 || step.weight > steps[i - 1].weight), {
+    error: 'weights must increase from step to step',
+  });
+
+export const environmentSchema = z
+  .object({
+    namespace: dnsLabel('namespace')
+      .optional()
+      .describe('Namespace the service runs in. Default: <name>-<environment>.'),
+    replicas: count(1, 100).optional().describe('Replicas before autoscaling; also the HPA minimum by default.'),
+    autoscaling: z
+      .object({
+        min: count(1, 100).optional().describe('HPA minimum replicas.'),
+        max: count(1, 500).optional().describe('HPA maximum replicas.'),
+        targetCpuPercent: count(10, 95).optional().describe('Average CPU utilisation the HPA aims for.'),
+      })
+      .strict()
+      .optional()
+      .describe('Horizontal Pod Autoscaler bounds.'),
+    host: hostName().optional().describe('Public host name the HTTPRoute serves. Default: <name>.<environment>.example.com.'),
+    cluster: z
+      .string()
+      .regex(/^https:\/\/[A-Za-z0-9.-]+(:[0-9]{1,5})?(\/[A-Za-z0-9._~/-]*)?$/, {
+        error: 'must be an https:// Kubernetes API server URL (the Argo CD destination server)',
+      })
+      .optional()
+      .describe('Argo CD destination server. Default: https://kubernetes.default.svc.'),
+    canary: z
+      .object({ steps: canaryStepsSchema.optional().describe('Canary steps: weights and pauses.') })
+      .strict()
+      .optional()
+      .describe('Argo Rollouts canary for this environment.'),
+  })
+  .strict();
+
+export const ENVIRONMENT_NAMES = ['staging', 'production'] as const;
+export type EnvironmentName = (typeof ENVIRONMENT_NAMES)[number];
+
+export const DATABASE_ENGINES = ['none', 'postgres'] as const;
+export const LANGUAGES = ['typescript'] as const;
+export const LIFECYCLES = ['experimental', 'production', 'deprecated'] as const;
+
+export const serviceSpecSchema = z
+  .object({
+    name: z
+      .string({ error: 'is required' })
+      .min(1, { error: 'is required' })
+      .max(MAX_SERVICE_NAME_LENGTH, {
+        error: `must be at most ${MAX_SERVICE_NAME_LENGTH} characters so every derived name (e.g. <name>-db-replication) stays within 63`,
+      })
+      .regex(new RegExp(DNS1123_LABEL_PATTERN), {
+        error: "must be a DNS-1123 label: lowercase letters, digits and '-', starting and ending with a letter or digit",
+      })
+      .describe('Service name: a DNS-1123 label. Names the repo, the image and every Kubernetes object.'),
+    owner: entityRef('group:default/team-a')
+      .min(1, { error: 'is required' })
+      .describe('Owning team or user, as a Backstage entity reference.'),
+    description: z
+      .string({ error: 'is required' })
+      .min(1, { error: 'is required' })
+      .max(2000, { error: 'must be at most 2000 characters' })
+      .describe('What the service does. Free text; it is written verbatim as one string.'),
+    system: entityRef('system:default/payments').optional().describe('Backstage system the service belongs to.'),
+    lifecycle: z.enum(LIFECYCLES, { error: `must be one of ${LIFECYCLES.join(', ')}` }).default('experimental').describe('Backstage lifecycle of the component.'),
+    language: z.enum(LANGUAGES, { error: `must be one of ${LANGUAGES.join(', ')}` }).default('typescript').describe('Service language and skeleton.'),
+    port: port('Port the service listens on for HTTP traffic.').default(8080),
+    metricsPort: port('Port /metrics is served on, kept apart from traffic the gateway routes.').default(9464),
+    image: z
+      .object({
+        registry: z
+          .string()
+          .regex(new RegExp(IMAGE_REGISTRY_PATTERN), { error: 'must be a registry host with an optional path, e.g. ghcr.io/acme' })
+          .default('ghcr.io/example-org')
+          .describe('Container registry (and namespace) CI pushes to.'),
+        repository: z
+          .string()
+          .regex(new RegExp(IMAGE_REPOSITORY_PATTERN), { error: 'must be a lowercase image repository name' })
+          .optional()
+          .describe('Image repository under the registry. Default: the service name.'),
+      })
+      .strict()
+      .prefault({})
+      .describe('Where CI pushes the image (tagged sha-<short commit>).'),
+    environments: z
+      .object({
+        staging: environmentSchema.prefault({}).describe('Staging: updated on every push to main.'),
+        production: environmentSchema.prefault({}).describe('Production: updated on every v* tag.'),
+      })
+      .strict()
+      .prefault({})
+      .describe('The two environments and how they differ.'),
+    analysis: z
+      .object({
+        successRate: z
+          .number({ error: 'must be a number' })
+          .min(0.9, { error: 'must be between 0.9 and 1' })
+          .max(1, { error: 'must be between 0.9 and 1' })
+          .default(0.99)
+          .describe('Minimum ratio of non-5xx responses the canary must keep.'),
+        p95LatencyMs: count(1, 60000).default(500).describe('Maximum p95 request latency in milliseconds.'),
+        interval: duration('interval').default('1m').describe('How often each analysis query runs.'),
+        failureLimit: count(0, 10).default(1).describe('Failed measurements tolerated before the rollout aborts.'),
+      })
+      .strict()
+      .prefault({})
+      .describe('Canary analysis thresholds, measured by Prometheus.'),
+    database: z.enum(DATABASE_ENGINES, { error: `must be one of ${DATABASE_ENGINES.join(', ')}` }).default('none').describe('Database: none, or a CloudNativePG PostgreSQL cluster.'),
+    postgres: z
+      .object({
+        instances: count(1, 9).default(3).describe('PostgreSQL instances (1 primary, the rest replicas).'),
+        storageSize: quantity('10Gi').default('10Gi').describe('Storage per instance.'),
+        imageName: z
+          .string()
+          .regex(new RegExp(PINNED_IMAGE_PATTERN), { error: 'must be an image pinned to a tag other than latest, or to a digest' })
+          .default('ghcr.io/cloudnative-pg/postgresql:16.6')
+          .describe('PostgreSQL operand image.'),
+      })
+      .strict()
+      .prefault({})
+      .describe('CloudNativePG settings, used when database is postgres.'),
+    resources: z
+      .object({
+        cpuRequest: quantity('100m').default('100m'),
+        memoryRequest: quantity('128Mi').default('128Mi'),
+        cpuLimit: quantity('500m').default('500m'),
+        memoryLimit: quantity('256Mi').default('256Mi'),
+      })
+      .strict()
+      .prefault({})
+      .describe('Container resource requests and limits.'),
+    gateway: z
+      .object({
+        name: dnsLabel('gateway name').default('public-gateway'),
+        namespace: dnsLabel('gateway namespace').default('gateway-system'),
+      })
+      .strict()
+      .prefault({})
+      .describe('Gateway API Gateway the HTTPRoutes attach to.'),
+    monitoring: z
+      .object({
+        namespace: dnsLabel('monitoring namespace').default('monitoring'),
+        prometheusUrl: z
+          .string()
+          .regex(/^https?:\/\/[a-z0-9.-]+(:[0-9]{1,5})?(\/[A-Za-z0-9._~/-]*)?$/, { error: 'must be an http(s) URL' })
+          .default('http://prometheus-operated.monitoring.svc.cluster.local:9090')
+          .describe('Prometheus the AnalysisTemplate queries. Use the fully qualified service name.'),
+        ruleLabels: z
+          .record(
+            z.string().regex(new RegExp(LABEL_KEY_PATTERN), { error: 'must be a label key' }),
+            z.string().regex(new RegExp(LABEL_VALUE_PATTERN), { error: 'must be a label value' }).max(63),
+          )
+          .default({ release: 'kube-prometheus-stack' })
+          .describe('Labels the Prometheus operator selects ServiceMonitors and PrometheusRules by.'),
+      })
+      .strict()
+      .prefault({})
+      .describe('Prometheus wiring.'),
+    argocd: z
+      .object({
+        namespace: dnsLabel('Argo CD namespace').default('argocd'),
+        project: dnsLabel('Argo CD project').default('default'),
+      })
+      .strict()
+      .prefault({})
+      .describe('Argo CD Applications.'),
+    gitops: z
+      .object({
+        repoUrl: z
+          .string()
+          .regex(new RegExp(GIT_URL_PATTERN), { error: 'must be an https:// or git@ repository URL' })
+          .optional()
+          .describe('Repository Argo CD syncs from. Default: https://github.com/example-org/<name>.git.'),
+        branch: z
+          .string()
+          .regex(new RegExp(GIT_BRANCH_PATTERN), { error: 'must be a branch name' })
+          .default('main'),
+      })
+      .strict()
+      .prefault({})
+      .describe('Where the generated repo lives.'),
+    ci: z
+      .object({
+        nodeVersion: z.string().regex(/^(20|22|24)(\.[0-9]+){0,2}$/, { error: 'must be Node 20, 22 or 24' }).default('22'),
+        actions: z
+          .object({
+            checkout: z.string().regex(new RegExp(ACTION_REF_PATTERN), { error: 'must be owner/repo@ref' }).default('actions/checkout@v4'),
+            setupNode: z.string().regex(new RegExp(ACTION_REF_PATTERN), { error: 'must be owner/repo@ref' }).default('actions/setup-node@v4'),
+            setupBuildx: z.string().regex(new RegExp(ACTION_REF_PATTERN), { error: 'must be owner/repo@ref' }).default('docker/setup-buildx-action@v3'),
+            login: z.string().regex(new RegExp(ACTION_REF_PATTERN), { error: 'must be owner/repo@ref' }).default('docker/login-action@v3'),
+            buildPush: z.string().regex(new RegExp(ACTION_REF_PATTERN), { error: 'must be owner/repo@ref' }).default('docker/build-push-action@v6'),
+          })
+          .strict()
+          .prefault({})
+          .describe('GitHub Actions used by the workflow; pin them to commit SHAs if your policy asks for it.'),
+      })
+      .strict()
+      .prefault({})
+      .describe('GitHub Actions workflow settings.'),
+  })
+  .strict();
+
+/** What a user writes: only name, owner and description are required. */
+export type ServiceSpecInput = z.input<typeof serviceSpecSchema>;
+/** The spec after static defaults, before defaults derived from the name. */
+export type ParsedServiceSpec = z.output<typeof serviceSpecSchema>;
+export type CanaryStep = z.output<typeof canaryStepSchema>;

@@ -1,0 +1,9 @@
+/**
+ * Slipway's Node engine: one renderer and one validation pipeline, shared by the
+ * scaffolder actions, the CLI and the tests.
+ *
+ * @packageDocumentation
+ */
+export * from './render/renderer';
+export * from './render/context';
+export * from './validate';

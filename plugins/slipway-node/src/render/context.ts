@@ -1,0 +1,54 @@
+import {
+  DerivedNames,
+  SERVICE_METRICS,
+  ServiceSpec,
+  durationBucketsFor,
+} from '@slipway/common';
+
+/**
+ * What every skeleton file sees. Skeletons read `spec.*` for the resolved spec,
+ * `names.*` for derived object names and `labels.*` for the label sets.
+ */
+export interface SkeletonContext {
+  spec: ServiceSpec;
+  names: DerivedNames;
+  /** True when `spec.database` is `postgres`. */
+  postgres: boolean;
+  metrics: typeof SERVICE_METRICS & { durationBucketsSeconds: number[] };
+  labels: {
+    /** Labels on every object and pod template (selectors use `selector` only). */
+    common: Record<string, string>;
+    /** The stable subset used in selectors; never changes after the first deploy. */
+    selector: Record<string, string>;
+  };
+  /** The Argo CD `app-selector` label pair, shared by the Applications and catalog-info. */
+  argocdAppSelector: string;
+  /** Version of the Slipway skeleton, stamped into generated files. */
+  slipwayVersion: string;
+}
+
+export const SLIPWAY_SKELETON_VERSION = '0.1.0';
+
+export function createSkeletonContext(spec: ServiceSpec): SkeletonContext {
+  const selector = { 'app.kubernetes.io/name': spec.name };
+  const common: Record<string, string> = {
+    ...selector,
+    'app.kubernetes.io/part-of': spec.system ? entityName(spec.system) : spec.name,
+    'app.kubernetes.io/managed-by': 'slipway',
+    'backstage.io/kubernetes-id': spec.name,
+  };
+  return {
+    spec,
+    names: spec.names,
+    postgres: spec.database === 'postgres',
+    metrics: { ...SERVICE_METRICS, durationBucketsSeconds: durationBucketsFor(spec.analysis.p95LatencyMs) },
+    labels: { common, selector },
+    argocdAppSelector: `backstage.io/kubernetes-id=${spec.name}`,
+    slipwayVersion: SLIPWAY_SKELETON_VERSION,
+  };
+}
+
+/** `system:default/payments` → `payments`: label values cannot hold ':' or '/'. */
+export function entityName(ref: string): string {
+  return ref.replace(/^[^:/]*:/, '').replace(/^.*\//, '');
+}

@@ -1,0 +1,35 @@
+import Handlebars from 'handlebars';
+
+/**
+ * The one Handlebars environment skeletons are rendered with.
+ *
+ * `noEscape` keeps output byte-exact (HTML escaping is meaningless in YAML and code).
+ * Free text must go through `{{yaml x}}` or `{{json x}}`, which emit one quoted
+ * scalar: JSON strings are valid YAML double-quoted scalars, so no input can open
+ * a key, a mapping or a new document.
+ */
+export function createSkeletonHandlebars(): typeof Handlebars {
+  const hb = Handlebars.create();
+  const jsonScalar = (value: unknown): string => {
+    if (value === undefined) throw new Error('a yaml/json helper was given an undefined value');
+    return JSON.stringify(value);
+  };
+  hb.registerHelper('yaml', jsonScalar);
+  hb.registerHelper('json', jsonScalar);
+  hb.registerHelper('eq', (a: unknown, b: unknown) => a === b);
+  hb.registerHelper('seconds', (ms: number) => ms / 1000);
+  return hb;
+}
+
+export type CompiledSkeletonFile = (context: object) => string;
+
+export function compileSkeletonFile(hb: typeof Handlebars, source: string, path: string): CompiledSkeletonFile {
+  const template = hb.compile(source, { noEscape: true, strict: true, preventIndent: true });
+  return (context: object) => {
+    try {
+      return template(context);
+    } catch (error) {
+      throw new Error(`skeleton file ${path}: ${(error as Error).message}`);
+    }
+  };
+}

@@ -1,0 +1,129 @@
+import { promises as fs } from 'fs';
+import path from 'path';
+import { parseAllDocuments } from 'yaml';
+import { ServiceSpec } from '@slipway/common';
+import { skeletonDir as packagedSkeletonDir } from '@slipway/skeletons';
+import { compileSkeletonFile, CompiledSkeletonFile, createSkeletonHandlebars } from './handlebars';
+import { createSkeletonContext, SkeletonContext } from './context';
+import { reconcileLockfile } from '../lockfile';
+
+/** One file of a rendered repo, relative to the repo root with '/' separators. */
+export interface RenderedFile {
+  path: string;
+  content: string;
+  executable: boolean;
+}
+
+export interface RenderOptions {
+  /** Skeleton name under the skeletons folder. Default: node-service. */
+  skeleton?: string;
+  /** Folder holding the skeletons. Default: the packaged `@slipway/skeletons`. */
+  skeletonsDir?: string;
+}
+
+interface SkeletonEntry {
+  /** Output path: the source path without its `.hbs` suffix. */
+  path: string;
+  executable: boolean;
+  render: CompiledSkeletonFile | undefined;
+  /** Verbatim content for files that are not templates. */
+  content: string | undefined;
+}
+
+/** Files every skeleton folder may hold that are not part of the output. */
+const SKELETON_META_FILES = new Set(['README.md']);
+
+const compiledSkeletons = new Map<string, Promise<SkeletonEntry[]>>();
+
+async function listFiles(root: string, relative = ''): Promise<string[]> {
+  const entries = await fs.readdir(path.join(root, relative), { withFileTypes: true });
+  const files: string[] = [];
+  for (const entry of entries) {
+    const child = relative ? `${relative}/${entry.name}` : entry.name;
+    if (entry.isDirectory()) files.push(...(await listFiles(root, child)));
+    else if (entry.isFile()) files.push(child);
+    else throw new Error(`skeleton entry ${child} is neither a file nor a folder (links are not allowed)`);
+  }
+  return files;
+}
+
+async function loadSkeleton(dir: string): Promise<SkeletonEntry[]> {
+  const hb = createSkeletonHandlebars();
+  const files = (await listFiles(dir)).filter(file => !SKELETON_META_FILES.has(file)).sort();
+  return Promise.all(
+    files.map(async file => {
+      const full = path.join(dir, file);
+      const [source, stat] = await Promise.all([fs.readFile(full, 'utf8'), fs.stat(full)]);
+      const executable = (stat.mode & 0o111) !== 0;
+      if (file.endsWith('.hbs')) {
+        const outPath = file.slice(0, -'.hbs'.length);
+        return { path: outPath, executable, render: compileSkeletonFile(hb, source, file), content: undefined };
+      }
+      return { path: file, executable, render: undefined, content: source };
+    }),
+  );
+}
+
+export function resolveSkeletonDir(options: RenderOptions = {}): string {
+  const skeleton = options.skeleton ?? 'node-service';
+  if (!/^[a-z0-9][-a-z0-9]*$/.test(skeleton)) {
+    throw new Error(`skeleton: must be a skeleton folder name such as node-service, got ${JSON.stringify(skeleton)}`);
+  }
+  return options.skeletonsDir ? path.resolve(options.skeletonsDir, skeleton) : packagedSkeletonDir(skeleton);
+}
+
+/** Loads and compiles a skeleton once per process; later renders reuse the compiled templates. */
+export function loadCompiledSkeleton(options: RenderOptions = {}): Promise<SkeletonEntry[]> {
+  const dir = resolveSkeletonDir(options);
+  let loaded = compiledSkeletons.get(dir);
+  if (!loaded) {
+    loaded = loadSkeleton(dir);
+    compiledSkeletons.set(dir, loaded);
+    loaded.catch(() => compiledSkeletons.delete(dir));
+  }
+  return loaded;
+}
+
+/** Drops compiled skeletons, e.g. after a platform engineer edits one in a long-running backend. */
+export function clearSkeletonCache(): void {
+  compiledSkeletons.clear();
+}
+
+/** Structured files are parsed before anything is written, so a skeleton edit that breaks YAML or JSON fails here. */
+function checkSyntax(file: RenderedFile): void {
+  if (/\.ya?ml$/.test(file.path)) {
+    for (const doc of parseAllDocuments(file.content)) {
+      if (doc.errors.length) {
+        throw new Error(`rendered ${file.path} is not valid YAML: ${doc.errors[0].message}`);
+      }
+    }
+  } else if (file.path.endsWith('.json')) {
+    try {
+      JSON.parse(file.content);
+    } catch (error) {
+      throw new Error(`rendered ${file.path} is not valid JSON: ${(error as Error).message}`);
+    }
+  }
+}
+
+/**
+ * Renders a skeleton for a resolved spec, entirely in memory.
+ *
+ * `.hbs` files are Handlebars templates; a template that renders to whitespace only
+ * is left out (that is how a skeleton makes a file conditional); other files are
+ * copied verbatim. Nothing touches the disk, so invalid input or a broken skeleton
+ * can never leave a half-written repo.
+ */
+export async function renderService(spec: ServiceSpec, options: RenderOptions = {}): Promise<RenderedFile[]> {
+  const entries = await loadCompiledSkeleton(options);
+  const context: SkeletonContext = createSkeletonContext(spec);
+  const files: RenderedFile[] = [];
+  for (const entry of entries) {
+    const content = entry.render ? entry.render(context) : entry.content!;
+    if (entry.render && content.trim() === '') continue;
+    files.push({ path: entry.path, content, executable: entry.executable });
+  }
+  const reconciled = reconcileLockfile(files);
+  for (const file of reconciled) checkSyntax(file);
+  return reconciled;
+}
