@@ -21,6 +21,8 @@ export interface SkeletonContext {
     /** The stable subset used in selectors; never changes after the first deploy. */
     selector: Record<string, string>;
   };
+  /** `app.kubernetes.io/part-of`: the system's name, or the service's own when it has none. */
+  partOf: string;
   /** The Argo CD `app-selector` label pair, shared by the Applications and catalog-info. */
   argocdAppSelector: string;
   /** Version of the Slipway skeleton, stamped into generated files. */
@@ -43,6 +45,7 @@ export function createSkeletonContext(spec: ServiceSpec): SkeletonContext {
     postgres: spec.database === 'postgres',
     metrics: { ...SERVICE_METRICS, durationBucketsSeconds: durationBucketsFor(spec.analysis.p95LatencyMs) },
     labels: { common, selector },
+    partOf: common['app.kubernetes.io/part-of'],
     argocdAppSelector: `backstage.io/kubernetes-id=${spec.name}`,
     slipwayVersion: SLIPWAY_SKELETON_VERSION,
   };

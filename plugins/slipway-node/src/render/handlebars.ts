@@ -16,15 +16,20 @@ export function createSkeletonHandlebars(): typeof Handlebars {
   };
   hb.registerHelper('yaml', jsonScalar);
   hb.registerHelper('json', jsonScalar);
+  hb.registerHelper('concat', (...args: unknown[]) => args.slice(0, -1).join(''));
   hb.registerHelper('eq', (a: unknown, b: unknown) => a === b);
+  // ghcr.io/acme → ghcr.io: docker login wants the host only.
+  hb.registerHelper('registryHost', (registry: string) => registry.split('/')[0]);
   hb.registerHelper('seconds', (ms: number) => ms / 1000);
+  // 0.99 → 1: the error budget as a percentage, without float noise (0.010000000000000009).
+  hb.registerHelper('errorBudgetPercent', (successRate: number) => Number(((1 - successRate) * 100).toFixed(4)));
   return hb;
 }
 
 export type CompiledSkeletonFile = (context: object) => string;
 
 export function compileSkeletonFile(hb: typeof Handlebars, source: string, path: string): CompiledSkeletonFile {
-  const template = hb.compile(source, { noEscape: true, strict: true, preventIndent: true });
+  const template = hb.compile(source, { noEscape: true, strict: true });
   return (context: object) => {
     try {
       return template(context);

@@ -30,8 +30,10 @@ interface SkeletonEntry {
   content: string | undefined;
 }
 
-/** Files every skeleton folder may hold that are not part of the output. */
+/** The skeleton's own README (for platform engineers) is not part of the output. */
 const SKELETON_META_FILES = new Set(['README.md']);
+/** Partials: `_partials/<name>.hbs` is usable as `{{> name}}` and is not output itself. */
+const PARTIALS_DIR = '_partials/';
 
 const compiledSkeletons = new Map<string, Promise<SkeletonEntry[]>>();
 
@@ -49,7 +51,14 @@ async function listFiles(root: string, relative = ''): Promise<string[]> {
 
 async function loadSkeleton(dir: string): Promise<SkeletonEntry[]> {
   const hb = createSkeletonHandlebars();
-  const files = (await listFiles(dir)).filter(file => !SKELETON_META_FILES.has(file)).sort();
+  const allFiles = await listFiles(dir);
+  for (const partial of allFiles.filter(file => file.startsWith(PARTIALS_DIR) && file.endsWith('.hbs'))) {
+    const name = partial.slice(PARTIALS_DIR.length, -'.hbs'.length);
+    hb.registerPartial(name, await fs.readFile(path.join(dir, partial), 'utf8'));
+  }
+  const files = allFiles
+    .filter(file => !SKELETON_META_FILES.has(file) && !file.startsWith(PARTIALS_DIR))
+    .sort();
   return Promise.all(
     files.map(async file => {
       const full = path.join(dir, file);
