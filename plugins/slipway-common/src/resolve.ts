@@ -79,14 +79,23 @@ function formatPath(path: ReadonlyArray<PropertyKey>): string {
   return out || '(spec)';
 }
 
-function issuesFromZod(error: z.ZodError): SpecIssue[] {
+function valueAt(values: unknown, path: ReadonlyArray<PropertyKey>): unknown {
+  let node = values;
+  for (const key of path) {
+    if (node === null || typeof node !== 'object') return undefined;
+    node = (node as Record<PropertyKey, unknown>)[key];
+  }
+  return node;
+}
+
+function issuesFromZod(error: z.ZodError, values: unknown): SpecIssue[] {
   const issues: SpecIssue[] = [];
   for (const issue of error.issues) {
     if (issue.code === 'unrecognized_keys') {
       for (const key of issue.keys) {
         issues.push({ path: formatPath([...issue.path, key]), message: 'is not a known field' });
       }
-    } else if (issue.code === 'invalid_type' && issue.input === undefined) {
+    } else if (issue.code === 'invalid_type' && valueAt(values, issue.path) === undefined) {
       issues.push({ path: formatPath(issue.path), message: 'is required' });
     } else {
       issues.push({ path: formatPath(issue.path), message: issue.message });
@@ -156,7 +165,7 @@ export type SpecResult = { ok: true; spec: ServiceSpec } | { ok: false; issues: 
 /** Validates raw values (form, action input, CLI file) and applies every default. Never throws. */
 export function safeResolveServiceSpec(values: unknown): SpecResult {
   const parsed = serviceSpecSchema.safeParse(values);
-  if (!parsed.success) return { ok: false, issues: issuesFromZod(parsed.error) };
+  if (!parsed.success) return { ok: false, issues: issuesFromZod(parsed.error, values) };
   const input = parsed.data;
   const repository = input.image.repository ?? input.name;
   const repoUrl = input.gitops.repoUrl ?? `https://github.com/example-org/${input.name}.git`;
