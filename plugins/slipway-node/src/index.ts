@@ -7,3 +7,4 @@
 export * from './render/renderer';
 export * from './render/context';
 export * from './validate';
+export * from './promql';

@@ -1,1 +1,10 @@
 export * from './types';
+export { validateRepoDir, validateRenderedFiles } from './pipeline';
+export type { ValidateOptions } from './pipeline';
+export { formatValidationReport } from './format';
+export { locateKustomize, requireShippedKustomize, kustomizeBuild, KUSTOMIZE_ENV_VAR } from './kustomize';
+export type { KustomizeLocator, KustomizeSource, LocateKustomizeOptions, KustomizeBuildResult } from './kustomize';
+export { loadRepoModel, readRepoFiles } from './load';
+export type { LoadedRepo, Overlay } from './load';
+export { checkObjectSchemas } from './schema';
+export { knownSchemaKinds } from './schema-registry';

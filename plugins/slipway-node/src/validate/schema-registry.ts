@@ -1,0 +1,154 @@
+import Ajv, { ErrorObject, ValidateFunction } from 'ajv';
+import { cnpgClusterSchema } from './cnpg-cluster-schema';
+import { traceUnknownFields, UnknownField } from './field-trace';
+import { KubernetesObject } from './types';
+
+/** One schema rule an object breaks, in AJV's terms (JSON pointer path, keyword, params). */
+export interface SchemaViolation {
+  instancePath: string;
+  keyword: string;
+  message: string;
+  params: Record<string, unknown>;
+}
+
+export interface SchemaCheckResult {
+  violations: SchemaViolation[];
+  unknownFields: UnknownField[];
+}
+
+/** Validates objects of one apiVersion and kind. */
+export interface ObjectSchema {
+  check(object: KubernetesObject): SchemaCheckResult;
+}
+
+/** A kubernetes-models class: `new Deployment(data).validate()` throws an AJV ValidationError. */
+interface ModelClass {
+  new (data: never): { validate(): void };
+  prototype: { validate(): void };
+}
+
+function violationsOf(error: unknown): SchemaViolation[] {
+  const errors = (error as { errors?: unknown }).errors;
+  if (!Array.isArray(errors)) throw error; // not a validation failure: a bug worth surfacing
+  return errors.map((e: ErrorObject) => ({
+    instancePath: e.instancePath,
+    keyword: e.keyword,
+    message: e.message ?? e.keyword,
+    params: e.params as Record<string, unknown>,
+  }));
+}
+
+/** Validates with the model's own validator, run on a tracing proxy to also find unknown fields. */
+function modelSchema(load: () => ModelClass): ObjectSchema {
+  return {
+    check(object) {
+      const model = load();
+      const instance = new model(object as never);
+      let violations: SchemaViolation[] = [];
+      const { unknownFields } = traceUnknownFields(instance, traced => {
+        try {
+          model.prototype.validate.call(traced);
+        } catch (error) {
+          violations = violationsOf(error);
+        }
+      });
+      return { violations, unknownFields };
+    },
+  };
+}
+
+let cnpgValidator: ValidateFunction | undefined;
+
+/** The hand-kept CloudNativePG subset marks complete objects `additionalProperties: false`; those errors are unknown fields. */
+const cnpgClusterObjectSchema: ObjectSchema = {
+  check(object) {
+    cnpgValidator ??= new Ajv({ allErrors: true, verbose: true, strict: false }).compile(cnpgClusterSchema);
+    if (cnpgValidator(object)) return { violations: [], unknownFields: [] };
+    const violations: SchemaViolation[] = [];
+    const unknownFields: UnknownField[] = [];
+    for (const error of cnpgValidator.errors ?? []) {
+      if (error.keyword === 'additionalProperties') {
+        const parentPath = error.instancePath.split('/').slice(1).map(segment => segment.replace(/~1/g, '/').replace(/~0/g, '~'));
+        const known = Object.keys((error.parentSchema as { properties?: object } | undefined)?.properties ?? {}).sort();
+        unknownFields.push({ path: [...parentPath, String(error.params.additionalProperty)], known });
+      } else {
+        violations.push({ instancePath: error.instancePath, keyword: error.keyword, message: error.message ?? error.keyword, params: error.params });
+      }
+    }
+    return { violations, unknownFields };
+  },
+};
+
+/* eslint-disable @typescript-eslint/no-require-imports -- loaded on first use: the models cost ~0.5 s to load all at once */
+const SCHEMAS: Record<string, ObjectSchema> = {
+  // core v1
+  'v1/ConfigMap': modelSchema(() => require('kubernetes-models/v1/ConfigMap').ConfigMap),
+  'v1/LimitRange': modelSchema(() => require('kubernetes-models/v1/LimitRange').LimitRange),
+  'v1/Namespace': modelSchema(() => require('kubernetes-models/v1/Namespace').Namespace),
+  'v1/PersistentVolumeClaim': modelSchema(() => require('kubernetes-models/v1/PersistentVolumeClaim').PersistentVolumeClaim),
+  'v1/Pod': modelSchema(() => require('kubernetes-models/v1/Pod').Pod),
+  'v1/ResourceQuota': modelSchema(() => require('kubernetes-models/v1/ResourceQuota').ResourceQuota),
+  'v1/Secret': modelSchema(() => require('kubernetes-models/v1/Secret').Secret),
+  'v1/Service': modelSchema(() => require('kubernetes-models/v1/Service').Service),
+  'v1/ServiceAccount': modelSchema(() => require('kubernetes-models/v1/ServiceAccount').ServiceAccount),
+  // workloads
+  'apps/v1/DaemonSet': modelSchema(() => require('kubernetes-models/apps/v1/DaemonSet').DaemonSet),
+  'apps/v1/Deployment': modelSchema(() => require('kubernetes-models/apps/v1/Deployment').Deployment),
+  'apps/v1/StatefulSet': modelSchema(() => require('kubernetes-models/apps/v1/StatefulSet').StatefulSet),
+  'batch/v1/CronJob': modelSchema(() => require('kubernetes-models/batch/v1/CronJob').CronJob),
+  'batch/v1/Job': modelSchema(() => require('kubernetes-models/batch/v1/Job').Job),
+  'autoscaling/v2/HorizontalPodAutoscaler': modelSchema(
+    () => require('kubernetes-models/autoscaling/v2/HorizontalPodAutoscaler').HorizontalPodAutoscaler,
+  ),
+  'policy/v1/PodDisruptionBudget': modelSchema(() => require('kubernetes-models/policy/v1/PodDisruptionBudget').PodDisruptionBudget),
+  // networking and access
+  'networking.k8s.io/v1/Ingress': modelSchema(() => require('kubernetes-models/networking.k8s.io/v1/Ingress').Ingress),
+  'networking.k8s.io/v1/NetworkPolicy': modelSchema(() => require('kubernetes-models/networking.k8s.io/v1/NetworkPolicy').NetworkPolicy),
+  'rbac.authorization.k8s.io/v1/ClusterRole': modelSchema(() => require('kubernetes-models/rbac.authorization.k8s.io/v1/ClusterRole').ClusterRole),
+  'rbac.authorization.k8s.io/v1/ClusterRoleBinding': modelSchema(
+    () => require('kubernetes-models/rbac.authorization.k8s.io/v1/ClusterRoleBinding').ClusterRoleBinding,
+  ),
+  'rbac.authorization.k8s.io/v1/Role': modelSchema(() => require('kubernetes-models/rbac.authorization.k8s.io/v1/Role').Role),
+  'rbac.authorization.k8s.io/v1/RoleBinding': modelSchema(() => require('kubernetes-models/rbac.authorization.k8s.io/v1/RoleBinding').RoleBinding),
+  // Argo Rollouts and Argo CD (both argoproj.io/v1alpha1)
+  'argoproj.io/v1alpha1/AnalysisRun': modelSchema(() => require('@kubernetes-models/argo-rollouts/argoproj.io/v1alpha1/AnalysisRun').AnalysisRun),
+  'argoproj.io/v1alpha1/AnalysisTemplate': modelSchema(
+    () => require('@kubernetes-models/argo-rollouts/argoproj.io/v1alpha1/AnalysisTemplate').AnalysisTemplate,
+  ),
+  'argoproj.io/v1alpha1/ClusterAnalysisTemplate': modelSchema(
+    () => require('@kubernetes-models/argo-rollouts/argoproj.io/v1alpha1/ClusterAnalysisTemplate').ClusterAnalysisTemplate,
+  ),
+  'argoproj.io/v1alpha1/Rollout': modelSchema(() => require('@kubernetes-models/argo-rollouts/argoproj.io/v1alpha1/Rollout').Rollout),
+  'argoproj.io/v1alpha1/AppProject': modelSchema(() => require('@kubernetes-models/argo-cd/argoproj.io/v1alpha1/AppProject').AppProject),
+  'argoproj.io/v1alpha1/Application': modelSchema(() => require('@kubernetes-models/argo-cd/argoproj.io/v1alpha1/Application').Application),
+  'argoproj.io/v1alpha1/ApplicationSet': modelSchema(() => require('@kubernetes-models/argo-cd/argoproj.io/v1alpha1/ApplicationSet').ApplicationSet),
+  // Prometheus operator
+  'monitoring.coreos.com/v1/PodMonitor': modelSchema(() => require('@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PodMonitor').PodMonitor),
+  'monitoring.coreos.com/v1/PrometheusRule': modelSchema(
+    () => require('@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PrometheusRule').PrometheusRule,
+  ),
+  'monitoring.coreos.com/v1/ServiceMonitor': modelSchema(
+    () => require('@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/ServiceMonitor').ServiceMonitor,
+  ),
+  // Gateway API
+  'gateway.networking.k8s.io/v1/Gateway': modelSchema(() => require('@kubernetes-models/gateway-api/gateway.networking.k8s.io/v1/Gateway').Gateway),
+  'gateway.networking.k8s.io/v1/GatewayClass': modelSchema(
+    () => require('@kubernetes-models/gateway-api/gateway.networking.k8s.io/v1/GatewayClass').GatewayClass,
+  ),
+  'gateway.networking.k8s.io/v1/HTTPRoute': modelSchema(() => require('@kubernetes-models/gateway-api/gateway.networking.k8s.io/v1/HTTPRoute').HTTPRoute),
+  'gateway.networking.k8s.io/v1beta1/ReferenceGrant': modelSchema(
+    () => require('@kubernetes-models/gateway-api/gateway.networking.k8s.io/v1beta1/ReferenceGrant').ReferenceGrant,
+  ),
+  // CloudNativePG: no npm model, see cnpg-cluster-schema.ts
+  'postgresql.cnpg.io/v1/Cluster': cnpgClusterObjectSchema,
+};
+/* eslint-enable @typescript-eslint/no-require-imports */
+
+export function schemaFor(apiVersion: string, kind: string): ObjectSchema | undefined {
+  return Object.prototype.hasOwnProperty.call(SCHEMAS, `${apiVersion}/${kind}`) ? SCHEMAS[`${apiVersion}/${kind}`] : undefined;
+}
+
+/** `apiVersion/kind` pairs with a schema, e.g. `apps/v1/Deployment`. */
+export function knownSchemaKinds(): string[] {
+  return Object.keys(SCHEMAS).sort();
+}

@@ -1,0 +1,163 @@
+import { loadRepoModel } from './load';
+import { checkObjectSchemas, closestFieldName, formatFieldPath } from './schema';
+import { knownSchemaKinds } from './schema-registry';
+import { KubernetesObject, LoadedObject } from './types';
+import { replaceLine, sampleRepoFiles } from './__fixtures__/sample-repo';
+
+function rawObjectsOf(files: Record<string, string>): LoadedObject[] {
+  return loadRepoModel(new Map(Object.entries(files))).model.rawObjects;
+}
+
+function check(object: Record<string, unknown>) {
+  return checkObjectSchemas([{ object: object as unknown as KubernetesObject, file: 'deploy/base/x.yaml' }]);
+}
+
+const podSpec = { containers: [{ name: 'app', image: 'app:1' }] };
+
+describe('checkObjectSchemas', () => {
+  it('accepts the valid sample objects, Argo CD and CloudNativePG included', () => {
+    expect(checkObjectSchemas(rawObjectsOf(sampleRepoFiles()))).toEqual([]);
+  });
+
+  it('names file, line, object, field path and rule for a wrong type', () => {
+    const files = replaceLine(sampleRepoFiles(), 'deploy/base/deployment.yaml', 'replicas: 2', 'replicas: two');
+    expect(checkObjectSchemas(rawObjectsOf(files))).toEqual([
+      {
+        check: 'schema',
+        rule: 'schema-type',
+        file: 'deploy/base/deployment.yaml',
+        object: 'Deployment/demo',
+        line: 6,
+        message: 'spec.replicas: must be integer (got "two")',
+      },
+    ]);
+  });
+
+  it('flags misspelled fields with a suggestion, where the schema declares its fields', () => {
+    let files = replaceLine(sampleRepoFiles(), 'deploy/base/deployment.yaml', '  replicas: 2', '  replica: 2');
+    files = replaceLine(files, 'deploy/base/deployment.yaml', 'readinessProbe:', 'readynessProbe:');
+    const problems = checkObjectSchemas(rawObjectsOf(files));
+    expect(problems.map(p => [p.rule, p.line, p.message])).toEqual([
+      ['unknown-field', 6, 'spec.replica: unknown field: the schema has no "replica" here (did you mean spec.replicas?)'],
+      [
+        'unknown-field',
+        20,
+        'spec.template.spec.containers[0].readynessProbe: unknown field: the schema has no "readynessProbe" here (did you mean spec.template.spec.containers[0].readinessProbe?)',
+      ],
+    ]);
+  });
+
+  it('leaves maps and free-form fields alone', () => {
+    expect(
+      check({
+        apiVersion: 'v1',
+        kind: 'Secret',
+        metadata: { name: 's', labels: { 'app.kubernetes.io/name': 'x' }, annotations: { anything: 'goes' } },
+        stringData: { PASSWORD: 'x', 'any-key': 'y' },
+      }),
+    ).toEqual([]);
+    expect(
+      check({
+        apiVersion: 'argoproj.io/v1alpha1',
+        kind: 'Application',
+        metadata: { name: 'a' },
+        spec: {
+          project: 'default',
+          destination: { server: 'https://kubernetes.default.svc' },
+          source: { repoURL: 'https://x', chart: 'c', helm: { valuesObject: { free: { form: true } } } },
+        },
+      }),
+    ).toEqual([]);
+  });
+
+  it('finds unknown fields in CRDs compiled at runtime (Argo Rollouts) too', () => {
+    const problems = check({
+      apiVersion: 'argoproj.io/v1alpha1',
+      kind: 'Rollout',
+      metadata: { name: 'r' },
+      spec: {
+        selector: { matchLabels: { app: 'r' } },
+        template: { metadata: { labels: { app: 'r' } }, spec: podSpec },
+        strategy: { canary: { steps: [{ setWeight: 20 }, { pauze: {} }] } },
+      },
+    });
+    expect(problems.map(p => p.message)).toEqual([
+      'spec.strategy.canary.steps[1].pauze: unknown field: the schema has no "pauze" here (did you mean spec.strategy.canary.steps[1].pause?)',
+    ]);
+  });
+
+  it('merges the branches of int-or-string fields into one readable rule', () => {
+    const problems = check({ apiVersion: 'v1', kind: 'Service', metadata: { name: 's' }, spec: { ports: [{ port: 80, targetPort: true }], type: 'Public' } });
+    expect(problems.map(p => `${p.rule}: ${p.message}`)).toEqual([
+      'schema-type: spec.ports[0].targetPort: must be string or integer (got true)',
+      'schema-enum: spec.type: must be one of "ClusterIP", "ExternalName", "LoadBalancer", "NodePort" (got "Public")',
+    ]);
+  });
+
+  it('reports missing required fields at the field itself', () => {
+    const problems = check({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'd' }, spec: { template: { spec: podSpec } } });
+    expect(problems.map(p => `${p.rule}: ${p.message}`)).toEqual(['schema-required: spec.selector: required field is missing']);
+  });
+
+  it('checks the CloudNativePG subset: required storage size, bounds and typos', () => {
+    const problems = check({
+      apiVersion: 'postgresql.cnpg.io/v1',
+      kind: 'Cluster',
+      metadata: { name: 'db' },
+      spec: { instances: 0, storage: { storageClass: 'fast' }, bootstrap: { initdb: { database: 'app' } }, enablePodMonitr: true },
+    });
+    expect(problems.map(p => `${p.rule}: ${p.message}`).sort()).toEqual([
+      'schema-minimum: spec.instances: must be >= 1 (got 0)',
+      'schema-required: spec.bootstrap.initdb.owner: required field is missing',
+      'schema-required: spec.storage.size: required field is missing',
+      'unknown-field: spec.enablePodMonitr: unknown field: the schema has no "enablePodMonitr" here',
+    ]);
+  });
+
+  it('reports kinds it has no schema for, hinting at the known apiVersion', () => {
+    const problems = check({ apiVersion: 'apps/v1beta1', kind: 'Deployment', metadata: { name: 'old' } });
+    expect(problems).toEqual([
+      expect.objectContaining({
+        rule: 'unknown-kind',
+        object: 'Deployment/old',
+        message: 'no schema known for apiVersion apps/v1beta1, kind Deployment (Deployment is known as apps/v1)',
+      }),
+    ]);
+    expect(check({ apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w' } })[0].message).toBe(
+      'no schema known for apiVersion example.com/v1, kind Widget',
+    );
+  });
+
+  it('tags problems of built objects with their environment', () => {
+    const [problem] = checkObjectSchemas([
+      { object: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c' }, data: { a: 1 } }, file: 'deploy/overlays/staging', environment: 'staging' },
+    ]);
+    expect(problem).toEqual({
+      check: 'schema',
+      rule: 'schema-type',
+      file: 'deploy/overlays/staging',
+      environment: 'staging',
+      object: 'ConfigMap/c',
+      message: 'data.a: must be string (got 1)',
+    });
+  });
+
+  it.each(knownSchemaKinds())('loads the schema of %s', key => {
+    const slash = key.lastIndexOf('/');
+    const problems = check({ apiVersion: key.slice(0, slash), kind: key.slice(slash + 1), metadata: { name: 'x' } });
+    expect(problems.filter(p => p.rule === 'schema-check-failed' || p.rule === 'unknown-kind' || p.rule === 'unknown-field')).toEqual([]);
+  });
+});
+
+describe('helpers', () => {
+  it('prints paths the way kubectl explain spells them', () => {
+    expect(formatFieldPath(['spec', 'template', 'spec', 'containers', 0, 'image'])).toBe('spec.template.spec.containers[0].image');
+    expect(formatFieldPath(['metadata', 'labels', 'app.kubernetes.io/name'])).toBe('metadata.labels["app.kubernetes.io/name"]');
+  });
+
+  it('suggests only close names', () => {
+    expect(closestFieldName('replica', ['replicas', 'selector'])).toBe('replicas');
+    expect(closestFieldName('Replicas', ['replicas'])).toBe('replicas');
+    expect(closestFieldName('foo', ['replicas', 'selector'])).toBeUndefined();
+  });
+});

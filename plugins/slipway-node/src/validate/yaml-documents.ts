@@ -1,0 +1,93 @@
+import { Document, isMap, isPair, isScalar, isSeq, LineCounter, Node, parseAllDocuments } from 'yaml';
+import { ValidationProblem } from './types';
+
+export type PathSegment = string | number;
+
+/** One parsed YAML document that can say on which line a value sits. */
+export interface YamlDocument {
+  /** The document as plain JSON (null for an empty document). */
+  value: unknown;
+  /** 1-based line where the document's content starts. */
+  line: number;
+  /** 1-based line of the deepest existing node on `path` (the key's line for map entries). */
+  lineOf(path: readonly PathSegment[]): number;
+}
+
+export interface ParsedYamlFile {
+  /** Documents without syntax errors; broken documents are left out. */
+  documents: YamlDocument[];
+  problems: ValidationProblem[];
+}
+
+export function isYamlFile(file: string): boolean {
+  return /\.ya?ml$/i.test(file);
+}
+
+function childOf(node: unknown, segment: PathSegment): { node: unknown; keyNode?: Node } | undefined {
+  if (isMap(node)) {
+    const pair = node.items.find(item => isPair(item) && (isScalar(item.key) ? item.key.value : item.key) === segment);
+    return pair ? { node: pair.value, keyNode: isScalar(pair.key) ? pair.key : undefined } : undefined;
+  }
+  if (isSeq(node) && typeof segment === 'number') {
+    return segment < node.items.length ? { node: node.items[segment] } : undefined;
+  }
+  return undefined;
+}
+
+function startOffset(node: unknown): number | undefined {
+  const range = (node as Node | null | undefined)?.range;
+  return range ? range[0] : undefined;
+}
+
+function toYamlDocument(doc: Document.Parsed, lineCounter: LineCounter): YamlDocument {
+  const lineAt = (offset: number) => lineCounter.linePos(offset).line;
+  const contentStart = startOffset(doc.contents) ?? doc.range[0];
+  return {
+    value: doc.toJS({ maxAliasCount: 100 }) as unknown,
+    line: lineAt(contentStart),
+    lineOf(path) {
+      let node: unknown = doc.contents;
+      let offset = contentStart;
+      for (const segment of path) {
+        const child = childOf(node, segment);
+        if (!child) break;
+        offset = startOffset(child.keyNode) ?? startOffset(child.node) ?? offset;
+        node = child.node;
+      }
+      return lineAt(offset);
+    },
+  };
+}
+
+/**
+ * Parses every document of a YAML file. Syntax errors (and yaml's strict checks such as
+ * duplicate keys) become problems located by file and line.
+ */
+export function parseYamlFile(file: string, content: string): ParsedYamlFile {
+  const lineCounter = new LineCounter();
+  // An input without documents gives an EmptyStream, which is an empty array.
+  const docs = parseAllDocuments(content, { lineCounter, prettyErrors: false });
+  const problems: ValidationProblem[] = [];
+  const documents: YamlDocument[] = [];
+  for (const doc of docs) {
+    if (doc.errors.length) {
+      for (const error of doc.errors) {
+        problems.push({
+          check: 'yaml',
+          rule: 'yaml-syntax',
+          file,
+          line: lineCounter.linePos(error.pos[0]).line,
+          message: error.message.split('\n')[0],
+        });
+      }
+      continue;
+    }
+    try {
+      documents.push(toYamlDocument(doc, lineCounter));
+    } catch (error) {
+      // toJS fails on things like alias bombs; that is a syntax-level problem of the file.
+      problems.push({ check: 'yaml', rule: 'yaml-syntax', file, line: lineCounter.linePos(doc.range[0]).line, message: (error as Error).message });
+    }
+  }
+  return { documents, problems };
+}
