@@ -1,0 +1,100 @@
+import type { KubernetesObject, LoadedObject, RepoModel } from '../../types';
+
+/**
+ * The objects that are deployed together: one built overlay, or, when kustomize
+ * could not run, the raw base resources standing in for every environment.
+ */
+export interface ObjectSet {
+  /** Overlay name; undefined for the raw-base fallback. */
+  environment?: string;
+  objects: LoadedObject[];
+}
+
+export const ARGOCD_DIR = 'deploy/argocd/';
+const OVERLAYS_DIR = 'deploy/overlays/';
+
+/**
+ * Objects the checks can read: a kind and a metadata map. Anything else is the schema
+ * stage's to report; skipping it here keeps every check total.
+ */
+export function isWellFormed(loaded: LoadedObject): boolean {
+  const object: unknown = loaded?.object;
+  if (object === null || typeof object !== 'object') return false;
+  const { kind, metadata } = object as { kind?: unknown; metadata?: unknown };
+  return typeof kind === 'string' && metadata !== null && typeof metadata === 'object' && !Array.isArray(metadata);
+}
+
+export function wellFormed(objects: LoadedObject[]): LoadedObject[] {
+  return objects.filter(isWellFormed);
+}
+
+export function isArgoCdApplication(object: KubernetesObject): boolean {
+  return object.kind === 'Application' && typeof object.apiVersion === 'string' && object.apiVersion.startsWith('argoproj.io/');
+}
+
+/**
+ * One set per built overlay. Without builds, the raw objects outside deploy/argocd and
+ * deploy/overlays form one set: overlay files are patches or per-environment extras that
+ * only make sense once kustomize merged them.
+ */
+export function objectSets(model: RepoModel): ObjectSet[] {
+  if (model.environments.size > 0) {
+    return [...model.environments.entries()].map(([environment, objects]) => ({ environment, objects: wellFormed(objects) }));
+  }
+  const base = wellFormed(model.rawObjects).filter(
+    loaded => !loaded.file.startsWith(ARGOCD_DIR) && !loaded.file.startsWith(OVERLAYS_DIR) && !isArgoCdApplication(loaded.object),
+  );
+  return [{ environment: undefined, objects: base }];
+}
+
+/** Argo CD Applications found in the repo (deploy/argocd). */
+export function argoCdApplications(model: RepoModel): LoadedObject[] {
+  return wellFormed(model.rawObjects).filter(loaded => isArgoCdApplication(loaded.object));
+}
+
+/** `deploy/overlays/staging/` and `./deploy/overlays/staging` both become `deploy/overlays/staging`. */
+export function normalizeRepoPath(path: string): string {
+  return path.trim().replace(/^\.\//, '').replace(/\/+$/, '').replace(/\/\.\//g, '/');
+}
+
+/** The repo directory an environment's overlay lives in. */
+export function overlayDirectory(environment: string): string {
+  return `${OVERLAYS_DIR}${environment}`;
+}
+
+/** The environment whose overlay directory is `path`, if that overlay exists in the model. */
+export function environmentForPath(model: RepoModel, path: string): string | undefined {
+  const normalized = normalizeRepoPath(path);
+  for (const environment of model.environments.keys()) {
+    if (overlayDirectory(environment) === normalized) return environment;
+  }
+  return undefined;
+}
+
+export function objectsOfKind(set: ObjectSet, ...kinds: string[]): LoadedObject[] {
+  return set.objects.filter(loaded => kinds.includes(loaded.object.kind));
+}
+
+/** `Kind/name`, the way every problem names its object. */
+export function objectRef(object: KubernetesObject): string {
+  return `${object.kind}/${object.metadata?.name ?? '(unnamed)'}`;
+}
+
+export function nameOf(object: KubernetesObject): string {
+  return object.metadata?.name ?? '';
+}
+
+/**
+ * Two objects can refer to each other when they share a namespace. A missing namespace
+ * (raw base without kustomize's `namespace:`) is taken as "the same as the other's".
+ */
+export function sameNamespace(a: KubernetesObject, b: KubernetesObject): boolean {
+  const left = a.metadata?.namespace;
+  const right = b.metadata?.namespace;
+  return left === undefined || right === undefined || left === right;
+}
+
+export function inNamespace(object: KubernetesObject, namespace: string | undefined): boolean {
+  const own = object.metadata?.namespace;
+  return namespace === undefined || own === undefined || own === namespace;
+}
