@@ -20,7 +20,9 @@ function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, 
 
 function problemLine(problem: ValidationProblem): string {
   const where = [problem.line ? `line ${problem.line}` : undefined, problem.object].filter(Boolean).join(' ');
-  const [first, ...rest] = problem.message.split('\n');
+  // Checks often start their message with the object; the location already names it.
+  const message = problem.object && problem.message.startsWith(`${problem.object} `) ? problem.message.slice(problem.object.length + 1) : problem.message;
+  const [first, ...rest] = message.split('\n');
   const text = `${where ? `${where}: ` : ''}${first} [${problem.rule}]`;
   return [`    ${text}`, ...rest.map(line => `      ${line}`)].join('\n');
 }

@@ -180,3 +180,18 @@ describe('formatValidationReport', () => {
     expect(text).toBe('Notices:\n  - No kustomize binary found: overlays were not built.\n\nNo problems in 12 files and 5 objects (overlays built: none)');
   });
 });
+
+describe('mergeEnvironmentRepeats', () => {
+  it('reports a problem repeated in every environment once, naming them all', () => {
+    const { mergeEnvironmentRepeats } = require('./pipeline') as typeof import('./pipeline');
+    const problem = { check: 'policy' as const, rule: 'pod-privileged', object: 'Rollout/orders', message: 'privileged' };
+    const merged = mergeEnvironmentRepeats([
+      { ...problem, environment: 'staging', file: 'deploy/overlays/staging' },
+      { ...problem, environment: 'production', file: 'deploy/overlays/production' },
+      { ...problem, message: 'other', environment: 'staging' },
+      { check: 'yaml', rule: 'yaml-syntax', message: 'bad', file: 'a.yaml' },
+    ]);
+    expect(merged).toHaveLength(3);
+    expect(merged[0]).toMatchObject({ environment: 'staging, production', file: 'deploy/overlays/staging, deploy/overlays/production' });
+  });
+});

@@ -4,7 +4,7 @@ import path from 'path';
 import { RenderedFile } from '../render/renderer';
 import { kustomizeBuild, KustomizeLocator, locateKustomize } from './kustomize';
 import { loadRepoModel, objectsFromYaml, Overlay, readRepoFiles, renderedFilesToMap } from './load';
-import { policyChecks } from './policy';
+import { policyChecks, unpinnedEnvironments } from './policy';
 import { referenceChecks } from './references';
 import { checkObjectSchemas } from './schema';
 import { CheckKind, LoadedObject, ModelCheck, RepoModel, ValidationProblem, ValidationReport } from './types';
@@ -118,6 +118,39 @@ function withoutRepeats(builtProblems: ValidationProblem[], rawProblems: Validat
   return builtProblems.filter(problem => !seen.has(key(problem)));
 }
 
+/**
+ * A base mistake shows up once per built environment; it is reported once, naming every
+ * environment it affects, so a report never reads like more problems than there are.
+ */
+export function mergeEnvironmentRepeats(problems: ValidationProblem[]): ValidationProblem[] {
+  const merged = new Map<string, ValidationProblem>();
+  for (const problem of problems) {
+    if (!problem.environment) {
+      merged.set(`\0unique${merged.size}`, problem);
+      continue;
+    }
+    const key = [problem.check, problem.rule, problem.object, problem.message].join('\0');
+    const earlier = merged.get(key);
+    if (!earlier) {
+      merged.set(key, { ...problem });
+      continue;
+    }
+    const join = (a: string | undefined, b: string | undefined) =>
+      a === b || !b ? a : [...new Set([...(a ?? '').split(', '), b])].filter(Boolean).join(', ');
+    earlier.environment = join(earlier.environment, problem.environment);
+    earlier.file = join(earlier.file, problem.file);
+  }
+  return [...merged.values()];
+}
+
+function bootstrapNotices(model: RepoModel): string[] {
+  return unpinnedEnvironments(model).map(
+    environment =>
+      `${environment}: awaiting its first image. CI pins sha-<commit> into deploy/overlays/${environment} and removes ` +
+      `argocd.argoproj.io/skip-reconcile from deploy/argocd/${environment}.yaml in one commit; until then Argo CD deploys nothing there.`,
+  );
+}
+
 /** Stages: yaml → schema (raw objects) → kustomize builds → schema (built objects) → policy → references. */
 async function runPipeline(files: Map<string, string>, options: ValidateOptions, withRepoOnDisk: WithRepoOnDisk): Promise<ValidationReport> {
   const { model, overlays, problems } = loadRepoModel(files);
@@ -132,11 +165,12 @@ async function runPipeline(files: Map<string, string>, options: ValidateOptions,
 
   problems.push(...runModelChecks('policy', options.policyChecks ?? policyChecks, model));
   problems.push(...runModelChecks('reference', options.referenceChecks ?? referenceChecks, model));
+  const reported = mergeEnvironmentRepeats(problems);
 
   return {
-    ok: problems.length === 0,
-    problems,
-    notices: builds.notices,
+    ok: reported.length === 0,
+    problems: reported,
+    notices: [...builds.notices, ...bootstrapNotices(model)],
     stats: { files: files.size, objects: model.rawObjects.length + builtObjects.length, overlaysBuilt: [...model.environments.keys()] },
   };
 }
