@@ -6,5 +6,6 @@
  */
 export * from './render/renderer';
 export * from './render/context';
+export * from './render/write';
 export * from './validate';
 export * from './promql';

@@ -1,11 +1,11 @@
 import { promises as fs } from 'fs';
 import path from 'path';
-import { parseAllDocuments } from 'yaml';
 import { ServiceSpec } from '@slipway/common';
 import { skeletonDir as packagedSkeletonDir } from '@slipway/skeletons';
 import { compileSkeletonFile, CompiledSkeletonFile, createSkeletonHandlebars } from './handlebars';
 import { createSkeletonContext, SkeletonContext } from './context';
 import { reconcileLockfile } from '../lockfile';
+import { parseYamlFile } from '../validate/yaml-documents';
 
 /** One file of a rendered repo, relative to the repo root with '/' separators. */
 export interface RenderedFile {
@@ -101,11 +101,9 @@ export function clearSkeletonCache(): void {
 /** Structured files are parsed before anything is written, so a skeleton edit that breaks YAML or JSON fails here. */
 function checkSyntax(file: RenderedFile): void {
   if (/\.ya?ml$/.test(file.path)) {
-    for (const doc of parseAllDocuments(file.content)) {
-      if (doc.errors.length) {
-        throw new Error(`rendered ${file.path} is not valid YAML: ${doc.errors[0].message}`);
-      }
-    }
+    // The validator's own parse: cached, so validating right after rendering does not parse again.
+    const [problem] = parseYamlFile(file.path, file.content).problems;
+    if (problem) throw new Error(`rendered ${file.path} is not valid YAML: line ${problem.line}: ${problem.message}`);
   } else if (file.path.endsWith('.json')) {
     try {
       JSON.parse(file.content);

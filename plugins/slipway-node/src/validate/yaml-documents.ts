@@ -59,11 +59,38 @@ function toYamlDocument(doc: Document.Parsed, lineCounter: LineCounter): YamlDoc
   };
 }
 
+/** Parsed values are shared through the cache, so no check may change them. */
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const child of Object.values(value as object)) deepFreeze(child);
+  }
+  return value;
+}
+
+/**
+ * Recent parses by file and content. The renderer parses every file it renders and the
+ * validator, run next on the same files, would parse them again: parsing is most of the cost.
+ */
+const recentParses = new Map<string, ParsedYamlFile>();
+const RECENT_PARSES_LIMIT = 512;
+
 /**
  * Parses every document of a YAML file. Syntax errors (and yaml's strict checks such as
- * duplicate keys) become problems located by file and line.
+ * duplicate keys) become problems located by file and line. Results are cached and frozen.
  */
 export function parseYamlFile(file: string, content: string): ParsedYamlFile {
+  const key = `${file}\0${content}`;
+  const cached = recentParses.get(key);
+  if (cached) return cached;
+  const parsed = parseYamlFileUncached(file, content);
+  for (const document of parsed.documents) deepFreeze(document.value);
+  if (recentParses.size >= RECENT_PARSES_LIMIT) recentParses.delete(recentParses.keys().next().value as string);
+  recentParses.set(key, parsed);
+  return parsed;
+}
+
+function parseYamlFileUncached(file: string, content: string): ParsedYamlFile {
   const lineCounter = new LineCounter();
   // An input without documents gives an EmptyStream, which is an empty array.
   const docs = parseAllDocuments(content, { lineCounter, prettyErrors: false });

@@ -38,7 +38,7 @@ function findComponent(model: RepoModel): Component | ValidationProblem {
   if (!file) {
     return fileProblem('catalog', 'catalog-component', 'catalog-info.yaml', '', 'is missing: the repo must register a Backstage Component');
   }
-  const components = parseYamlDocuments(model.files.get(file) ?? '')
+  const components = parseYamlDocuments(model.files.get(file) ?? '', file)
     .map(document => asRecord(document.value))
     .filter((entity): entity is JsonRecord => entity?.kind === 'Component');
   if (components.length === 0) {
@@ -70,8 +70,8 @@ function checkEntity(component: Component): ValidationProblem[] {
 function kustomizeLabels(model: RepoModel): { objects: Record<string, string>; templates: Record<string, string> } {
   const objects: Record<string, string> = {};
   const templates: Record<string, string> = {};
-  const text = model.files.get('deploy/base/kustomization.yaml') ?? model.files.get('deploy/base/kustomization.yml') ?? '';
-  for (const { value } of parseYamlDocuments(text)) {
+  const file = ['deploy/base/kustomization.yaml', 'deploy/base/kustomization.yml'].find(path => model.files.has(path));
+  for (const { value } of parseYamlDocuments(file ? model.files.get(file)! : '', file)) {
     const common = asStringMap(getPath(value, 'commonLabels'));
     Object.assign(objects, common);
     Object.assign(templates, common);

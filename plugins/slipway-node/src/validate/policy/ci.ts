@@ -115,7 +115,7 @@ function checkWorkflow(file: string, workflow: JsonRecord): ValidationProblem[] 
 
 export const checkWorkflows: ModelCheck = model =>
   yamlFiles(model, path => WORKFLOW_PATH.test(path)).flatMap(({ path, text }) =>
-    parseYamlDocuments(text).flatMap(document => {
+    parseYamlDocuments(text, path).flatMap(document => {
       const workflow = asRecord(document.value);
       return workflow ? checkWorkflow(path, workflow) : [];
     }),

@@ -30,7 +30,7 @@ function committedSecrets(model: RepoModel): ValidationProblem[] {
   const out: ValidationProblem[] = [];
   for (const { path, text } of yamlFiles(model)) {
     if (!/kind:\s*["']?Secret\b/.test(text) && !/secretGenerator\s*:/.test(text)) continue;
-    for (const document of parseYamlDocuments(text)) {
+    for (const document of parseYamlDocuments(text, path)) {
       const record = asRecord(document.value);
       if (!record) continue;
       if (record.kind === 'Secret' && (!isEmpty(record.data) || !isEmpty(record.stringData))) {

@@ -53,7 +53,7 @@ function overlayNamespaces(model: RepoModel, path: string): string[] {
     return [...new Set(built.map(({ object }) => object.metadata?.namespace).filter((ns): ns is string => !!ns))];
   }
   const file = kustomizationIn(model, normalizeRepoPath(path));
-  const declared = parseYamlDocuments(file ? model.files.get(file) ?? '' : '')
+  const declared = parseYamlDocuments(file ? model.files.get(file) ?? '' : '', file)
     .map(document => asString(getPath(document.value, 'namespace')))
     .filter((ns): ns is string => !!ns);
   return [...new Set(declared)];

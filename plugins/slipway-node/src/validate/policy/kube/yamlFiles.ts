@@ -1,5 +1,5 @@
-import { parseAllDocuments } from 'yaml';
 import type { RepoModel } from '../../types';
+import { parseYamlFile } from '../../yaml-documents';
 
 /**
  * YAML files read straight from `model.files`, for checks over files that are not
@@ -17,26 +17,11 @@ export function isYamlPath(path: string): boolean {
   return /\.ya?ml$/i.test(path);
 }
 
-export function parseYamlDocuments(text: string): YamlDocument[] {
-  const out: YamlDocument[] = [];
-  let documents;
-  try {
-    documents = parseAllDocuments(text);
-  } catch {
-    return out;
-  }
-  // parseAllDocuments returns an EmptyStream (not an array) for blank input.
-  if (!Array.isArray(documents)) return out;
-  documents.forEach((document, index) => {
-    if (document.errors.length > 0) return;
-    try {
-      const value: unknown = document.toJS({ maxAliasCount: 100 });
-      if (value !== null && value !== undefined) out.push({ index, value });
-    } catch {
-      // Alias bombs and the like: skip, the yaml stage reports them.
-    }
-  });
-  return out;
+/** Documents of a file, through the pipeline's shared (cached) parse; pass the path so the cache hits. */
+export function parseYamlDocuments(text: string, path = ''): YamlDocument[] {
+  return parseYamlFile(path, text)
+    .documents.map((document, index) => ({ index, value: document.value }))
+    .filter(document => document.value !== null && document.value !== undefined);
 }
 
 export function yamlFiles(model: RepoModel, accept: (path: string) => boolean = () => true): Array<{ path: string; text: string }> {

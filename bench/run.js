@@ -1,0 +1,469 @@
+'use strict';
+/**
+ * `npm run bench`: Slipway's render and validation speed, and a side-by-side with
+ * Backstage's built-in fetch:template producing the same repo.
+ *
+ * Prints medians and ratios against targets; never asserts timings (machines are noisy).
+ * Exits non-zero only when the fetch:template output is not equivalent to Slipway's,
+ * or when something breaks.
+ *
+ * Requires the built workspace packages: run through `npm run bench` (tsc -b first).
+ *
+ * Knobs (environment): BENCH_ITERATIONS (50), BENCH_WARMUP (10), BENCH_FLEET (1000),
+ * BENCH_FETCH_ITERATIONS (= BENCH_ITERATIONS), BENCH_KEEP=1 keeps the translated skeleton.
+ *
+ * Row 3 fairness notes: both sides start from the resolved spec; the Slipway side is
+ * renderService (which also YAML-parses every file and reconciles the lock) plus the same
+ * writes as the slipway:service:generate action; the fetch:template side is the real
+ * action handler (template copied from a file:// location, rendered by nunjitsu, written
+ * with its file modes, a real winston logger at info level into a null stream) plus, when
+ * the skeleton has a package-lock.json, Slipway's lock reconciliation, which fetch:template
+ * cannot do. The task runner's input validation and step templating are not timed.
+ */
+const fs = require('fs');
+const fsp = fs.promises;
+const os = require('os');
+const path = require('path');
+const util = require('util');
+const { Writable } = require('stream');
+const { parse: parseYaml, parseAllDocuments } = require('yaml');
+
+const { resolveServiceSpec } = require('@slipway/common');
+const slipwayNode = require('@slipway/node');
+const { renderService, createSkeletonContext, validateRenderedFiles } = slipwayNode;
+const { skeletonDir } = require('@slipway/skeletons');
+const { translateSkeleton } = require('./handlebarsToNunjucks');
+
+const ROOT = path.resolve(__dirname, '..');
+const ITERATIONS = Number(process.env.BENCH_ITERATIONS || 50);
+const WARMUP = Number(process.env.BENCH_WARMUP || 10);
+const FLEET_SIZE = Number(process.env.BENCH_FLEET || 1000);
+const FETCH_ITERATIONS = Number(process.env.BENCH_FETCH_ITERATIONS || ITERATIONS);
+
+const TARGETS = { oneServiceMs: 20, fleetSeconds: 30, fetchRatio: 5 };
+
+// ---------------------------------------------------------------------------------------------
+// helpers
+
+const nowMs = () => Number(process.hrtime.bigint()) / 1e6;
+
+function stats(samples) {
+  const sorted = [...samples].sort((a, b) => a - b);
+  const rank = p => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))];
+  return { n: sorted.length, median: rank(0.5), p90: rank(0.9), min: sorted[0], max: sorted[sorted.length - 1] };
+}
+
+async function sample(iterations, warmup, fn) {
+  for (let i = 0; i < warmup; i++) await fn(i);
+  const times = [];
+  for (let i = 0; i < iterations; i++) {
+    const start = nowMs();
+    await fn(i);
+    times.push(nowMs() - start);
+  }
+  return stats(times);
+}
+
+const ms = value => `${value.toFixed(2)} ms`;
+const mib = bytes => `${(bytes / 1024 / 1024).toFixed(0)} MiB`;
+const verdict = ok => (ok ? 'PASS' : 'MISS');
+const line = (label, value, extra = '') => console.log(`  ${label.padEnd(50)} ${value}${extra ? `   ${extra}` : ''}`);
+
+const tempDirs = [];
+async function tempDir(prefix) {
+  const dir = await fsp.mkdtemp(path.join(os.tmpdir(), prefix));
+  tempDirs.push(dir);
+  return dir;
+}
+async function removeTempDirs() {
+  await Promise.all(tempDirs.splice(0).map(dir => fsp.rm(dir, { recursive: true, force: true })));
+}
+
+/** The shared write path of the actions and the CLI. */
+async function writeRenderedFiles(dir, files) {
+  await slipwayNode.writeRenderedFiles(files, dir);
+}
+
+function listFiles(root, relative = '') {
+  const files = [];
+  for (const entry of fs.readdirSync(path.join(root, relative), { withFileTypes: true })) {
+    const child = relative ? `${relative}/${entry.name}` : entry.name;
+    if (entry.isDirectory()) files.push(...listFiles(root, child));
+    else files.push(child);
+  }
+  return files;
+}
+
+const examples = {
+  minimal: parseYaml(fs.readFileSync(path.join(ROOT, 'examples/minimal.yaml'), 'utf8')),
+  postgres: parseYaml(fs.readFileSync(path.join(ROOT, 'examples/postgres.yaml'), 'utf8')),
+};
+
+// ---------------------------------------------------------------------------------------------
+// 1. one service
+
+async function benchOneService() {
+  console.log('\n1. One service: render + in-process validation (kustomize skipped), minimal example');
+  const coldStart = nowMs();
+  const coldFiles = await renderService(resolveServiceSpec(examples.minimal));
+  const cold = nowMs() - coldStart;
+  const report = await validateRenderedFiles(coldFiles, { kustomize: 'skip' });
+  if (!report.ok) {
+    console.log(`  note: the validator reports ${report.problems.length} problem(s) for the minimal example:`);
+    for (const problem of report.problems.slice(0, 10)) console.log(`    - [${problem.rule}] ${problem.file ?? ''} ${problem.message}`);
+  }
+
+  // Every iteration renders a service of its own name: the renderer's parse is reused by the
+  // validation that follows it (as in the action), never by the next iteration.
+  let serial = 0;
+  const nextSpec = () => resolveServiceSpec({ ...examples.minimal, name: `orders-${++serial}` });
+  const full = await sample(ITERATIONS, WARMUP, async () => {
+    const files = await renderService(nextSpec());
+    await validateRenderedFiles(files, { kustomize: 'skip' });
+  });
+  const renderOnly = await sample(ITERATIONS, WARMUP, async () => {
+    await renderService(nextSpec());
+  });
+  const validateTimes = [];
+  for (let i = 0; i < WARMUP + ITERATIONS; i++) {
+    const fresh = await renderService(nextSpec());
+    const start = nowMs();
+    await validateRenderedFiles(fresh, { kustomize: 'skip' });
+    if (i >= WARMUP) validateTimes.push(nowMs() - start);
+  }
+  const validateOnly = stats(validateTimes);
+  const files = await renderService(nextSpec());
+  const pass = full.median <= TARGETS.oneServiceMs;
+  line('first render (loads + compiles the skeleton)', ms(cold));
+  line(`render + validate, median of ${full.n} (p90)`, `${ms(full.median)} (p90 ${ms(full.p90)})`, `target <= ${TARGETS.oneServiceMs} ms: ${verdict(pass)}`);
+  line('render only (resolveServiceSpec + renderService)', `${ms(renderOnly.median)} (p90 ${ms(renderOnly.p90)})`);
+  line('validate only, right after its render', `${ms(validateOnly.median)} (p90 ${ms(validateOnly.p90)})`);
+  line('files rendered / report', `${files.length} files, ok=${report.ok}, ${report.stats.objects} objects checked`);
+  return { full, renderOnly, validateOnly, pass };
+}
+
+// ---------------------------------------------------------------------------------------------
+// 2. fleet
+
+function fleetValues(i) {
+  const postgres = i % 2 === 1;
+  return {
+    name: `svc-${String(i).padStart(4, '0')}`,
+    owner: `group:default/team-${i % 37}`,
+    ...(i % 3 === 0 ? { system: `system:default/system-${i % 11}` } : {}),
+    description: `Fleet service number ${i}: ${postgres ? 'keeps state in PostgreSQL' : 'stateless'}.`,
+    database: postgres ? 'postgres' : 'none',
+  };
+}
+
+async function benchFleet() {
+  console.log(`\n2. Fleet: ${FLEET_SIZE} distinct services (half with postgres), render + validate each, one process`);
+  if (global.gc) global.gc();
+  const rssBefore = process.memoryUsage().rss;
+  const times = [];
+  let invalid = 0;
+  let fileCount = 0;
+  const firstProblems = [];
+  const start = nowMs();
+  for (let i = 0; i < FLEET_SIZE; i++) {
+    const t0 = nowMs();
+    const files = await renderService(resolveServiceSpec(fleetValues(i)));
+    const report = await validateRenderedFiles(files, { kustomize: 'skip' });
+    times.push(nowMs() - t0);
+    fileCount += files.length;
+    if (!report.ok) {
+      invalid++;
+      if (firstProblems.length < 5) firstProblems.push(`${fleetValues(i).name}: ${report.problems.map(p => p.rule).join(', ')}`);
+    }
+  }
+  const totalSeconds = (nowMs() - start) / 1000;
+  const perService = stats(times);
+  const memory = process.memoryUsage();
+  const maxRssBytes = process.resourceUsage().maxRSS * 1024;
+  const pass = totalSeconds <= TARGETS.fleetSeconds;
+  line('total', `${totalSeconds.toFixed(2)} s`, `target <= ${TARGETS.fleetSeconds} s: ${verdict(pass)}`);
+  line('per service, median (p90)', `${ms(perService.median)} (p90 ${ms(perService.p90)}, max ${ms(perService.max)})`);
+  line('files rendered', `${fileCount} (${(fileCount / FLEET_SIZE).toFixed(1)} per service)`);
+  line('validation', `${FLEET_SIZE - invalid}/${FLEET_SIZE} ok`);
+  for (const problem of firstProblems) console.log(`    - ${problem}`);
+  line('RSS before -> after the fleet', `${mib(rssBefore)} -> ${mib(memory.rss)} (heap used ${mib(memory.heapUsed)})`);
+  line('peak RSS of the process (resourceUsage().maxRSS)', mib(maxRssBytes));
+  return { totalSeconds, perService, maxRssBytes, invalid, pass };
+}
+
+// ---------------------------------------------------------------------------------------------
+// 3. fetch:template
+
+function nullLogger() {
+  const { WinstonLogger } = require('@backstage/backend-defaults/rootLogger');
+  const winston = require('winston');
+  const sink = new Writable({ write: (_chunk, _encoding, done) => done() });
+  // A real winston logger at info level: fetch:template logs every file it writes, and the
+  // formatting is part of its cost; the lines go to a null stream instead of a task log.
+  return WinstonLogger.create({
+    level: 'info',
+    format: winston.format.json(),
+    transports: [new winston.transports.Stream({ stream: sink })],
+  });
+}
+
+async function createFetchTemplate() {
+  const { createFetchTemplateAction } = require('@backstage/plugin-scaffolder-backend');
+  const { UrlReaders } = require('@backstage/backend-defaults/urlReader');
+  const { ScmIntegrations } = require('@backstage/integration');
+  const { ConfigReader } = require('@backstage/config');
+  const config = new ConfigReader({});
+  const logger = nullLogger();
+  const reader = UrlReaders.default({ config, logger });
+  const integrations = ScmIntegrations.fromConfig(config);
+  return { action: createFetchTemplateAction({ reader, integrations }), logger };
+}
+
+/** A hand-built action context (createMockActionContext needs Jest): what the task runner hands an action. */
+function actionContext({ logger, baseUrl, values, workspacePath }) {
+  return {
+    input: { url: './skeleton', values, templateFileExtension: '.njk' },
+    workspacePath,
+    logger,
+    logStream: new Writable({ write: (_chunk, _encoding, done) => done() }),
+    secrets: {},
+    templateInfo: { baseUrl, entityRef: 'template:default/slipway-bench-node-service' },
+    task: { id: 'slipway-bench' },
+    step: { id: 'fetch', name: 'fetch:template' },
+    isDryRun: false,
+    signal: new AbortController().signal,
+    output() {},
+    async checkpoint({ fn }) {
+      return fn();
+    },
+    createTemporaryDirectory: () => tempDir('slipway-bench-fetch-tmp-'),
+    async getInitiatorCredentials() {
+      return { $$type: '@backstage/BackstageCredentials', principal: { type: 'user', userEntityRef: 'user:default/bench' } };
+    },
+  };
+}
+
+/**
+ * fetch:template copies the skeleton's package-lock.json verbatim; Slipway's renderer rewrites it
+ * for the rendered package.json (name, root entry, packages the variant does not use). A Backstage
+ * template would need a follow-up step for that, so the fetch:template side runs the same
+ * reconciliation on its output (timed with it): the compared outputs are then the same repo.
+ */
+function lockStep() {
+  const lockfile = require('@slipway/node/dist/lockfile');
+  if (typeof lockfile.reconcileLockfileContent !== 'function') {
+    throw new Error('@slipway/node/dist/lockfile no longer exports reconcileLockfileContent: update bench/run.js');
+  }
+  return async dir => {
+    const [packageJson, packageLock] = await Promise.all([
+      fsp.readFile(path.join(dir, 'package.json'), 'utf8'),
+      fsp.readFile(path.join(dir, 'package-lock.json'), 'utf8'),
+    ]);
+    await fsp.writeFile(path.join(dir, 'package-lock.json'), lockfile.reconcileLockfileContent(packageJson, packageLock));
+  };
+}
+
+function parsedEqual(file, a, b) {
+  if (/\.ya?ml$/.test(file)) {
+    const docs = text => parseAllDocuments(text).map(doc => doc.toJS());
+    return util.isDeepStrictEqual(docs(a), docs(b));
+  }
+  if (file.endsWith('.json')) return util.isDeepStrictEqual(JSON.parse(a), JSON.parse(b));
+  return a === b;
+}
+
+/** Every Slipway file must exist in fetch:template's output with the same content and mode. */
+function compareOutputs(slipwayFiles, fetchDir) {
+  const differences = [];
+  let byteIdentical = 0;
+  const expected = new Set();
+  for (const file of slipwayFiles) {
+    expected.add(file.path);
+    const target = path.join(fetchDir, ...file.path.split('/'));
+    if (!fs.existsSync(target)) {
+      differences.push(`${file.path}: missing from fetch:template's output`);
+      continue;
+    }
+    const content = fs.readFileSync(target, 'utf8');
+    if (content === file.content) byteIdentical++;
+    else {
+      let equal = false;
+      try {
+        equal = parsedEqual(file.path, file.content, content);
+      } catch (error) {
+        differences.push(`${file.path}: fetch:template's output does not parse: ${error.message}`);
+        continue;
+      }
+      if (!equal) differences.push(`${file.path}: content differs`);
+    }
+    const executable = (fs.statSync(target).mode & 0o111) !== 0;
+    if (executable !== file.executable) differences.push(`${file.path}: executable bit differs`);
+  }
+  const emptyExtras = [];
+  for (const file of listFiles(fetchDir)) {
+    if (expected.has(file)) continue;
+    const content = fs.readFileSync(path.join(fetchDir, file), 'utf8');
+    if (content.trim() === '') emptyExtras.push(file);
+    else differences.push(`${file}: only fetch:template writes it, with content`);
+  }
+  return { differences, byteIdentical, emptyExtras };
+}
+
+async function benchFetchTemplate() {
+  console.log('\n3. Side by side with Backstage\'s built-in fetch:template producing the same repo');
+  const templateRoot = await tempDir('slipway-bench-template-');
+  const translateStart = nowMs();
+  const translated = translateSkeleton(skeletonDir('node-service'), path.join(templateRoot, 'skeleton'));
+  const translateMs = nowMs() - translateStart;
+  fs.writeFileSync(
+    path.join(templateRoot, 'template.yaml'),
+    [
+      '# Documentation only: the Template this skeleton would sit beside. The bench calls the',
+      '# fetch:template handler directly, with createSkeletonContext(spec) as values.',
+      'apiVersion: scaffolder.backstage.io/v1beta3',
+      'kind: Template',
+      'metadata:',
+      '  name: slipway-bench-node-service',
+      'spec:',
+      '  type: service',
+      '  steps:',
+      '    - id: fetch',
+      '      action: fetch:template',
+      '      input:',
+      '        url: ./skeleton',
+      '        templateFileExtension: .njk',
+      '        values: ${{ parameters.skeletonContext }}',
+      '',
+    ].join('\n'),
+  );
+  const baseUrl = `file://${path.join(templateRoot, 'template.yaml')}`;
+  line('Handlebars -> Nunjucks translation', `${translated.templates.length} templates, ${translated.copied.length} verbatim files, ${ms(translateMs)}`);
+  line('translated skeleton', `${path.join(templateRoot, 'skeleton')}${process.env.BENCH_KEEP ? '' : ' (removed at exit; BENCH_KEEP=1 keeps it)'}`);
+  if (process.env.BENCH_KEEP) tempDirs.splice(tempDirs.indexOf(templateRoot), 1);
+
+  const { action, logger } = await createFetchTemplate();
+  const fetchOnly = async (values, workspacePath) => action.handler(actionContext({ logger, baseUrl, values, workspacePath }));
+  const reconcileLock = fs.existsSync(path.join(skeletonDir('node-service'), 'package-lock.json')) ? lockStep() : undefined;
+  const runFetch = async (values, workspacePath) => {
+    await fetchOnly(values, workspacePath);
+    if (reconcileLock) await reconcileLock(workspacePath);
+  };
+  if (reconcileLock) {
+    line('lockfile', "fetch:template copies package-lock.json as is; its side also runs Slipway's reconciliation (timed)");
+  }
+  // What a task would pass: the skeleton context as plain JSON (undefined fields drop out).
+  const valuesFor = spec => JSON.parse(JSON.stringify(createSkeletonContext(spec)));
+
+  // Equivalence, once per variant, before any timing.
+  let failed = false;
+  const keep = [templateRoot];
+  for (const [name, values] of Object.entries(examples)) {
+    const spec = resolveServiceSpec(values);
+    const files = await renderService(spec);
+    const workspace = await tempDir('slipway-bench-fetch-ws-');
+    await runFetch(valuesFor(spec), workspace);
+    const { differences, byteIdentical, emptyExtras } = compareOutputs(files, workspace);
+    if (differences.length) {
+      failed = true;
+      console.log(`  EQUIVALENCE FAILED for the ${name} example (${differences.length} difference(s)):`);
+      for (const difference of differences) console.log(`    - ${difference}`);
+      console.log(`    kept for inspection: fetch:template's output in ${workspace}, the translated skeleton in ${templateRoot}/skeleton`);
+      keep.push(workspace);
+    } else {
+      line(
+        `equivalence, ${name} example`,
+        `OK: ${files.length} files (${byteIdentical} byte-identical, ${files.length - byteIdentical} equal when parsed)` +
+          (emptyExtras.length ? `; fetch:template also wrote ${emptyExtras.length} empty file(s) for omitted conditionals: ${emptyExtras.join(', ')}` : ''),
+      );
+    }
+  }
+  if (failed) {
+    await Promise.all(tempDirs.splice(0).filter(dir => !keep.includes(dir)).map(dir => fsp.rm(dir, { recursive: true, force: true })));
+    const error = new Error('fetch:template does not produce the same files as Slipway; not timing a comparison of different outputs');
+    error.exitCode = 2;
+    throw error;
+  }
+  await removeTempDirs.keepTemplate(templateRoot);
+
+  // A service of its own name per iteration, so nothing one iteration computed helps the next.
+  const specs = Array.from({ length: WARMUP + FETCH_ITERATIONS }, (_, i) =>
+    resolveServiceSpec({ ...examples.minimal, name: `orders-${i}` }),
+  );
+  const valuesOf = specs.map(valuesFor);
+  // The two sides alternate iteration by iteration, so drift on a noisy machine hits both alike.
+  // Each iteration gets a fresh output folder; creating and removing it is not timed.
+  const sides = {
+    slipway: async (dir, i) => {
+      const start = nowMs();
+      const files = await renderService(specs[i]);
+      renderTimes.push(nowMs() - start);
+      await writeRenderedFiles(dir, files);
+    },
+    fetchTemplate: async (dir, i) => runFetch(valuesOf[i], dir),
+    ...(reconcileLock ? { fetchOnly: async (dir, i) => fetchOnly(valuesOf[i], dir) } : {}),
+  };
+  const times = { slipway: [], fetchTemplate: [], fetchOnly: [] };
+  const renderTimes = [];
+  for (let i = 0; i < WARMUP + FETCH_ITERATIONS; i++) {
+    for (const [side, fn] of Object.entries(sides)) {
+      const dir = await fsp.mkdtemp(path.join(os.tmpdir(), 'slipway-bench-out-'));
+      const start = nowMs();
+      await fn(dir, i);
+      if (i >= WARMUP) times[side].push(nowMs() - start);
+      await fsp.rm(dir, { recursive: true, force: true });
+      await removeTempDirs.keepTemplate(templateRoot);
+    }
+  }
+  const slipway = stats(times.slipway);
+  const fetchTemplate = stats(times.fetchTemplate);
+  const ratio = fetchTemplate.median / slipway.median;
+  const pass = ratio >= TARGETS.fetchRatio;
+  line(`Slipway render + write, median of ${slipway.n} (p90)`, `${ms(slipway.median)} (p90 ${ms(slipway.p90)})`);
+  line('  of which renderService (in memory)', `${ms(stats(renderTimes.slice(WARMUP)).median)}`);
+  const fetchLabel = reconcileLock ? 'fetch:template + lock step' : 'fetch:template';
+  line(`${fetchLabel}, median of ${fetchTemplate.n} (p90)`, `${ms(fetchTemplate.median)} (p90 ${ms(fetchTemplate.p90)})`);
+  if (reconcileLock) {
+    const alone = stats(times.fetchOnly);
+    line('  fetch:template alone (lock copied as is)', `${ms(alone.median)} (p90 ${ms(alone.p90)}), ${(alone.median / slipway.median).toFixed(1)}x Slipway`);
+  }
+  line(`ratio ${fetchLabel} / Slipway`, `${ratio.toFixed(1)}x`, `target >= ${TARGETS.fetchRatio}x: ${verdict(pass)}`);
+  return { slipway, fetchTemplate, ratio, pass, fetchLabel };
+}
+
+/** Removes every temp dir but the translated template (reused across iterations). */
+removeTempDirs.keepTemplate = async keep => {
+  const remove = tempDirs.filter(dir => dir !== keep);
+  tempDirs.splice(0, tempDirs.length, ...tempDirs.filter(dir => dir === keep));
+  await Promise.all(remove.map(dir => fsp.rm(dir, { recursive: true, force: true })));
+};
+
+// ---------------------------------------------------------------------------------------------
+
+async function main() {
+  const cpus = os.cpus();
+  console.log('Slipway benchmark');
+  console.log(`  node ${process.version} on ${process.platform}/${process.arch}, ${cpus.length} CPU(s) (${cpus[0] ? cpus[0].model.trim() : 'unknown'}), ${mib(os.totalmem())} RAM`);
+  console.log(`  iterations: ${ITERATIONS} after ${WARMUP} warm-up (fetch:template row: ${FETCH_ITERATIONS}); timings are wall clock and noisy, nothing is asserted`);
+
+  const one = await benchOneService();
+  const fleet = await benchFleet();
+  const side = await benchFetchTemplate();
+
+  console.log('\nSummary');
+  console.log(
+    `  one service ${ms(one.full.median)} (<= ${TARGETS.oneServiceMs} ms ${verdict(one.pass)}) | ` +
+      `fleet of ${FLEET_SIZE} ${fleet.totalSeconds.toFixed(1)} s (<= ${TARGETS.fleetSeconds} s ${verdict(fleet.pass)}), peak RSS ${mib(fleet.maxRssBytes)} | ` +
+      `${side.fetchLabel} ${ms(side.fetchTemplate.median)} vs Slipway ${ms(side.slipway.median)} = ${side.ratio.toFixed(1)}x (>= ${TARGETS.fetchRatio}x ${verdict(side.pass)})`,
+  );
+}
+
+main()
+  .then(() => removeTempDirs())
+  .catch(async error => {
+    console.error(`\nbench failed: ${error.message}`);
+    if (!error.exitCode) {
+      console.error(error.stack);
+      await removeTempDirs();
+    }
+    process.exitCode = error.exitCode || 1;
+  });
