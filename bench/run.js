@@ -250,9 +250,9 @@ function actionContext({ logger, baseUrl, values, workspacePath }) {
  * reconciliation on its output (timed with it): the compared outputs are then the same repo.
  */
 function lockStep() {
-  const lockfile = require('@slipway/node/dist/lockfile');
+  const lockfile = require('@slipway/node');
   if (typeof lockfile.reconcileLockfileContent !== 'function') {
-    throw new Error('@slipway/node/dist/lockfile no longer exports reconcileLockfileContent: update bench/run.js');
+    throw new Error('@slipway/node no longer exports reconcileLockfileContent: update bench/run.js');
   }
   return async dir => {
     const [packageJson, packageLock] = await Promise.all([

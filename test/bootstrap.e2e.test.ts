@@ -38,7 +38,7 @@ describe('image bootstrap', () => {
   afterAll(() => fs.rm(dir, { recursive: true, force: true }));
 
   it('starts with both environments held back by skip-reconcile, and says so', async () => {
-    const report = await validateRepoDir(dir, { kustomize: requireShippedKustomize() });
+    const report = await validateRepoDir(dir, { kustomize: await requireShippedKustomize() });
     expect(report.problems).toEqual([]);
     expect(report.notices.filter(notice => notice.includes('awaiting its first image'))).toHaveLength(2);
   });
@@ -49,7 +49,7 @@ describe('image bootstrap', () => {
     const application = await fs.readFile(path.join(dir, 'deploy/argocd/staging.yaml'), 'utf8');
     expect(application).not.toContain('skip-reconcile');
     expect(parse(application).metadata.annotations).toEqual({ 'slipway.dev/generated-by': 'slipway' });
-    const report = await validateRepoDir(dir, { kustomize: requireShippedKustomize() });
+    const report = await validateRepoDir(dir, { kustomize: await requireShippedKustomize() });
     expect(report.problems).toEqual([]);
     expect(report.notices.filter(notice => notice.includes('awaiting its first image'))).toEqual([
       expect.stringMatching(/^production:/),
@@ -58,7 +58,7 @@ describe('image bootstrap', () => {
 
   it('rejects a tag no CI build makes (the seed\'s staging-initial)', async () => {
     await pinImage(dir, 'staging', 'staging-initial');
-    const report = await validateRepoDir(dir, { kustomize: requireShippedKustomize() });
+    const report = await validateRepoDir(dir, { kustomize: await requireShippedKustomize() });
     expect(report.problems).toContainEqual(expect.objectContaining({ rule: 'image-unpinned', environment: 'staging' }));
   });
 
@@ -67,7 +67,7 @@ describe('image bootstrap', () => {
     const kustomization = parse(await fs.readFile(overlay, 'utf8'));
     delete kustomization.images;
     await fs.writeFile(overlay, stringify(kustomization));
-    const report = await validateRepoDir(dir, { kustomize: requireShippedKustomize() });
+    const report = await validateRepoDir(dir, { kustomize: await requireShippedKustomize() });
     expect(report.problems).toContainEqual(expect.objectContaining({ rule: 'image-untagged', environment: 'staging' }));
   });
 });

@@ -25,7 +25,7 @@ const isExternalMetric = (name: string) => name.startsWith('kube_');
 type K8sObject = { kind: string; metadata: { name: string }; spec: any };
 
 async function promqlOfBuiltOverlays(dir: string): Promise<string[]> {
-  const kustomize = requireShippedKustomize();
+  const kustomize = await requireShippedKustomize();
   const queries: string[] = [];
   for (const env of ['staging', 'production']) {
     const built = await kustomizeBuild(kustomize, path.join(dir, 'deploy/overlays', env));
@@ -60,7 +60,7 @@ describe.each([
   });
 
   it('passes every validation stage, with both overlays built by a real kustomize', async () => {
-    const report = await validateRepoDir(dir, { kustomize: requireShippedKustomize() });
+    const report = await validateRepoDir(dir, { kustomize: await requireShippedKustomize() });
     expect(report.problems).toEqual([]);
     expect(report.ok).toBe(true);
     expect([...report.stats.overlaysBuilt].sort()).toEqual(['production', 'staging']);

@@ -9,3 +9,4 @@ export * from './render/context';
 export * from './render/write';
 export * from './validate';
 export * from './promql';
+export { reconcileLockfile, reconcileLockfileContent, LockfileError } from './lockfile';

@@ -1,0 +1,95 @@
+import { promises as fs } from 'fs';
+import os from 'os';
+import path from 'path';
+import { main } from './cli';
+import { exitCodeForDryRunError } from './commands';
+import { EXIT } from './errors';
+
+function capture() {
+  const out: string[] = [];
+  const err: string[] = [];
+  return { io: { stdout: (t: string) => void out.push(t), stderr: (t: string) => void err.push(t) }, out, err };
+}
+
+describe('slipway main()', () => {
+  let dir: string;
+  beforeEach(async () => {
+    dir = await fs.mkdtemp(path.join(os.tmpdir(), 'slipway-cli-'));
+    await fs.writeFile(path.join(dir, 'values.yaml'), 'name: orders\nowner: group:default/team-a\ndescription: Takes orders.\n');
+  });
+  afterEach(async () => {
+    await fs.rm(dir, { recursive: true, force: true });
+  });
+
+  it('prints help and exits 0', async () => {
+    const { io, out } = capture();
+    expect(await main(['--help'], io)).toBe(EXIT.OK);
+    expect(out.join('\n')).toContain('Exit codes:');
+  });
+
+  it('renders, then validates the result (exit 0), and --json prints the report', async () => {
+    const out = path.join(dir, 'out');
+    const r = capture();
+    expect(await main(['render', '--values', path.join(dir, 'values.yaml'), '--out', out], r.io)).toBe(EXIT.OK);
+    expect(r.out.join('\n')).toMatch(/Rendered orders \(node-service, database: none\): \d+ files/);
+    expect(await fs.readFile(path.join(out, 'catalog-info.yaml'), 'utf8')).toContain('name: orders');
+
+    const v = capture();
+    expect(await main(['validate', out, '--no-kustomize', '--json'], v.io)).toBe(EXIT.OK);
+    const report = JSON.parse(v.out.join('\n'));
+    expect(report).toMatchObject({ ok: true, problems: [] });
+  });
+
+  it('exits 1 with a readable report when the repo has problems', async () => {
+    const out = path.join(dir, 'out');
+    await main(['render', '--values', path.join(dir, 'values.yaml'), '--out', out], capture().io);
+    await fs.appendFile(path.join(out, 'deploy/base/hpa.yaml'), '\nbroken: [\n');
+    const v = capture();
+    expect(await main(['validate', out, '--no-kustomize'], v.io)).toBe(EXIT.PROBLEMS);
+    expect(v.out.join('\n')).toContain('deploy/base/hpa.yaml');
+  });
+
+  it('exits 2 on spec errors, naming every field and rule, and writes nothing', async () => {
+    await fs.writeFile(path.join(dir, 'bad.yaml'), 'name: Foo_Bar\nowner: group:default/team-a\ndescription: x\nport: 70000\ndatabase: mysql\n');
+    const out = path.join(dir, 'out');
+    const { io, err } = capture();
+    expect(await main(['render', '--values', path.join(dir, 'bad.yaml'), '--out', out], io)).toBe(EXIT.BAD_INPUT);
+    const text = err.join('\n');
+    expect(text).toMatch(/^ {2}name: must be a DNS-1123 label/m);
+    expect(text).toMatch(/^ {2}port: must be between 1 and 65535/m);
+    expect(text).toMatch(/^ {2}database: must be one of none, postgres/m);
+    await expect(fs.stat(out)).rejects.toThrow(/ENOENT/);
+  });
+
+  it('exits 2 for unreadable or malformed values files, a non-empty --out, a missing folder and bad flags', async () => {
+    await fs.writeFile(path.join(dir, 'list.yaml'), '- a\n- b\n');
+    await fs.writeFile(path.join(dir, 'broken.yaml'), 'name: [\n');
+    await fs.mkdir(path.join(dir, 'full'));
+    await fs.writeFile(path.join(dir, 'full', 'keep'), 'x');
+    const cases: Array<[string[], RegExp]> = [
+      [['render', '--values', path.join(dir, 'missing.yaml'), '--out', path.join(dir, 'o')], /cannot read values file .*ENOENT/],
+      [['render', '--values', path.join(dir, 'list.yaml'), '--out', path.join(dir, 'o')], /must hold a mapping/],
+      [['render', '--values', path.join(dir, 'broken.yaml'), '--out', path.join(dir, 'o')], /is not valid YAML/],
+      [['render', '--values', path.join(dir, 'values.yaml'), '--out', path.join(dir, 'full')], /refusing to write into .*not empty/],
+      [['render', '--values', path.join(dir, 'values.yaml'), '--out', path.join(dir, 'values.yaml')], /is a file, not a folder/],
+      [['render', '--values', path.join(dir, 'values.yaml'), '--out', path.join(dir, 'o'), '--template', 'no-such-skeleton'], /no skeleton named no-such-skeleton/],
+      [['validate', path.join(dir, 'nowhere')], /is not a folder/],
+      [['render', '--nope'], /Unknown option/],
+      [['dry-run', '--template', path.join(dir, 'values.yaml'), '--values', path.join(dir, 'values.yaml'), '--out', path.join(dir, 'o')], /not a Backstage Template/],
+    ];
+    for (const [argv, message] of cases) {
+      const { io, err } = capture();
+      expect({ argv, code: await main(argv, io) }).toEqual({ argv, code: EXIT.BAD_INPUT });
+      expect(err.join('\n')).toMatch(message);
+    }
+    expect(await fs.readdir(path.join(dir, 'full'))).toEqual(['keep']);
+    await expect(fs.stat(path.join(dir, 'o'))).rejects.toThrow(/ENOENT/);
+  });
+
+  it('maps dry-run failures to exit codes', () => {
+    expect(exitCodeForDryRunError(500, 'slipway:validate: 2 problem(s) in .\n...')).toBe(EXIT.PROBLEMS);
+    expect(exitCodeForDryRunError(500, 'slipway:service:generate: invalid input, nothing was written:\n  - name: ...')).toBe(EXIT.BAD_INPUT);
+    expect(exitCodeForDryRunError(400, 'Input template is not a template')).toBe(EXIT.BAD_INPUT);
+    expect(exitCodeForDryRunError(500, 'Template action with ID x is not registered')).toBe(EXIT.FAILURE);
+  });
+});

@@ -1,0 +1,70 @@
+import path from 'path';
+import { resolveServiceSpec } from '@slipway/common';
+import { CliError } from './errors';
+import { parameterBindings, readTemplateFile, repoPickerValue, valuesToParameters, TemplateEntity } from './template';
+
+const TEMPLATE = path.resolve(__dirname, '../../../templates/node-service/template.yaml');
+
+describe('mapping values to the template form', () => {
+  let template: TemplateEntity;
+  beforeAll(async () => {
+    template = await readTemplateFile(TEMPLATE);
+  });
+
+  it('reads the bindings from the generate step', () => {
+    expect(parameterBindings(template)).toEqual({
+      name: 'name',
+      owner: 'owner',
+      description: 'description',
+      system: 'system',
+      database: 'database',
+      port: 'port',
+      stagingHost: 'environments.staging.host',
+      productionHost: 'environments.production.host',
+    });
+  });
+
+  it('maps spec values to form fields, derives the repo picker and lists what the form cannot take', () => {
+    const values = {
+      name: 'billing',
+      owner: 'group:default/payments',
+      description: 'Issues invoices.',
+      database: 'postgres',
+      environments: { production: { host: 'billing.acme.io', replicas: 4 } },
+      analysis: { successRate: 0.95 },
+      gitops: { repoUrl: 'https://github.com/acme/billing.git' },
+    };
+    const mapping = valuesToParameters(template, values, resolveServiceSpec(values));
+    expect(mapping.parameters).toEqual({
+      name: 'billing',
+      owner: 'group:default/payments',
+      description: 'Issues invoices.',
+      database: 'postgres',
+      productionHost: 'billing.acme.io',
+      repoUrl: 'github.com?owner=acme&repo=billing',
+    });
+    expect(mapping.derived).toEqual(['repoUrl']);
+    expect(mapping.ignored.sort()).toEqual(['analysis.successRate', 'environments.production.replicas']);
+  });
+
+  it('uses example-org/<name> when the GitOps repo is not on GitHub', () => {
+    const spec = resolveServiceSpec({ name: 'x', owner: 'team-a', description: 'd', gitops: { repoUrl: 'https://gitlab.com/a/x.git' } });
+    expect(repoPickerValue(spec)).toBe('github.com?owner=example-org&repo=x');
+  });
+
+  it('refuses a template without the generate step, and a required field it cannot fill', () => {
+    const noGenerate = { ...template, spec: { ...template.spec, steps: [] } };
+    expect(() => parameterBindings(noGenerate)).toThrow(CliError);
+    const extraRequired: TemplateEntity = JSON.parse(JSON.stringify(template));
+    const pages = extraRequired.spec.parameters as any[];
+    pages[0].properties.costCentre = { type: 'string' };
+    pages[0].required.push('costCentre');
+    const values = { name: 'x', owner: 'team-a', description: 'd' };
+    expect(() => valuesToParameters(extraRequired, values, resolveServiceSpec(values))).toThrow(/requires costCentre/);
+  });
+
+  it('reports unreadable or non-template files as bad input', async () => {
+    await expect(readTemplateFile('/nonexistent/template.yaml')).rejects.toThrow(/cannot read template .*ENOENT/);
+    await expect(readTemplateFile(__filename)).rejects.toThrow(CliError);
+  });
+});

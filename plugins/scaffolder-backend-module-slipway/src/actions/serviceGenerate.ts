@@ -1,0 +1,107 @@
+import path from 'path';
+import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
+import { SpecIssue, safeResolveServiceSpec } from '@slipway/common';
+import { createSkeletonContext, renderService } from '@slipway/node';
+import { examples } from './serviceGenerate.examples';
+import { specInputFields } from './specInput';
+import {
+  checkRelativePath,
+  findWriteConflicts,
+  formatInputIssues,
+  resolveInWorkspace,
+  writeRenderedFiles,
+} from './workspace';
+
+export const SERVICE_GENERATE_ACTION_ID = 'slipway:service:generate';
+
+export interface ServiceGenerateActionOptions {
+  /** Folder holding the skeletons (config `slipway.skeletonsDir`). Default: the packaged skeletons. */
+  skeletonsDir?: string;
+}
+
+/**
+ * `slipway:service:generate`: renders a complete service repo from the Slipway
+ * skeleton and writes it into the workspace.
+ *
+ * The input is the service spec itself, field for field (plus `targetPath`), so a
+ * template passes its parameters through one to one. Every check runs and every
+ * file is rendered in memory before the first byte is written: bad input, a broken
+ * skeleton or an existing file leaves the workspace untouched.
+ */
+export function createServiceGenerateAction(options: ServiceGenerateActionOptions = {}) {
+  return createTemplateAction({
+    id: SERVICE_GENERATE_ACTION_ID,
+    description:
+      'Renders a Kubernetes service repo (service code, Dockerfile, kustomize base and overlays, Argo Rollouts canary, ' +
+      'Argo CD Applications, CI workflow, catalog-info.yaml) from the Slipway service spec and writes it into the workspace.',
+    examples,
+    supportsDryRun: true,
+    schema: {
+      input: {
+        ...specInputFields(),
+        targetPath: z =>
+          z
+            .string()
+            .optional()
+            .describe("Workspace-relative folder to write the repo into. Default: '.'. Absolute paths and '..' are refused."),
+      },
+      output: {
+        name: z => z.string().describe('The service name.'),
+        files: z => z.number().int().describe('Number of files written.'),
+        kubernetesId: z => z.string().describe('Value of the backstage.io/kubernetes-id annotation and label.'),
+        argocdAppSelector: z => z.string().describe('Label selector of the Argo CD Applications (argocd/app-selector).'),
+        catalogInfoPath: z =>
+          z.string().describe("Repo path of catalog-info.yaml, with a leading '/', ready for catalog:register."),
+        environments: z => z.array(z.string()).describe('Environment names, in promotion order.'),
+      },
+    },
+    async handler(ctx) {
+      const { targetPath: rawTargetPath, ...values } = ctx.input as Record<string, unknown>;
+      const issues: SpecIssue[] = [];
+      const targetPath = checkRelativePath('targetPath', rawTargetPath, issues);
+      const resolved = safeResolveServiceSpec(values);
+      if (!resolved.ok) issues.push(...resolved.issues);
+      if (issues.length || !resolved.ok || targetPath === undefined) {
+        throw new Error(formatInputIssues(SERVICE_GENERATE_ACTION_ID, issues, ', nothing was written'));
+      }
+      const spec = resolved.spec;
+
+      const files = await renderService(spec, { skeletonsDir: options.skeletonsDir });
+      if (!files.some(file => file.path === 'catalog-info.yaml')) {
+        throw new Error(`${SERVICE_GENERATE_ACTION_ID}: the skeleton rendered no catalog-info.yaml; nothing was written`);
+      }
+
+      const prefix = targetPath === '.' ? '' : `${targetPath}/`;
+      const outDir = resolveInWorkspace(ctx.workspacePath, targetPath);
+      const conflicts = await findWriteConflicts(
+        ctx.workspacePath,
+        files.map(file => ({ ...file, path: `${prefix}${file.path}` })),
+      );
+      if (conflicts.length) {
+        throw new Error(
+          `${SERVICE_GENERATE_ACTION_ID}: refusing to overwrite existing files in the workspace, nothing was written:\n` +
+            conflicts.map(conflict => `  - ${conflict}`).join('\n'),
+        );
+      }
+
+      ctx.signal?.throwIfAborted();
+      await writeRenderedFiles(outDir, files);
+
+      const context = createSkeletonContext(spec);
+      const environments = Object.keys(spec.environments);
+      const where = targetPath === '.' ? 'the workspace root' : targetPath;
+      ctx.logger.info(
+        `${ctx.isDryRun ? '[dry run] ' : ''}Generated service ${spec.name}: ${files.length} files in ${where} ` +
+          `(environments: ${environments.join(', ')}; database: ${spec.database})`,
+      );
+      ctx.logger.info(`Files:\n${files.map(file => `  ${prefix}${file.path}${file.executable ? ' (executable)' : ''}`).join('\n')}`);
+
+      ctx.output('name', spec.name);
+      ctx.output('files', files.length);
+      ctx.output('kubernetesId', context.labels.common['backstage.io/kubernetes-id']);
+      ctx.output('argocdAppSelector', context.argocdAppSelector);
+      ctx.output('catalogInfoPath', `/${path.posix.join(targetPath, 'catalog-info.yaml')}`);
+      ctx.output('environments', environments);
+    },
+  });
+}

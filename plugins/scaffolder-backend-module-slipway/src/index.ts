@@ -1,0 +1,20 @@
+/**
+ * Slipway scaffolder actions: generate and validate GitOps-ready Kubernetes services.
+ *
+ * Install with `backend.add(import('@slipway/plugin-scaffolder-backend-module-slipway'))`.
+ *
+ * @packageDocumentation
+ */
+export { scaffolderModuleSlipway as default } from './module';
+export {
+  createServiceGenerateAction,
+  SERVICE_GENERATE_ACTION_ID,
+  type ServiceGenerateActionOptions,
+} from './actions/serviceGenerate';
+export { createValidateAction, VALIDATE_ACTION_ID, KUSTOMIZE_MODES } from './actions/validate';
+
+import { SERVICE_GENERATE_ACTION_ID } from './actions/serviceGenerate';
+import { VALIDATE_ACTION_ID } from './actions/validate';
+
+/** Every action id this module registers. */
+export const SLIPWAY_ACTION_IDS = [SERVICE_GENERATE_ACTION_ID, VALIDATE_ACTION_ID] as const;
