@@ -1,13 +1,8 @@
 import { promises as fs } from 'fs';
-import path from 'path';
+import { FileToWrite, WriteConflictError, writeRenderedFiles } from '@slipway/node';
 import { CliError } from './errors';
 
-/** A file to write: repo-relative path with '/' separators. */
-export interface OutputFile {
-  path: string;
-  content: string | Buffer;
-  executable: boolean;
-}
+export type { FileToWrite as OutputFile } from '@slipway/node';
 
 /** Refuses a --out that is a file or a non-empty folder, before anything is rendered or started. */
 export async function ensureEmptyOutDir(dir: string): Promise<void> {
@@ -25,16 +20,12 @@ export async function ensureEmptyOutDir(dir: string): Promise<void> {
   }
 }
 
-/** Writes files under `dir`, keeping executable bits. Paths that would leave `dir` are refused. */
-export async function writeOutputFiles(dir: string, files: OutputFile[]): Promise<void> {
-  const root = path.resolve(dir);
-  for (const file of files) {
-    const target = path.resolve(root, ...file.path.split('/'));
-    if (target !== root && !target.startsWith(`${root}${path.sep}`)) {
-      throw new CliError(`refusing to write ${file.path}: it is outside ${dir}`, 3);
-    }
-    await fs.mkdir(path.dirname(target), { recursive: true });
-    await fs.writeFile(target, file.content, { flag: 'wx', mode: file.executable ? 0o755 : 0o644 });
-    if (file.executable) await fs.chmod(target, 0o755);
+/** Writes files under `dir` through the engine's one write path; a conflict is bad input (exit 2). */
+export async function writeOutputFiles(dir: string, files: FileToWrite[]): Promise<void> {
+  try {
+    await writeRenderedFiles(files, dir);
+  } catch (error) {
+    if (error instanceof WriteConflictError) throw new CliError(`${dir}: ${error.message}`);
+    throw error;
   }
 }

@@ -111,7 +111,9 @@ export const environmentSchema = z
       .strict()
       .optional()
       .describe('Horizontal Pod Autoscaler bounds.'),
-    host: hostName().optional().describe('Public host name the HTTPRoute serves. Default: <name>.<environment>.example.com.'),
+    host: hostName()
+      .optional()
+      .describe('Public host name the HTTPRoute serves. Default: <name>.staging.example.com for staging, <name>.example.com for production.'),
     cluster: z
       .string()
       .regex(/^https:\/\/[A-Za-z0-9.-]+(:[0-9]{1,5})?(\/[A-Za-z0-9._~/-]*)?$/, {

@@ -170,7 +170,7 @@ describe('slipway:service:generate', () => {
     await fs.writeFile(path.join(workspace, 'deploy', 'base'), 'a file where a folder goes\n');
     const { ctx } = actionContext({ input: minimal, workspacePath: workspace });
     await expect(action.handler(ctx)).rejects.toThrow(
-      /refusing to overwrite existing files in the workspace, nothing was written:\n(.|\n)*- catalog-info\.yaml already exists(.|\n)*- deploy\/base exists and is not a directory/,
+      /refusing to overwrite existing files in the workspace, nothing was written:\n(.|\n)*- catalog-info\.yaml already exists(.|\n)*- deploy\/base exists and is not a folder/,
     );
     expect(await listTree(workspace)).toEqual(['catalog-info.yaml', 'deploy/base']);
     expect(await fs.readFile(path.join(workspace, 'catalog-info.yaml'), 'utf8')).toBe('keep me\n');

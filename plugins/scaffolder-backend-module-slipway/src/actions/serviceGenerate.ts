@@ -1,16 +1,10 @@
 import path from 'path';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { SpecIssue, safeResolveServiceSpec } from '@slipway/common';
-import { createSkeletonContext, renderService } from '@slipway/node';
+import { createSkeletonContext, findWriteConflicts, renderService, writeRenderedFiles } from '@slipway/node';
 import { examples } from './serviceGenerate.examples';
 import { specInputFields } from './specInput';
-import {
-  checkRelativePath,
-  findWriteConflicts,
-  formatInputIssues,
-  resolveInWorkspace,
-  writeRenderedFiles,
-} from './workspace';
+import { checkRelativePath, formatInputIssues, resolveInWorkspace } from './workspace';
 
 export const SERVICE_GENERATE_ACTION_ID = 'slipway:service:generate';
 
@@ -73,9 +67,9 @@ export function createServiceGenerateAction(options: ServiceGenerateActionOption
 
       const prefix = targetPath === '.' ? '' : `${targetPath}/`;
       const outDir = resolveInWorkspace(ctx.workspacePath, targetPath);
-      const conflicts = await findWriteConflicts(
-        ctx.workspacePath,
+      const conflicts = findWriteConflicts(
         files.map(file => ({ ...file, path: `${prefix}${file.path}` })),
+        ctx.workspacePath,
       );
       if (conflicts.length) {
         throw new Error(
@@ -85,7 +79,7 @@ export function createServiceGenerateAction(options: ServiceGenerateActionOption
       }
 
       ctx.signal?.throwIfAborted();
-      await writeRenderedFiles(outDir, files);
+      await writeRenderedFiles(files, outDir);
 
       const context = createSkeletonContext(spec);
       const environments = Object.keys(spec.environments);

@@ -1,7 +1,7 @@
 import { promises as fs } from 'fs';
 import os from 'os';
 import path from 'path';
-import { ExistingFilesError, writeRenderedFiles } from './write';
+import { WriteConflictError, writeRenderedFiles } from './write';
 
 describe('writeRenderedFiles', () => {
   let root: string;
@@ -31,13 +31,28 @@ describe('writeRenderedFiles', () => {
       ],
       root,
     );
-    await expect(attempt).rejects.toThrow(ExistingFilesError);
+    await expect(attempt).rejects.toThrow(WriteConflictError);
     await expect(attempt).rejects.toThrow(/taken\.txt/);
     expect(await fs.readFile(path.join(root, 'taken.txt'), 'utf8')).toBe('mine');
     await expect(fs.stat(path.join(root, 'new'))).rejects.toThrow();
   });
 
+  it('refuses a symbolic link or a file where a folder is needed', async () => {
+    await fs.writeFile(path.join(root, 'deploy'), 'a file');
+    await fs.symlink(os.tmpdir(), path.join(root, 'src'));
+    const attempt = writeRenderedFiles(
+      [
+        { path: 'deploy/base/x.yaml', content: 'x', executable: false },
+        { path: 'src/index.ts', content: 'x', executable: false },
+        { path: 'README.md', content: 'x', executable: false },
+      ],
+      root,
+    );
+    await expect(attempt).rejects.toMatchObject({ conflicts: ['deploy exists and is not a folder', 'src is a symbolic link'] });
+    await expect(fs.stat(path.join(root, 'README.md'))).rejects.toThrow();
+  });
+
   it('rejects paths that leave the target folder', async () => {
-    await expect(writeRenderedFiles([{ path: '../escape.txt', content: 'x', executable: false }], root)).rejects.toThrow(/escapes/);
+    await expect(writeRenderedFiles([{ path: '../escape.txt', content: 'x', executable: false }], root)).rejects.toThrow(/outside/);
   });
 });
