@@ -17,6 +17,7 @@
  * | `{{concat a b}}`                    | `(a ~ b)`, null/undefined → "" like Array#join      |
  * | `{{eq a b}}`                        | `(a === b)`                                         |
  * | `{{registryHost r}}`                | `(r).split("/")[0]`                                 |
+ * | `{{major v}}`                       | `(v | string).split(".")[0]`                        |
  * | `{{seconds ms}}`                    | `(ms / 1000)`                                       |
  * | `{{errorBudgetPercent r}}`          | `(((1 - r) * 100).toFixed(4) | float)`              |
  * | `{{#if x}}…{{else}}…{{/if}}`        | `{% if (x and x.length !== 0) %}…{% else %}…{% endif %}` (Handlebars treats [] as false) |
@@ -149,10 +150,11 @@ const HELPERS = {
     `(${args.map((arg, i) => (isLiteral(nodes[i]) ? arg : `("" if ${arg} == none else ${arg})`)).join(' ~ ')})`,
   eq: ([a, b]) => `(${a} === ${b})`,
   registryHost: ([x]) => `(${x}).split("/")[0]`,
+  major: ([x]) => `(${x} | string).split(".")[0]`,
   seconds: ([x]) => `(${x} / 1000)`,
   errorBudgetPercent: ([x]) => `(((1 - ${x}) * 100).toFixed(4) | float)`,
 };
-const HELPER_ARITY = { yaml: 1, json: 1, eq: 2, registryHost: 1, seconds: 1, errorBudgetPercent: 1 };
+const HELPER_ARITY = { yaml: 1, json: 1, eq: 2, registryHost: 1, major: 1, seconds: 1, errorBudgetPercent: 1 };
 
 function helperCall(node, env, state) {
   const name = node.path.original;

@@ -20,6 +20,8 @@ export function createSkeletonHandlebars(): typeof Handlebars {
   hb.registerHelper('eq', (a: unknown, b: unknown) => a === b);
   // ghcr.io/acme → ghcr.io: docker login wants the host only.
   hb.registerHelper('registryHost', (registry: string) => registry.split('/')[0]);
+  // '22.11.0' → '22': image tags such as distroless's nodejs22 carry the major version only.
+  hb.registerHelper('major', (version: string) => String(version).split('.')[0]);
   hb.registerHelper('seconds', (ms: number) => ms / 1000);
   // 0.99 → 1: the error budget as a percentage, without float noise (0.010000000000000009).
   hb.registerHelper('errorBudgetPercent', (successRate: number) => Number(((1 - successRate) * 100).toFixed(4)));
