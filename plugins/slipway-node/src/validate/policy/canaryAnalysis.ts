@@ -12,7 +12,7 @@ import {
   resolveAnalysisTemplate,
   type JsonRecord,
   type ObjectSet,
-} from './kube';
+} from '../kube';
 
 /**
  * A canary must be judged on what users feel. Seeds 000 and 001 gated their canaries on

@@ -14,7 +14,7 @@ import {
   recordsOf,
   type JsonRecord,
   type ObjectSet,
-} from './kube';
+} from '../kube';
 
 /**
  * The Backstage entity must find its objects. The Kubernetes plugin lists objects by the

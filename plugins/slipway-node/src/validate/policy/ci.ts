@@ -1,5 +1,5 @@
 import type { ModelCheck, ValidationProblem } from '../types';
-import { asRecord, asString, fileProblem, parseYamlDocuments, recordsOf, yamlFiles, type JsonRecord } from './kube';
+import { asRecord, asString, fileProblem, parseYamlDocuments, recordsOf, yamlFiles, type JsonRecord } from '../kube';
 
 /**
  * GitHub Actions hygiene for the generated workflows: least-privilege tokens, one run

@@ -14,7 +14,7 @@ import {
   sameNamespace,
   wellFormed,
   type ObjectSet,
-} from './kube';
+} from '../kube';
 
 /**
  * In-cluster addresses must be fully qualified. Seed 000's broadcaster in `staging`

@@ -1,5 +1,5 @@
 import type { ModelCheck, ValidationProblem } from '../types';
-import { containersOf, getPath, objectSets, podTemplates, problemsFor, type PodTemplate } from './kube';
+import { containersOf, getPath, objectSets, podTemplates, problemsFor, type PodTemplate } from '../kube';
 
 /**
  * Resources and probes: without requests the scheduler and the HPA are blind, without

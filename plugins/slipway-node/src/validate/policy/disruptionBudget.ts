@@ -9,7 +9,7 @@ import {
   problemsFor,
   sameNamespace,
   type ObjectSet,
-} from './kube';
+} from '../kube';
 
 /**
  * A workload that runs more than one pod needs a PodDisruptionBudget, or a node drain

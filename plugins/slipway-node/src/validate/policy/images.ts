@@ -11,7 +11,7 @@ import {
   podTemplates,
   problemsFor,
   type ObjectSet,
-} from './kube';
+} from '../kube';
 
 /**
  * Image references. A built overlay must deploy an image a build made: our CI pushes

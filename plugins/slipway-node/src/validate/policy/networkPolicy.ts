@@ -15,7 +15,7 @@ import {
   type JsonRecord,
   type ObjectSet,
   type PodTemplate,
-} from './kube';
+} from '../kube';
 
 /**
  * Zero-trust networking: each pod is selected by a default-deny policy for both

@@ -11,7 +11,7 @@ import {
   recordsOf,
   type ContainerRef,
   type PodTemplate,
-} from './kube';
+} from '../kube';
 
 /**
  * The "restricted" Pod Security Standard, checked on every container (init containers

@@ -1,5 +1,5 @@
 import type { ModelCheck, ValidationProblem } from '../types';
-import { asArray, asString, getPath, isEmpty, objectSets, objectsOfKind, problemsFor, recordsOf, type ObjectSet } from './kube';
+import { asArray, asString, getPath, isEmpty, objectSets, objectsOfKind, problemsFor, recordsOf, type ObjectSet } from '../kube';
 
 /**
  * Entry points that route nothing: an Ingress without rules or hosts (seed 003's

@@ -15,7 +15,7 @@ import {
   recordsOf,
   yamlFiles,
   type ObjectSet,
-} from './kube';
+} from '../kube';
 
 /**
  * Credentials never live in Git. Secret values come from an operator (External Secrets,

@@ -1,5 +1,5 @@
 import type { ModelCheck, ValidationProblem } from '../types';
-import { asString, nameOf, objectSets, objectsOfKind, podTemplates, problemsFor, sameNamespace, type ObjectSet } from './kube';
+import { asString, nameOf, objectSets, objectsOfKind, podTemplates, problemsFor, sameNamespace, type ObjectSet } from '../kube';
 
 /**
  * Pods get no API token unless they need one: a stolen token is a foothold in the

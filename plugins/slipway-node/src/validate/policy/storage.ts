@@ -12,7 +12,7 @@ import {
   recordsOf,
   sameNamespace,
   type ObjectSet,
-} from './kube';
+} from '../kube';
 
 /**
  * A ReadWriteOnce volume attaches to one node (ReadWriteOncePod: one pod). Seed 000's

@@ -15,7 +15,7 @@ import {
   type JsonRecord,
   wellFormed,
   type ObjectSet,
-} from '../policy/kube';
+} from '../kube';
 
 /**
  * Argo CD Applications must point at an overlay that exists, deploy into the namespace

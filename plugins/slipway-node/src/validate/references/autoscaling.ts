@@ -1,5 +1,5 @@
 import type { ModelCheck, ValidationProblem } from '../types';
-import { asNumber, asRecord, asString, getPath, objectSets, objectsOfKind, problemsFor, scaleTargetMatches, type ObjectSet } from '../policy/kube';
+import { asNumber, asRecord, asString, getPath, objectSets, objectsOfKind, problemsFor, scaleTargetMatches, type ObjectSet } from '../kube';
 
 /** An HPA must scale something that exists (our Rollout), within bounds that make sense. */
 

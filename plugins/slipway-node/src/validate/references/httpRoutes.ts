@@ -1,5 +1,5 @@
 import type { ModelCheck, ValidationProblem } from '../types';
-import { asNumber, asString, getPath, nameOf, objectSets, objectsOfKind, problemsFor, recordsOf, type ObjectSet } from '../policy/kube';
+import { asNumber, asString, getPath, nameOf, objectSets, objectsOfKind, problemsFor, recordsOf, type ObjectSet } from '../kube';
 
 /** HTTPRoute backendRefs must name Services that exist and expose the referenced port. */
 

@@ -1,5 +1,5 @@
 import type { KubernetesObject } from '../types';
-import { asString, asStringMap, getPath, isCloudNativePgCluster, nameOf, objectsOfKind, recordsOf, sameNamespace, type ObjectSet } from '../policy/kube';
+import { asString, asStringMap, getPath, isCloudNativePgCluster, nameOf, objectsOfKind, recordsOf, sameNamespace, type ObjectSet } from '../kube';
 
 /**
  * Secrets and ConfigMaps a pod can rely on: those in the set, and those operators make

@@ -11,7 +11,7 @@ import {
   problemsFor,
   recordsOf,
   type ObjectSet,
-} from '../policy/kube';
+} from '../kube';
 
 /**
  * Prometheus Operator targets: a ServiceMonitor must select a Service that has the

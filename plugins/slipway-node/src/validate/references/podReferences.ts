@@ -12,7 +12,7 @@ import {
   sameNamespace,
   type ObjectSet,
   type PodTemplate,
-} from '../policy/kube';
+} from '../kube';
 import { knownConfigMaps, knownSecrets, sourcesNear, type KnownSource } from './knownSecrets';
 
 /**

@@ -15,7 +15,7 @@ import {
   resolveAnalysisTemplate,
   sameNamespace,
   type ObjectSet,
-} from '../policy/kube';
+} from '../kube';
 
 /**
  * A Rollout's canary wiring: the AnalysisTemplates it runs (with every argument they

@@ -9,7 +9,7 @@ import {
   problemsFor,
   sameNamespace,
   type ObjectSet,
-} from '../policy/kube';
+} from '../kube';
 
 /**
  * PodDisruptionBudgets and NetworkPolicies that select no pods protect nothing, usually

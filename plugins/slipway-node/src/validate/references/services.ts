@@ -11,7 +11,7 @@ import {
   recordsOf,
   sameNamespace,
   type ObjectSet,
-} from '../policy/kube';
+} from '../kube';
 
 /**
  * A Service must select pods, and a named targetPort must be a port the pods declare;

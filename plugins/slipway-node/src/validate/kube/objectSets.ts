@@ -1,4 +1,4 @@
-import type { KubernetesObject, LoadedObject, RepoModel } from '../../types';
+import type { KubernetesObject, LoadedObject, RepoModel } from '../types';
 
 /**
  * The objects that are deployed together: one built overlay, or, when kustomize

@@ -1,4 +1,4 @@
-import type { KubernetesObject, LoadedObject } from '../../types';
+import type { KubernetesObject, LoadedObject } from '../types';
 import { asArray, asRecord, asString, asStringMap, getPath, recordsOf, type JsonRecord } from './json';
 import { nameOf, objectsOfKind, type ObjectSet } from './objectSets';
 import { containersOf, podTemplates } from './workloads';

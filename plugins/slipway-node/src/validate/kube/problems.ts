@@ -1,4 +1,4 @@
-import type { CheckKind, LoadedObject, ValidationProblem } from '../../types';
+import type { CheckKind, LoadedObject, ValidationProblem } from '../types';
 import { objectRef } from './objectSets';
 
 /**

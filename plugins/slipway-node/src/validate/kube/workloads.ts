@@ -1,4 +1,4 @@
-import type { KubernetesObject, LoadedObject } from '../../types';
+import type { KubernetesObject, LoadedObject } from '../types';
 import { asNumber, asRecord, asString, asStringMap, getPath, recordsOf, type JsonRecord } from './json';
 import { nameOf, objectsOfKind, sameNamespace, type ObjectSet } from './objectSets';
 

@@ -1,5 +1,5 @@
-import type { RepoModel } from '../../types';
-import { parseYamlFile } from '../../yaml-documents';
+import type { RepoModel } from '../types';
+import { parseYamlFile } from '../yaml-documents';
 
 /**
  * YAML files read straight from `model.files`, for checks over files that are not
