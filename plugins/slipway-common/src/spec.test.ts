@@ -126,4 +126,18 @@ describe('service spec', () => {
     expect(schema.properties.database).toMatchObject({ enum: ['none', 'postgres'], default: 'none' });
     expect(schema.properties.port).toMatchObject({ minimum: 1, maximum: 65535, default: 8080 });
   });
+
+  it('describes every field, nested ones included, so forms and action docs can show it', () => {
+    type Node = { properties?: Record<string, Node & { description?: string }>; items?: Node };
+    const undescribed: string[] = [];
+    const walk = (node: Node, path: string) => {
+      for (const [key, child] of Object.entries(node.properties ?? {})) {
+        if (!child.description) undescribed.push(`${path}${key}`);
+        walk(child, `${path}${key}.`);
+      }
+      if (node.items) walk(node.items, `${path}[].`);
+    };
+    walk(specJsonSchema() as Node, '');
+    expect(undescribed).toEqual([]);
+  });
 });

@@ -216,25 +216,29 @@ export const serviceSpecSchema = z
       .describe('CloudNativePG settings, used when database is postgres.'),
     resources: z
       .object({
-        cpuRequest: quantity('100m').default('100m'),
-        memoryRequest: quantity('128Mi').default('128Mi'),
-        cpuLimit: quantity('500m').default('500m'),
-        memoryLimit: quantity('256Mi').default('256Mi'),
+        cpuRequest: quantity('100m').default('100m').describe('CPU request of the service container.'),
+        memoryRequest: quantity('128Mi').default('128Mi').describe('Memory request of the service container.'),
+        cpuLimit: quantity('500m').default('500m').describe('CPU limit of the service container.'),
+        memoryLimit: quantity('256Mi').default('256Mi').describe('Memory limit of the service container.'),
       })
       .strict()
       .prefault({})
       .describe('Container resource requests and limits.'),
     gateway: z
       .object({
-        name: dnsLabel('gateway name').default('public-gateway'),
-        namespace: dnsLabel('gateway namespace').default('gateway-system'),
+        name: dnsLabel('gateway name').default('public-gateway').describe('Name of the Gateway the HTTPRoutes attach to.'),
+        namespace: dnsLabel('gateway namespace')
+          .default('gateway-system')
+          .describe("The Gateway's namespace; the NetworkPolicy admits traffic from it."),
       })
       .strict()
       .prefault({})
       .describe('Gateway API Gateway the HTTPRoutes attach to.'),
     monitoring: z
       .object({
-        namespace: dnsLabel('monitoring namespace').default('monitoring'),
+        namespace: dnsLabel('monitoring namespace')
+          .default('monitoring')
+          .describe('Namespace Prometheus scrapes from; the NetworkPolicy admits it to the metrics port.'),
         prometheusUrl: z
           .string()
           .regex(/^https?:\/\/[a-z0-9.-]+(:[0-9]{1,5})?(\/[A-Za-z0-9._~/-]*)?$/, { error: 'must be an http(s) URL' })
@@ -253,8 +257,8 @@ export const serviceSpecSchema = z
       .describe('Prometheus wiring.'),
     argocd: z
       .object({
-        namespace: dnsLabel('Argo CD namespace').default('argocd'),
-        project: dnsLabel('Argo CD project').default('default'),
+        namespace: dnsLabel('Argo CD namespace').default('argocd').describe('Namespace the Argo CD Applications live in.'),
+        project: dnsLabel('Argo CD project').default('default').describe('Argo CD project of the Applications.'),
       })
       .strict()
       .prefault({})
@@ -269,21 +273,26 @@ export const serviceSpecSchema = z
         branch: z
           .string()
           .regex(new RegExp(GIT_BRANCH_PATTERN), { error: 'must be a branch name' })
-          .default('main'),
+          .default('main')
+          .describe('Branch Argo CD syncs and CI commits image pins to.'),
       })
       .strict()
       .prefault({})
       .describe('Where the generated repo lives.'),
     ci: z
       .object({
-        nodeVersion: z.string().regex(/^(20|22|24)(\.[0-9]+){0,2}$/, { error: 'must be Node 20, 22 or 24' }).default('22'),
+        nodeVersion: z
+          .string()
+          .regex(/^(20|22|24)(\.[0-9]+){0,2}$/, { error: 'must be Node 20, 22 or 24' })
+          .default('22')
+          .describe('Node version of CI and of the image (build and distroless runtime).'),
         actions: z
           .object({
-            checkout: z.string().regex(new RegExp(ACTION_REF_PATTERN), { error: 'must be owner/repo@ref' }).default('actions/checkout@v4'),
-            setupNode: z.string().regex(new RegExp(ACTION_REF_PATTERN), { error: 'must be owner/repo@ref' }).default('actions/setup-node@v4'),
-            setupBuildx: z.string().regex(new RegExp(ACTION_REF_PATTERN), { error: 'must be owner/repo@ref' }).default('docker/setup-buildx-action@v3'),
-            login: z.string().regex(new RegExp(ACTION_REF_PATTERN), { error: 'must be owner/repo@ref' }).default('docker/login-action@v3'),
-            buildPush: z.string().regex(new RegExp(ACTION_REF_PATTERN), { error: 'must be owner/repo@ref' }).default('docker/build-push-action@v6'),
+            checkout: z.string().regex(new RegExp(ACTION_REF_PATTERN), { error: 'must be owner/repo@ref' }).default('actions/checkout@v4').describe('Checks out the repo.'),
+            setupNode: z.string().regex(new RegExp(ACTION_REF_PATTERN), { error: 'must be owner/repo@ref' }).default('actions/setup-node@v4').describe('Installs Node.'),
+            setupBuildx: z.string().regex(new RegExp(ACTION_REF_PATTERN), { error: 'must be owner/repo@ref' }).default('docker/setup-buildx-action@v3').describe('Sets up Docker Buildx.'),
+            login: z.string().regex(new RegExp(ACTION_REF_PATTERN), { error: 'must be owner/repo@ref' }).default('docker/login-action@v3').describe('Logs in to the registry.'),
+            buildPush: z.string().regex(new RegExp(ACTION_REF_PATTERN), { error: 'must be owner/repo@ref' }).default('docker/build-push-action@v6').describe('Builds and pushes the image.'),
           })
           .strict()
           .prefault({})
