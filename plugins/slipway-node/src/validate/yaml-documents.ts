@@ -73,7 +73,8 @@ function deepFreeze<T>(value: T): T {
  * validator, run next on the same files, would parse them again: parsing is most of the cost.
  */
 const recentParses = new Map<string, ParsedYamlFile>();
-const RECENT_PARSES_LIMIT = 512;
+// Enough for a render followed by its validation (a repo is a few dozen YAML files); about 8 MiB.
+const RECENT_PARSES_LIMIT = 128;
 
 /**
  * Parses every document of a YAML file. Syntax errors (and yaml's strict checks such as
