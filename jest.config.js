@@ -13,4 +13,5 @@ module.exports = {
     '^@slipway/plugin-scaffolder-backend-module-slipway$': '<rootDir>/plugins/scaffolder-backend-module-slipway/src',
   },
   testTimeout: 30000,
+  reporters: ['default', '<rootDir>/test/support/summaryReporter.js'],
 };
