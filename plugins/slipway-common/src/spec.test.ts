@@ -97,6 +97,17 @@ describe('service spec', () => {
     });
   });
 
+  it('accepts https and git@ repo URLs, and plain http only for the local remote on this machine', () => {
+    const repoUrl = (url: string) => safeResolveServiceSpec({ ...minimal, gitops: { repoUrl: url } });
+    expect(repoUrl('https://github.com/acme/orders.git').ok).toBe(true);
+    expect(repoUrl('git@github.com:acme/orders.git').ok).toBe(true);
+    expect(repoUrl('http://localhost:7007/api/slipway/git/orders.git').ok).toBe(true);
+    expect(repoUrl('http://git.example.com/orders.git')).toEqual({
+      ok: false,
+      issues: [{ path: 'gitops.repoUrl', message: expect.stringContaining('http:// only for localhost') }],
+    });
+  });
+
   it('keeps free text verbatim', () => {
     const description = 'line one\nkey: value\n---\n{{ values.secret }}\n# not a comment';
     expect(resolveServiceSpec({ ...minimal, description }).description).toBe(description);

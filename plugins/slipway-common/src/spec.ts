@@ -59,7 +59,9 @@ const IMAGE_REPOSITORY_PATTERN = '^[a-z0-9]+([._-][a-z0-9]+)*(/[a-z0-9]+([._-][a
 const PINNED_IMAGE_PATTERN =
   '^[a-z0-9][-a-z0-9.:/_]*[a-z0-9](@sha256:[a-f0-9]{64}|:(?!latest$)[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})$';
 const ACTION_REF_PATTERN = '^[A-Za-z0-9_.-]+/[A-Za-z0-9_./-]+@[A-Za-z0-9_.-]+$';
-const GIT_URL_PATTERN = '^(https://[A-Za-z0-9.-]+(:[0-9]+)?/[A-Za-z0-9._~/-]+|git@[A-Za-z0-9.-]+:[A-Za-z0-9._~/-]+)$';
+// Plain http only for the embedded local Git remote on this machine.
+const GIT_URL_PATTERN =
+  '^(https://[A-Za-z0-9.-]+(:[0-9]+)?/[A-Za-z0-9._~/-]+|http://(localhost|127\\.0\\.0\\.1)(:[0-9]+)?/[A-Za-z0-9._~/-]+|git@[A-Za-z0-9.-]+:[A-Za-z0-9._~/-]+)$';
 const GIT_BRANCH_PATTERN = '^[A-Za-z0-9._-]+(/[A-Za-z0-9._-]+)*$';
 const LABEL_KEY_PATTERN = '^([a-z0-9]([-a-z0-9.]*[a-z0-9])?/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$';
 const LABEL_VALUE_PATTERN = '^([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?$';
@@ -267,7 +269,7 @@ export const serviceSpecSchema = z
       .object({
         repoUrl: z
           .string()
-          .regex(new RegExp(GIT_URL_PATTERN), { error: 'must be an https:// or git@ repository URL' })
+          .regex(new RegExp(GIT_URL_PATTERN), { error: 'must be an https:// or git@ repository URL (http:// only for localhost)' })
           .optional()
           .describe('Repository Argo CD syncs from. Default: https://github.com/example-org/<name>.git.'),
         branch: z
