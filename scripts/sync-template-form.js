@@ -28,7 +28,7 @@ const GENERATE_ACTION = 'slipway:service:generate';
 const DEFAULT_TEMPLATE = path.join(__dirname, '..', 'templates', 'node-service', 'template.yaml');
 const SOLE_PARAMETER = /^\$\{\{\s*parameters\.([A-Za-z_][A-Za-z0-9_]*)\s*\}\}$/;
 /** Keys of the generate step's input that are not spec fields. */
-const ACTION_ONLY_INPUTS = new Set(['targetPath']);
+const ACTION_ONLY_INPUTS = new Set(require('@slipway/plugin-scaffolder-backend-module-slipway').SERVICE_GENERATE_ACTION_ONLY_INPUTS);
 
 /** The form may add these to a field; everything else comes from the spec. */
 function isFormOnlyKey(key) {

@@ -37,12 +37,16 @@ describe('templates/node-service/template.yaml', () => {
   it('is a valid scaffolder.backstage.io/v1beta3 Template', async () => {
     expect(await templateEntityV1beta3Validator.check(template)).toBe(true);
     expect(template.metadata.name).toBe('slipway-node-service');
-    expect(template.spec.steps.map((step: any) => step.action)).toEqual([
-      'slipway:service:generate',
-      'slipway:validate',
-      'publish:github',
-      'catalog:register',
+    expect(template.spec.steps.map((step: any) => [step.action, step.if ?? 'always'])).toEqual([
+      ['slipway:service:generate', 'always'],
+      ['slipway:validate', 'always'],
+      ['slipway:publish:local', "${{ parameters.publisher === 'local' }}"],
+      ['publish:github', "${{ parameters.publisher === 'github' }}"],
+      ['catalog:register', "${{ parameters.publisher === 'github' }}"],
     ]);
+    // Local publishing is the last step that runs, so a failure anywhere leaves no repo behind.
+    const runsForLocal = template.spec.steps.filter((step: any) => !step.if || step.if.includes("'local'"));
+    expect(runsForLocal[runsForLocal.length - 1].action).toBe('slipway:publish:local');
   });
 
   it('has every form field fed to the action equal to the spec field (run scripts/sync-template-form.js to fix)', () => {

@@ -24,7 +24,7 @@ describe('mapping values to the template form', () => {
     });
   });
 
-  it('maps spec values to form fields, derives the repo picker and lists what the form cannot take', () => {
+  it('maps spec values to form fields, takes the form defaults it does not bind, and lists what the form cannot take', () => {
     const values = {
       name: 'billing',
       owner: 'group:default/payments',
@@ -41,10 +41,11 @@ describe('mapping values to the template form', () => {
       description: 'Issues invoices.',
       database: 'postgres',
       productionHost: 'billing.acme.io',
-      repoUrl: 'github.com?owner=acme&repo=billing',
+      publisher: 'local',
     });
-    expect(mapping.derived).toEqual(['repoUrl']);
-    expect(mapping.ignored.sort()).toEqual(['analysis.successRate', 'environments.production.replicas']);
+    expect(mapping.derived).toEqual(['publisher']);
+    // The publisher decides the repo URL, so the values file's own gitops.repoUrl cannot reach the action.
+    expect(mapping.ignored.sort()).toEqual(['analysis.successRate', 'environments.production.replicas', 'gitops.repoUrl']);
   });
 
   it('uses example-org/<name> when the GitOps repo is not on GitHub', () => {

@@ -5,7 +5,9 @@ import { CliError } from './errors';
 
 export const GENERATE_ACTION_ID = 'slipway:service:generate';
 const SOLE_PARAMETER = /^\$\{\{\s*parameters\.([A-Za-z_][A-Za-z0-9_]*)\s*\}\}$/;
-const ACTION_ONLY_INPUTS = new Set(['targetPath']);
+import { SERVICE_GENERATE_ACTION_ONLY_INPUTS } from '@slipway/plugin-scaffolder-backend-module-slipway';
+
+const ACTION_ONLY_INPUTS = new Set<string>(SERVICE_GENERATE_ACTION_ONLY_INPUTS);
 
 export interface TemplateEntity {
   apiVersion: string;
@@ -121,7 +123,11 @@ export function valuesToParameters(template: TemplateEntity, values: Record<stri
     if (value !== undefined && fields.has(field)) parameters[field] = value;
   }
   for (const [field, { schema }] of fields) {
-    if (parameters[field] === undefined && schema['ui:field'] === 'RepoUrlPicker') {
+    // What the form would submit untouched: its own default (e.g. publisher: local).
+    if (parameters[field] === undefined && schema.default !== undefined && !(field in bindings)) {
+      parameters[field] = schema.default;
+      derived.push(field);
+    } else if (parameters[field] === undefined && schema['ui:field'] === 'RepoUrlPicker') {
       parameters[field] = repoPickerValue(spec);
       derived.push(field);
     }
@@ -132,7 +138,8 @@ export function valuesToParameters(template: TemplateEntity, values: Record<stri
   }
   const asked = new Set(Object.entries(bindings).filter(([field]) => fields.has(field)).map(([, specPath]) => specPath));
   // The template computes gitops.repoUrl from the repo picker, which was filled from it.
-  if (derived.length && spec.gitops.projectSlug) asked.add('gitops.repoUrl');
+  const pickerDerived = derived.some(field => fields.get(field)?.schema['ui:field'] === 'RepoUrlPicker');
+  if (pickerDerived && spec.gitops.projectSlug) asked.add('gitops.repoUrl');
   const ignored = leafPaths(values).filter(leaf => ![...asked].some(p => leaf === p || leaf.startsWith(`${p}.`)));
   return { parameters, ignored, derived };
 }

@@ -9,6 +9,7 @@ export { scaffolderModuleSlipway as default } from './module';
 export {
   createServiceGenerateAction,
   SERVICE_GENERATE_ACTION_ID,
+  SERVICE_GENERATE_ACTION_ONLY_INPUTS,
   type ServiceGenerateActionOptions,
 } from './actions/serviceGenerate';
 export { createValidateAction, VALIDATE_ACTION_ID, KUSTOMIZE_MODES } from './actions/validate';

@@ -5,12 +5,18 @@ import { createSkeletonContext, findWriteConflicts, renderService, writeRendered
 import { examples } from './serviceGenerate.examples';
 import { specInputFields } from './specInput';
 import { checkRelativePath, formatInputIssues, resolveInWorkspace } from './workspace';
+import { gitopsRepoUrlFor, PUBLISHERS } from './gitopsRepoUrl';
 
 export const SERVICE_GENERATE_ACTION_ID = 'slipway:service:generate';
+
+/** Inputs of the generate action that are not service spec fields. */
+export const SERVICE_GENERATE_ACTION_ONLY_INPUTS = ['targetPath', 'publisher', 'repoUrl'] as const;
 
 export interface ServiceGenerateActionOptions {
   /** Folder holding the skeletons (config `slipway.skeletonsDir`). Default: the packaged skeletons. */
   skeletonsDir?: string;
+  /** `backend.baseUrl`: with `publisher: local`, the repo URL is this backend's local Git remote. */
+  baseUrl?: string;
 }
 
 /**
@@ -33,6 +39,16 @@ export function createServiceGenerateAction(options: ServiceGenerateActionOption
     schema: {
       input: {
         ...specInputFields(),
+        publisher: z =>
+          z
+            .enum(PUBLISHERS)
+            .optional()
+            .describe('Where the template publishes the repo; sets gitops.repoUrl. local: this Backstage\'s Git remote.'),
+        repoUrl: z =>
+          z
+            .string()
+            .optional()
+            .describe('With publisher github: the RepoUrlPicker value, e.g. github.com?owner=acme&repo=orders.'),
         targetPath: z =>
           z
             .string()
@@ -50,9 +66,16 @@ export function createServiceGenerateAction(options: ServiceGenerateActionOption
       },
     },
     async handler(ctx) {
-      const { targetPath: rawTargetPath, ...values } = ctx.input as Record<string, unknown>;
+      const { targetPath: rawTargetPath, publisher, repoUrl, ...values } = ctx.input as Record<string, unknown>;
       const issues: SpecIssue[] = [];
       const targetPath = checkRelativePath('targetPath', rawTargetPath, issues);
+      const gitopsIsObject = values.gitops === undefined || (typeof values.gitops === 'object' && values.gitops !== null);
+      const gitops = (gitopsIsObject ? values.gitops ?? {} : {}) as Record<string, unknown>;
+      const publishedRepoUrl = gitopsRepoUrlFor(
+        { publisher, repoUrl, specRepoUrl: gitops.repoUrl, name: values.name, baseUrl: options.baseUrl },
+        issues,
+      );
+      if (publishedRepoUrl && gitopsIsObject) values.gitops = { ...gitops, repoUrl: publishedRepoUrl };
       const resolved = safeResolveServiceSpec(values);
       if (!resolved.ok) issues.push(...resolved.issues);
       if (issues.length || !resolved.ok || targetPath === undefined) {

@@ -1,0 +1,110 @@
+import { ChildProcess, spawn } from 'child_process';
+import { promises as fs } from 'fs';
+import os from 'os';
+import path from 'path';
+import { freePort, waitFor } from './ports';
+import { REPO_ROOT } from './generatedRepo';
+
+/**
+ * The real embedded Backstage (packages/backend, built by `tsc -b`) as a child process:
+ * its own free port, its own data directory, app-config.yaml plus a small override.
+ */
+export interface RunningBackend {
+  baseUrl: string;
+  port: number;
+  dataDir: string;
+  logs(): string;
+  /** JSON request against the backend; throws with the body on a non-2xx answer unless `allowStatus` lists it. */
+  request<T = unknown>(method: string, pathname: string, body?: unknown, allowStatus?: number[]): Promise<{ status: number; body: T }>;
+  stop(): Promise<void>;
+}
+
+export interface StartBackendOptions {
+  /** Reuse a data directory (restart tests); default: a new temp dir. */
+  dataDir?: string;
+  /** Extra config merged over app-config.yaml (as YAML text). */
+  extraConfig?: string;
+  /** Extra --config files, e.g. app-config.production.yaml. */
+  configFiles?: string[];
+  env?: Record<string, string>;
+}
+
+export async function startBackend(options: StartBackendOptions = {}): Promise<RunningBackend> {
+  const port = await freePort();
+  const dataDir = options.dataDir ?? (await fs.mkdtemp(path.join(os.tmpdir(), 'slipway-data-')));
+  const baseUrl = `http://localhost:${port}`;
+  const overridePath = path.join(dataDir, `test-override-${port}.yaml`);
+  await fs.writeFile(
+    overridePath,
+    [
+      'app:',
+      `  baseUrl: ${baseUrl}`,
+      'backend:',
+      `  baseUrl: ${baseUrl}`,
+      '  listen:',
+      `    port: ${port}`,
+      '  reading:',
+      '    allow:',
+      `      - host: localhost:${port}`,
+      options.extraConfig ?? '',
+    ].join('\n'),
+  );
+  const configArgs = [path.join(REPO_ROOT, 'app-config.yaml'), ...(options.configFiles ?? []), overridePath].flatMap(file => [
+    '--config',
+    file,
+  ]);
+  const child: ChildProcess = spawn(process.execPath, [path.join(REPO_ROOT, 'packages/backend/dist/index.js'), ...configArgs], {
+    cwd: REPO_ROOT,
+    env: { ...process.env, ...options.env, SLIPWAY_DATA_DIR: dataDir, NODE_ENV: 'development', LOG_LEVEL: 'warn' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout!.on('data', chunk => (output += chunk));
+  child.stderr!.on('data', chunk => (output += chunk));
+  const exited = new Promise<void>(resolve => child.on('exit', () => resolve()));
+
+  const request: RunningBackend['request'] = async (method, pathname, body, allowStatus = []) => {
+    const response = await fetch(`${baseUrl}${pathname}`, {
+      method,
+      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await response.text();
+    const parsed = text ? (() => { try { return JSON.parse(text); } catch { return text; } })() : undefined;
+    if (!response.ok && !allowStatus.includes(response.status)) {
+      throw new Error(`${method} ${pathname} answered ${response.status}: ${text.slice(0, 2000)}`);
+    }
+    return { status: response.status, body: parsed };
+  };
+
+  try {
+    await waitFor(
+      'the backend to serve the catalog',
+      async () => {
+        if (child.exitCode !== null) throw new Error(`backend exited with ${child.exitCode}:\n${output}`);
+        const templates = await request<unknown[]>('GET', '/api/catalog/entities?filter=kind=template', undefined, [404, 503]);
+        return Array.isArray(templates.body) && templates.body.length > 0;
+      },
+      60_000,
+    );
+  } catch (error) {
+    child.kill('SIGKILL');
+    throw new Error(`${(error as Error).message}\n--- backend output ---\n${output}`);
+  }
+
+  return {
+    baseUrl,
+    port,
+    dataDir,
+    logs: () => output,
+    request,
+    async stop() {
+      if (child.exitCode === null) {
+        child.kill('SIGTERM');
+        const killer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+        await exited;
+        clearTimeout(killer);
+      }
+    },
+  };
+}
