@@ -11,6 +11,7 @@ module.exports = {
     '^@slipway/common$': '<rootDir>/plugins/slipway-common/src',
     '^@slipway/node$': '<rootDir>/plugins/slipway-node/src',
     '^@slipway/plugin-scaffolder-backend-module-slipway$': '<rootDir>/plugins/scaffolder-backend-module-slipway/src',
+    '^@slipway/plugin-slipway-backend$': '<rootDir>/plugins/slipway-backend/src',
   },
   testTimeout: 30000,
   reporters: ['default', '<rootDir>/test/support/summaryReporter.js'],

@@ -112,7 +112,12 @@ describe('slipway CLI (built bin)', () => {
     expect(files.some(file => file.startsWith('deploy/'))).toBe(true);
     const [component] = parseAllDocuments(await fs.readFile(path.join(dir, 'dry/catalog-info.yaml'), 'utf8')).map(d => d.toJS());
     expect(component.metadata.name).toBe('orders');
-    expect(component.metadata.annotations['github.com/project-slug']).toBe('example-org/orders');
+    // The template's default publisher is the local Git remote, so Argo CD syncs from it and
+    // there is no GitHub project slug.
+    expect(component.metadata.annotations['github.com/project-slug']).toBeUndefined();
+    const application = parseAllDocuments(await fs.readFile(path.join(dir, 'dry/deploy/argocd/staging.yaml'), 'utf8'))[0].toJS();
+    expect(application.spec.source.repoURL).toMatch(/^http:\/\/(localhost|127\.0\.0\.1):\d+\/api\/slipway\/git\/orders\.git$/);
+    expect(run.stdout).toContain('[Publish to the local Git remote]');
 
     // The dry run's files are exactly what `slipway render` writes for the same values.
     await slipway(['render', '--values', 'values.yaml', '--out', 'rendered'], dir);

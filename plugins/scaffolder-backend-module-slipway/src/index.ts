@@ -1,5 +1,5 @@
 /**
- * Slipway scaffolder actions: generate and validate GitOps-ready Kubernetes services.
+ * Slipway scaffolder actions: generate, validate and publish GitOps-ready Kubernetes services.
  *
  * Install with `backend.add(import('@slipway/plugin-scaffolder-backend-module-slipway'))`.
  *
@@ -13,9 +13,16 @@ export {
   type ServiceGenerateActionOptions,
 } from './actions/serviceGenerate';
 export { createValidateAction, VALIDATE_ACTION_ID, KUSTOMIZE_MODES } from './actions/validate';
+export {
+  createPublishLocalAction,
+  PUBLISH_LOCAL_ACTION_ID,
+  DEFAULT_GIT_AUTHOR,
+  type PublishLocalActionOptions,
+} from './actions/publishLocal';
 
 import { SERVICE_GENERATE_ACTION_ID } from './actions/serviceGenerate';
 import { VALIDATE_ACTION_ID } from './actions/validate';
+import { PUBLISH_LOCAL_ACTION_ID } from './actions/publishLocal';
 
 /** Every action id this module registers. */
-export const SLIPWAY_ACTION_IDS = [SERVICE_GENERATE_ACTION_ID, VALIDATE_ACTION_ID] as const;
+export const SLIPWAY_ACTION_IDS = [SERVICE_GENERATE_ACTION_ID, VALIDATE_ACTION_ID, PUBLISH_LOCAL_ACTION_ID] as const;

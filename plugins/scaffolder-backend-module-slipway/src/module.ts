@@ -1,18 +1,24 @@
 import path from 'path';
 import { coreServices, createBackendModule } from '@backstage/backend-plugin-api';
+import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
+import { LocalRepoStore } from '@slipway/node';
+import { createPublishLocalAction, DEFAULT_GIT_AUTHOR } from './actions/publishLocal';
 import { createServiceGenerateAction } from './actions/serviceGenerate';
 import { createValidateAction } from './actions/validate';
 
 /**
- * The Slipway scaffolder module: registers `slipway:service:generate` and
- * `slipway:validate` with the scaffolder.
+ * The Slipway scaffolder module: registers `slipway:service:generate`,
+ * `slipway:validate` and `slipway:publish:local` with the scaffolder.
  *
- * Config (optional):
+ * Config (all optional):
  *
  * ```yaml
  * slipway:
  *   skeletonsDir: ./slipway-skeletons   # default: the skeletons packaged with Slipway
+ *   dataDir: .data                      # required by slipway:publish:local (repos in <dataDir>/repos)
+ *   git:
+ *     author: { name: Slipway, email: slipway@localhost }
  * ```
  *
  * @public
@@ -26,13 +32,32 @@ export const scaffolderModuleSlipway = createBackendModule({
         scaffolder: scaffolderActionsExtensionPoint,
         config: coreServices.rootConfig,
         logger: coreServices.logger,
+        catalog: catalogServiceRef,
+        auth: coreServices.auth,
       },
-      async init({ scaffolder, config, logger }) {
+      async init({ scaffolder, config, logger, catalog, auth }) {
         const configured = config.getOptionalString('slipway.skeletonsDir');
         // Relative to the backend's working directory, like other file paths in app-config.
         const skeletonsDir = configured ? path.resolve(configured) : undefined;
         if (skeletonsDir) logger.info(`Slipway skeletons are read from ${skeletonsDir}`);
-        scaffolder.addActions(createServiceGenerateAction({ skeletonsDir }), createValidateAction());
+
+        const dataDir = config.getOptionalString('slipway.dataDir');
+        const repos = dataDir ? LocalRepoStore.forDataDir(dataDir) : undefined;
+        if (repos) logger.info(`slipway:publish:local publishes into ${repos.reposDir}`);
+        else logger.info('slipway.dataDir is not set: slipway:publish:local will fail until it is');
+        const author = {
+          name: config.getOptionalString('slipway.git.author.name') ?? DEFAULT_GIT_AUTHOR.name,
+          email: config.getOptionalString('slipway.git.author.email') ?? DEFAULT_GIT_AUTHOR.email,
+        };
+
+        // One value for both: generate derives gitops.repoUrl from it (publisher: local), publish serves under it.
+        const baseUrl = config.getOptionalString('backend.baseUrl');
+
+        scaffolder.addActions(
+          createServiceGenerateAction({ skeletonsDir, baseUrl }),
+          createValidateAction(),
+          createPublishLocalAction({ repos, baseUrl, author, catalog, auth }),
+        );
       },
     });
   },

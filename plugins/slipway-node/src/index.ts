@@ -9,4 +9,5 @@ export * from './render/context';
 export * from './render/write';
 export * from './validate';
 export * from './promql';
+export * from './git';
 export { reconcileLockfile, reconcileLockfileContent, LockfileError } from './lockfile';

@@ -1,0 +1,238 @@
+import { promises as fs } from 'fs';
+import { z as z4 } from 'zod';
+import type { AuthService, BackstageCredentials } from '@backstage/backend-plugin-api';
+import type { CatalogService } from '@backstage/plugin-catalog-node';
+import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
+import type { SpecIssue } from '@slipway/common';
+import {
+  type GitAuthor,
+  isBranchName,
+  isRepoName,
+  LocalRepoStore,
+  localRepoUrls,
+  RepoExistsError,
+  slipwayApiBaseUrl,
+} from '@slipway/node';
+import { readCatalogEntityRef } from './catalogInfo';
+import { examples } from './publishLocal.examples';
+import { checkRelativePath, formatInputIssues, resolveInWorkspace } from './workspace';
+
+export const PUBLISH_LOCAL_ACTION_ID = 'slipway:publish:local';
+
+export const DEFAULT_GIT_AUTHOR: GitAuthor = { name: 'Slipway', email: 'slipway@localhost' };
+
+export interface PublishLocalActionOptions {
+  /** The local repos (`<slipway.dataDir>/repos`); undefined when slipway.dataDir is not set, and the action then says so. */
+  repos: LocalRepoStore | undefined;
+  /** `backend.baseUrl`: where the Slipway backend plugin serves the repo. */
+  baseUrl: string | undefined;
+  /** Author and committer of the commit. Default: Slipway <slipway@localhost>. */
+  author?: GitAuthor;
+  catalog: Pick<CatalogService, 'addLocation'>;
+  auth: Pick<AuthService, 'isPrincipal' | 'getOwnServiceCredentials'>;
+}
+
+const NAME_RULE =
+  "must be a DNS-1123 label: lowercase letters, digits and '-', starting and ending with a letter or digit, at most 63 characters";
+
+/** The handler's own view of the input: Backstage never applies defaults, this schema does. */
+const publishInputSchema = z4.object({
+  name: z4.string({ error: 'must be a string' }).refine(isRepoName, { error: NAME_RULE }),
+  sourcePath: z4.unknown().optional(), // checked by checkRelativePath
+  defaultBranch: z4
+    .string({ error: 'must be a string' })
+    .default('main')
+    .refine(isBranchName, { error: "must be a branch name such as main or release/1.2 (no spaces, '..', or leading '-' or '.')" }),
+  description: z4.string({ error: 'must be a string' }).max(10_000, { error: 'must be at most 10000 characters' }).optional(),
+  catalogInfoPath: z4.unknown().optional(),
+  register: z4.boolean({ error: 'must be true or false' }).default(true),
+});
+
+interface PublishPlan {
+  name: string;
+  branch: string;
+  register: boolean;
+  sourceRelative: string;
+  sourceDir: string;
+  /** Repo-relative, '/'-separated, without a leading '/'. */
+  catalogInfoRelative: string;
+  message: string;
+}
+
+function fail(message: string): never {
+  throw new Error(`${PUBLISH_LOCAL_ACTION_ID}: ${message}`);
+}
+
+/** Validates the input and resolves the workspace folder; throws one message naming every broken field. */
+async function planPublish(input: unknown, workspacePath: string): Promise<PublishPlan> {
+  const parsed = publishInputSchema.safeParse(input);
+  const issues: SpecIssue[] = parsed.success
+    ? []
+    : parsed.error.issues.map(issue => ({ path: issue.path.join('.') || '(input)', message: issue.message }));
+  const raw = (input ?? {}) as Record<string, unknown>;
+  const sourceRelative = checkRelativePath('sourcePath', raw.sourcePath, issues);
+  const catalogValue = typeof raw.catalogInfoPath === 'string' ? raw.catalogInfoPath.replace(/^\/+/, '') : raw.catalogInfoPath;
+  const catalogRelative = checkRelativePath('catalogInfoPath', catalogValue ?? 'catalog-info.yaml', issues);
+  if (catalogRelative === '.') issues.push({ path: 'catalogInfoPath', message: 'must name a file, e.g. /catalog-info.yaml' });
+  if (!parsed.success || issues.length || sourceRelative === undefined || catalogRelative === undefined) {
+    throw new Error(formatInputIssues(PUBLISH_LOCAL_ACTION_ID, issues, ', nothing was written'));
+  }
+  const { name, defaultBranch, description, register } = parsed.data;
+  const sourceDir = resolveInWorkspace(workspacePath, sourceRelative);
+  const stat = await fs.stat(sourceDir).catch(() => undefined);
+  if (!stat?.isDirectory()) fail(`sourcePath: ${sourceRelative} is not a folder of the workspace`);
+  const subject = `Initial commit of ${name}`;
+  return {
+    name,
+    branch: defaultBranch,
+    register,
+    sourceRelative,
+    sourceDir,
+    catalogInfoRelative: catalogRelative,
+    message: description?.trim() ? `${subject}\n\n${description.trim()}\n` : `${subject}\n`,
+  };
+}
+
+/**
+ * The task initiator's credentials; a task started without a signed-in user (its
+ * credentials are the `none` principal, which the catalog refuses) registers as the
+ * scaffolder itself.
+ */
+async function catalogCredentials(
+  getInitiatorCredentials: () => Promise<BackstageCredentials>,
+  auth: PublishLocalActionOptions['auth'],
+): Promise<{ credentials: BackstageCredentials; asService: boolean }> {
+  const initiator = await getInitiatorCredentials().catch(() => undefined);
+  if (initiator && !auth.isPrincipal(initiator, 'none')) return { credentials: initiator, asService: false };
+  return { credentials: await auth.getOwnServiceCredentials(), asService: true };
+}
+
+function errorMessage(error: unknown): string {
+  // The catalog client's ResponseError says only "Request failed with 400 Bad Request";
+  // the catalog's own explanation is in its body.
+  const cause = (error as { body?: { error?: { message?: unknown } } } | undefined)?.body?.error?.message;
+  const message = error instanceof Error ? error.message : String(error);
+  return typeof cause === 'string' && cause && !message.includes(cause) ? `${message}: ${cause}` : message;
+}
+
+/**
+ * `slipway:publish:local`: commits the workspace into a new bare Git repo under
+ * `<slipway.dataDir>/repos/<name>.git` (served read-only by the Slipway backend plugin)
+ * and registers its catalog-info.yaml. Either the repo is published and registered, or
+ * nothing is left behind: it is staged aside, moved into place with one atomic rename,
+ * and removed again if the catalog registration fails.
+ */
+export function createPublishLocalAction(options: PublishLocalActionOptions) {
+  const { repos, catalog, auth } = options;
+  const author = options.author ?? DEFAULT_GIT_AUTHOR;
+  return createTemplateAction({
+    id: PUBLISH_LOCAL_ACTION_ID,
+    description:
+      "Publishes the workspace as a new Git repository on Slipway's local Git server (a bare repo in <slipway.dataDir>/repos, " +
+      'cloneable at <backend.baseUrl>/api/slipway/git/<name>.git) and registers its catalog-info.yaml in the catalog. ' +
+      'Refuses an existing name; leaves no repository behind when anything fails.',
+    examples,
+    supportsDryRun: true,
+    schema: {
+      input: {
+        name: z => z.string().describe('Repository name: a DNS-1123 label (lowercase letters, digits, "-"). Must not exist yet.'),
+        sourcePath: z => z.string().default('.').describe("Workspace-relative folder to publish. Default: '.'."),
+        defaultBranch: z => z.string().default('main').describe("Branch of the single commit, and the repo's default branch. Default: 'main'."),
+        description: z => z.string().optional().describe('Body of the commit message.'),
+        catalogInfoPath: z =>
+          z.string().default('/catalog-info.yaml').describe("Path of the catalog file inside the published repo. Default: '/catalog-info.yaml'."),
+        register: z => z.boolean().default(true).describe('Register the catalog file in the catalog. Default: true.'),
+      },
+      output: {
+        remoteUrl: z => z.string().describe('Git URL of the new repo (same as cloneUrl).'),
+        cloneUrl: z => z.string().describe('`git clone` URL: <backend.baseUrl>/api/slipway/git/<name>.git.'),
+        repoContentsUrl: z => z.string().describe('Raw files at the default branch: <backend.baseUrl>/api/slipway/repos/<name>/raw/<branch>.'),
+        catalogInfoUrl: z => z.string().describe('URL of the catalog file, as registered in the catalog.'),
+        entityRef: z => z.string().optional().describe("The catalog file's Component (or first entity), e.g. component:default/orders."),
+        commitSha: z => z.string().optional().describe('The commit published (not set in a dry run).'),
+      },
+    },
+    async handler(ctx) {
+      const plan = await planPublish(ctx.input, ctx.workspacePath);
+      if (!options.baseUrl) fail('backend.baseUrl is not set, so the repository would have no URL; set backend.baseUrl in app-config');
+      const urls = localRepoUrls(slipwayApiBaseUrl(options.baseUrl), plan.name, plan.branch);
+      const catalogInfoUrl = `${urls.repoContentsUrl}/${plan.catalogInfoRelative}`;
+      const catalogDisplay = plan.sourceRelative === '.' ? plan.catalogInfoRelative : `${plan.sourceRelative}/${plan.catalogInfoRelative}`;
+      const entityRef = await readCatalogEntityRef(
+        resolveInWorkspace(ctx.workspacePath, catalogDisplay),
+        catalogDisplay,
+      ).catch(error => fail(errorMessage(error)));
+      if (plan.register && !entityRef) {
+        fail(`catalogInfoPath: ${catalogDisplay} does not exist in the workspace; point catalogInfoPath at the catalog file or set register: false`);
+      }
+      const outputUrls = () => {
+        ctx.output('remoteUrl', urls.cloneUrl);
+        ctx.output('cloneUrl', urls.cloneUrl);
+        ctx.output('repoContentsUrl', urls.repoContentsUrl);
+        ctx.output('catalogInfoUrl', catalogInfoUrl);
+        if (entityRef) ctx.output('entityRef', entityRef);
+      };
+
+      if (ctx.isDryRun) {
+        if (repos && (await repos.exists(plan.name))) {
+          ctx.logger.warn(`A repository named ${plan.name} already exists at ${repos.pathOf(plan.name)}: a real run would fail`);
+        }
+        ctx.logger.info(
+          `Dry run: would publish ${plan.sourceRelative} as ${urls.cloneUrl} (branch ${plan.branch})` +
+            (plan.register ? ` and register ${catalogInfoUrl}` : ''),
+        );
+        outputUrls();
+        return;
+      }
+
+      if (!repos) {
+        fail(
+          'slipway.dataDir is not set, so there is nowhere to publish local repositories; ' +
+            'set slipway.dataDir in app-config (the Slipway backend reads it from SLIPWAY_DATA_DIR, default .data/)',
+        );
+      }
+      // a) Fail fast on a taken name: nothing written, nothing registered.
+      if (await repos.exists(plan.name)) {
+        fail(`${new RepoExistsError(plan.name, repos.pathOf(plan.name)).message} (nothing was written or registered)`);
+      }
+
+      // b) Commit the workspace into a bare repo in the staging area.
+      ctx.logger.info(`Committing ${plan.sourceRelative} as ${author.name} <${author.email}> on branch ${plan.branch}`);
+      const staged = await repos.stage(plan.name, plan.sourceDir, { branch: plan.branch, author, message: plan.message });
+
+      // c) One atomic rename into place; if someone else published the name meanwhile, theirs stays.
+      try {
+        await repos.publish(staged);
+      } catch (error) {
+        if (error instanceof RepoExistsError) fail(`${error.message} (published by someone else meanwhile; nothing of this task was kept)`);
+        throw error;
+      }
+      ctx.logger.info(`Published ${plan.name} (commit ${staged.commitSha}): clone with git clone ${urls.cloneUrl}`);
+
+      // d) Register, or take the repo away again so a retry starts clean.
+      if (plan.register) {
+        try {
+          const { credentials, asService } = await catalogCredentials(() => ctx.getInitiatorCredentials(), auth);
+          if (asService) ctx.logger.info('The task has no signed-in initiator: registering as the scaffolder service');
+          ctx.logger.info(`Registering ${catalogInfoUrl} in the catalog`);
+          // The dry run makes the catalog read the file now, so an unreadable URL (backend.reading.allow)
+          // or a refused entity fails this step instead of surfacing later as a processing error.
+          await catalog.addLocation({ type: 'url', target: catalogInfoUrl, dryRun: true }, { credentials });
+          await catalog.addLocation({ type: 'url', target: catalogInfoUrl }, { credentials });
+        } catch (error) {
+          const removal = await repos.remove(plan.name).then(
+            () => `the published repository ${plan.name} was removed again`,
+            removeError => `removing the published repository failed too (${errorMessage(removeError)}); delete ${repos.pathOf(plan.name)} by hand`,
+          );
+          fail(
+            `registering ${catalogInfoUrl} in the catalog failed, so ${removal}: ${errorMessage(error)}. ` +
+              `The catalog must be able to read that URL: make sure backend.reading.allow includes ${new URL(catalogInfoUrl).host}.`,
+          );
+        }
+      }
+
+      outputUrls();
+      ctx.output('commitSha', staged.commitSha);
+    },
+  });
+}
