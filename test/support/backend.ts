@@ -27,6 +27,11 @@ export interface StartBackendOptions {
   /** Extra --config files, e.g. app-config.production.yaml. */
   configFiles?: string[];
   env?: Record<string, string>;
+  /**
+   * What "started" means: `catalog` waits for the templates through the catalog API (needs the
+   * embedded config's open auth policy); `health` waits for the readiness endpoint only.
+   */
+  readyWhen?: 'catalog' | 'health';
 }
 
 export async function startBackend(options: StartBackendOptions = {}): Promise<RunningBackend> {
@@ -79,9 +84,12 @@ export async function startBackend(options: StartBackendOptions = {}): Promise<R
 
   try {
     await waitFor(
-      'the backend to serve the catalog',
+      options.readyWhen === 'health' ? 'the backend to report ready' : 'the backend to serve the catalog',
       async () => {
         if (child.exitCode !== null) throw new Error(`backend exited with ${child.exitCode}:\n${output}`);
+        if (options.readyWhen === 'health') {
+          return (await request('GET', '/.backstage/health/v1/readiness', undefined, [503])).status === 200;
+        }
         const templates = await request<unknown[]>('GET', '/api/catalog/entities?filter=kind=template', undefined, [404, 503]);
         return Array.isArray(templates.body) && templates.body.length > 0;
       },
