@@ -33,6 +33,7 @@ const slipwayNode = require('@slipway/node');
 const { renderService, createSkeletonContext, validateRenderedFiles } = slipwayNode;
 const { skeletonDir } = require('@slipway/skeletons');
 const { translateSkeleton } = require('./handlebarsToNunjucks');
+const { benchEmbedded } = require('./embedded');
 
 const ROOT = path.resolve(__dirname, '..');
 const ITERATIONS = Number(process.env.BENCH_ITERATIONS || 50);
@@ -450,12 +451,14 @@ async function main() {
   const one = await benchOneService();
   const fleet = await benchFleet();
   const side = await benchFetchTemplate();
+  const embedded = await benchEmbedded({ line, stats, ms, verdict, nowMs, iterations: Number(process.env.BENCH_SCAFFOLDS || 10) });
 
   console.log('\nSummary');
   console.log(
     `  one service ${ms(one.full.median)} (<= ${TARGETS.oneServiceMs} ms ${verdict(one.pass)}) | ` +
       `fleet of ${FLEET_SIZE} ${fleet.totalSeconds.toFixed(1)} s (<= ${TARGETS.fleetSeconds} s ${verdict(fleet.pass)}), peak RSS ${mib(fleet.maxRssBytes)} | ` +
-      `${side.fetchLabel} ${ms(side.fetchTemplate.median)} vs Slipway ${ms(side.slipway.median)} = ${side.ratio.toFixed(1)}x (>= ${TARGETS.fetchRatio}x ${verdict(side.pass)})`,
+      `${side.fetchLabel} ${ms(side.fetchTemplate.median)} vs Slipway ${ms(side.slipway.median)} = ${side.ratio.toFixed(1)}x (>= ${TARGETS.fetchRatio}x ${verdict(side.pass)}) | ` +
+      `scaffold via REST ${ms(embedded.single.median)} (<= 2000 ms ${verdict(embedded.pass)}), 20 concurrent ${(embedded.burstMs / 1000).toFixed(1)} s`,
   );
 }
 

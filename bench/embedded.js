@@ -1,0 +1,123 @@
+'use strict';
+/**
+ * Bench rows for the embedded Backstage: the real backend (packages/backend/dist) in a
+ * child process on a free port with a fresh data directory, driven through its REST API.
+ *  - end-to-end scaffold time (submit → completed, repo published and registered), warm backend
+ *  - 20 concurrent tasks for 20 names
+ */
+const { spawn } = require('child_process');
+const fsp = require('fs').promises;
+const net = require('net');
+const os = require('os');
+const path = require('path');
+
+const ROOT = path.resolve(__dirname, '..');
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+const sleep = ms => new Promise(resolve => setTimeout(resolve, ms));
+
+async function startBackend() {
+  const port = await freePort();
+  const dataDir = await fsp.mkdtemp(path.join(os.tmpdir(), 'slipway-bench-data-'));
+  const baseUrl = `http://localhost:${port}`;
+  const override = path.join(dataDir, 'bench-override.yaml');
+  await fsp.writeFile(
+    override,
+    `app:\n  baseUrl: ${baseUrl}\nbackend:\n  baseUrl: ${baseUrl}\n  listen:\n    port: ${port}\n  reading:\n    allow:\n      - host: localhost:${port}\n`,
+  );
+  const child = spawn(
+    process.execPath,
+    [path.join(ROOT, 'packages/backend/dist/index.js'), '--config', path.join(ROOT, 'app-config.yaml'), '--config', override],
+    { cwd: ROOT, env: { ...process.env, SLIPWAY_DATA_DIR: dataDir, LOG_LEVEL: 'warn' }, stdio: ['ignore', 'ignore', 'pipe'] },
+  );
+  let stderr = '';
+  child.stderr.on('data', chunk => (stderr += chunk));
+  const started = Date.now();
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`backend exited: ${stderr}`);
+    const ok = await fetch(`${baseUrl}/api/catalog/entities?filter=kind=template`)
+      .then(async r => r.ok && (await r.json()).length > 0)
+      .catch(() => false);
+    if (ok) break;
+    if (Date.now() - started > 60000) throw new Error(`backend not ready after 60 s: ${stderr}`);
+    await sleep(100);
+  }
+  const readyMs = Date.now() - started;
+  return {
+    baseUrl,
+    readyMs,
+    async stop() {
+      child.kill('SIGTERM');
+      await new Promise(resolve => child.once('exit', resolve));
+      await fsp.rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+async function api(baseUrl, method, pathname, body) {
+  const response = await fetch(`${baseUrl}${pathname}`, {
+    method,
+    headers: body ? { 'content-type': 'application/json' } : {},
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  if (!response.ok) throw new Error(`${method} ${pathname}: ${response.status} ${await response.text()}`);
+  return response.json();
+}
+
+/** Submits a scaffold of `name` and resolves when the task has finished (polling every 25 ms). */
+async function scaffold(baseUrl, name) {
+  const { id } = await api(baseUrl, 'POST', '/api/scaffolder/v2/tasks', {
+    templateRef: 'template:default/slipway-node-service',
+    values: { name, owner: 'group:default/team-a', description: `Bench service ${name}.`, publisher: 'local' },
+  });
+  for (;;) {
+    const task = await api(baseUrl, 'GET', `/api/scaffolder/v2/tasks/${id}`);
+    if (task.status === 'completed') return;
+    if (task.status === 'failed' || task.status === 'cancelled') throw new Error(`task for ${name} ${task.status}`);
+    await sleep(25);
+  }
+}
+
+async function benchEmbedded({ line, stats, ms, verdict, nowMs, iterations = 10 }) {
+  console.log('\n4. Embedded Backstage: scaffold through the REST API (real backend, SQLite files, local Git remote)');
+  const backend = await startBackend();
+  try {
+    line('backend ready after start', `${(backend.readyMs / 1000).toFixed(1)} s`);
+    // Warm-up: the first task loads the validator's schemas and compiles the skeleton.
+    const firstStart = nowMs();
+    await scaffold(backend.baseUrl, 'warmup-0');
+    line('first scaffold (cold)', ms(nowMs() - firstStart));
+    const times = [];
+    for (let i = 0; i < iterations; i++) {
+      const start = nowMs();
+      await scaffold(backend.baseUrl, `single-${i}`);
+      times.push(nowMs() - start);
+    }
+    const single = stats(times);
+    const pass = single.median <= 2000;
+    line(`scaffold, submit → completed, median of ${single.n} (p90)`, `${ms(single.median)} (p90 ${ms(single.p90)})`, `target <= 2000 ms: ${verdict(pass)}`);
+
+    const names = Array.from({ length: 20 }, (_, i) => `burst-${String(i).padStart(2, '0')}`);
+    const burstStart = nowMs();
+    await Promise.all(names.map(name => scaffold(backend.baseUrl, name)));
+    const burstMs = nowMs() - burstStart;
+    line('20 concurrent tasks, 20 names, all completed', `${(burstMs / 1000).toFixed(1)} s (${ms(burstMs / 20)} per task)`);
+    const repos = await api(backend.baseUrl, 'GET', '/api/slipway/repos');
+    line('repos published', `${repos.length} (1 warm-up + ${iterations} + 20)`);
+    return { single, burstMs, pass };
+  } finally {
+    await backend.stop();
+  }
+}
+
+module.exports = { benchEmbedded };
