@@ -1,6 +1,6 @@
 /**
- * The embedded Slipway Backstage: catalog, scaffolder, kubernetes and Slipway on one
- * port. `npm start` at the repo root runs this with ./app-config.yaml.
+ * The embedded Slipway Backstage: the frontend app, catalog, scaffolder, kubernetes and
+ * Slipway on one port. `npm start` at the repo root runs this with ./app-config.yaml.
  */
 import path from 'path';
 import { createBackend } from '@backstage/backend-defaults';
@@ -21,4 +21,7 @@ backend.add(import('@backstage/plugin-scaffolder-backend'));
 backend.add(import('@slipway/plugin-scaffolder-backend-module-slipway'));
 backend.add(import('@slipway/plugin-slipway-backend'));
 backend.add(import('@backstage/plugin-kubernetes-backend'));
+// Serves the built frontend (packages/app, `@slipway/app`, see app.packageName) at / on
+// this same port; every path that is no API route gets the app's index.html.
+backend.add(import('@backstage/plugin-app-backend'));
 backend.start();

@@ -1,0 +1,64 @@
+/**
+ * Live checks of one template form field against the Slipway spec: the zod schema
+ * in @slipway/common (isomorphic, zod only) that the scaffolder action and the CLI
+ * validate with, so the form shows the spec's own message ("must be a DNS-1123 label: …").
+ */
+import { serviceSpecSchema } from '@slipway/common';
+
+/** The parts of a zod 4 schema this file relies on: `safeParse` and `_zod.def`. */
+interface SpecSchema {
+  safeParse(value: unknown): { success: true } | { success: false; error: { issues: { message: string }[] } };
+  _zod: { def: { type: string; shape?: Record<string, SpecSchema>; innerType?: SpecSchema } };
+}
+
+/** Wrappers that only make a field optional or give it a default; the rules sit inside. */
+const OPTIONAL_WRAPPERS = new Set(['optional', 'default', 'prefault', 'nullable', 'readonly', 'catch']);
+
+export interface SpecFieldRule {
+  /** The schema of the field itself, without optional/default wrappers. */
+  schema: SpecSchema;
+  /** True when the spec lets the field be left out (optional or defaulted). */
+  optional: boolean;
+}
+
+const cache = new Map<string, SpecFieldRule | undefined>();
+
+/** The spec's rule for a dotted path such as `name` or `environments.staging.host`. */
+export function specFieldRule(specPath: string): SpecFieldRule | undefined {
+  if (cache.has(specPath)) return cache.get(specPath);
+  let node: SpecSchema | undefined = serviceSpecSchema as unknown as SpecSchema;
+  let optional = false;
+  const unwrap = () => {
+    while (node && OPTIONAL_WRAPPERS.has(node._zod.def.type)) {
+      if (node._zod.def.type !== 'readonly') optional = true;
+      node = node._zod.def.innerType;
+    }
+  };
+  for (const key of specPath.split('.')) {
+    unwrap();
+    const shape: Record<string, SpecSchema> | undefined = node?._zod.def.type === 'object' ? node._zod.def.shape : undefined;
+    node = shape && Object.prototype.hasOwnProperty.call(shape, key) ? shape[key] : undefined;
+    // Only the last segment decides optionality: parents with defaults still require a valid child.
+    optional = false;
+  }
+  unwrap();
+  const rule = node ? { schema: node, optional } : undefined;
+  cache.set(specPath, rule);
+  return rule;
+}
+
+/**
+ * The spec's messages for a value of the field at `specPath`, or [] when it is valid.
+ * An empty value is "is required" for fields the spec requires, and fine otherwise.
+ * Unknown paths give [] (the form's JSON Schema still applies).
+ */
+export function specFieldErrors(specPath: string, value: unknown): string[] {
+  const rule = specFieldRule(specPath);
+  if (!rule) return [];
+  if (value === undefined || value === null || value === '') {
+    return rule.optional ? [] : ['is required'];
+  }
+  const result = rule.schema.safeParse(value);
+  if (result.success) return [];
+  return [...new Set(result.error.issues.map(issue => issue.message))];
+}
