@@ -3,8 +3,25 @@
 /** @type {import('jest').Config} */
 module.exports = {
   testEnvironment: 'node',
-  transform: { '^.+\\.tsx?$': ['@swc/jest', { jsc: { target: 'es2022', parser: { syntax: 'typescript' } }, module: { type: 'commonjs' } }] },
-  testMatch: ['<rootDir>/plugins/*/src/**/*.test.ts', '<rootDir>/packages/*/src/**/*.test.ts', '<rootDir>/test/**/*.test.ts'],
+  transform: {
+    '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022', parser: { syntax: 'typescript' } }, module: { type: 'commonjs' } }],
+    // React components and their tests (plugins/slipway-status): TSX with the automatic JSX runtime.
+    '^.+\\.tsx$': [
+      '@swc/jest',
+      {
+        jsc: { target: 'es2022', parser: { syntax: 'typescript', tsx: true }, transform: { react: { runtime: 'automatic' } } },
+        module: { type: 'commonjs' },
+      },
+    ],
+  },
+  // Component tests pick jsdom with a `/** @jest-environment jsdom */` docblock; the rest run in node.
+  testMatch: [
+    '<rootDir>/plugins/*/src/**/*.test.ts',
+    '<rootDir>/plugins/*/src/**/*.test.tsx',
+    '<rootDir>/packages/*/src/**/*.test.ts',
+    '<rootDir>/packages/*/src/**/*.test.tsx',
+    '<rootDir>/test/**/*.test.ts',
+  ],
   // Skeleton files are templates of another repo, including its tests: never run or map them here.
   modulePathIgnorePatterns: ['<rootDir>/skeletons/', '/dist/'],
   moduleNameMapper: {

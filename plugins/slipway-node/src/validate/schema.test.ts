@@ -161,3 +161,27 @@ describe('helpers', () => {
     expect(closestFieldName('foo', ['replicas', 'selector'])).toBeUndefined();
   });
 });
+
+describe('fields newer than the pinned models', () => {
+  const rollout = (canary: Record<string, unknown>) => ({
+    object: {
+      apiVersion: 'argoproj.io/v1alpha1',
+      kind: 'Rollout',
+      metadata: { name: 'orders' },
+      spec: {
+        selector: { matchLabels: { app: 'orders' } },
+        template: { metadata: { labels: { app: 'orders' } }, spec: { containers: [{ name: 'app', image: 'x:1' }] } },
+        strategy: { canary },
+      },
+    },
+    file: 'rollout.yaml',
+  });
+
+  it('accepts analysisRunMetadata, which Argo Rollouts has and the 0.3.2 model lacks, but not a misspelling of it', () => {
+    const { checkObjectSchemas } = require('./schema') as typeof import('./schema');
+    expect(checkObjectSchemas([rollout({ analysisRunMetadata: { labels: { a: 'b' } } })])).toEqual([]);
+    expect(checkObjectSchemas([rollout({ analysisRunMetdata: { labels: { a: 'b' } } })])).toEqual([
+      expect.objectContaining({ rule: 'unknown-field', message: expect.stringContaining('analysisRunMetdata') }),
+    ]);
+  });
+});

@@ -1,3 +1,4 @@
+import { isNewerUpstreamField } from './schema-supplements';
 import { UnknownField } from './field-trace';
 import { lineOfObjectPath } from './load';
 import { knownSchemaKinds, schemaFor, SchemaViolation } from './schema-registry';
@@ -148,7 +149,8 @@ export function checkObjectSchemas(objects: readonly LoadedObject[]): Validation
     let findings: Finding[];
     try {
       const result = schema.check(object);
-      findings = [...findingsOf(result.violations, object), ...result.unknownFields.map(unknownFieldFinding)];
+      const unknownFields = result.unknownFields.filter(field => !isNewerUpstreamField(object.apiVersion, object.kind, field.path));
+      findings = [...findingsOf(result.violations, object), ...unknownFields.map(unknownFieldFinding)];
     } catch (error) {
       findings = [{ path: [], rule: 'schema-check-failed', text: `the schema check itself failed: ${(error as Error).message}` }];
     }
