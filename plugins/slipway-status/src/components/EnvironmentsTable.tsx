@@ -15,12 +15,13 @@ const useStyles = makeStyles({
 
 /** Column titles and the width below which the table scrolls sideways instead of squeezing them. */
 const COLUMNS: Array<[string, number]> = [
-  ['Environment', 110],
-  ['Argo CD', 150],
-  ['Deployed image', 140],
-  ['Rollout', 150],
-  ['Latest analysis', 190],
-  ['Pods', 110],
+  // Sized so all six fit the entity overview's main column (about 630 px) before scrolling.
+  ['Environment', 90],
+  ['Argo CD', 105],
+  ['Deployed image', 105],
+  ['Rollout', 110],
+  ['Latest analysis', 135],
+  ['Pods', 80],
 ];
 
 function Missing({ row }: { row: EnvironmentRow }) {

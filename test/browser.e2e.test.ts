@@ -1,0 +1,135 @@
+/**
+ * The whole golden path in a real browser: Debian Chromium driven by playwright-core
+ * against the real embedded Backstage (backend + the built app on one port).
+ *
+ * The cluster is the TEST DOUBLE of the Kubernetes list API in test/k8s-double (no
+ * kube-apiserver can run here). The backend reaches it with authProvider:
+ * localKubectlProxy, exactly as it would reach `kubectl proxy`. It serves the status
+ * card's own scenario fixtures (real Argo Rollouts / Argo CD object shapes).
+ *
+ * Screenshots go to test-output/screenshots/.
+ */
+import { promises as fs } from 'fs';
+import { Browser, Page } from 'playwright-core';
+import { scenarioObjects } from '../plugins/slipway-status/src/__fixtures__/scenarios';
+import { RunningBackend, startBackend } from './support/backend';
+import { launchChromium, screenshot } from './support/browser';
+import { KubernetesDouble, startKubernetesDouble } from './k8s-double/server';
+
+const SERVICE = 'checkout';
+
+async function gotoAndWaitFor(page: Page, url: string, text: string | RegExp, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    await page.goto(url);
+    try {
+      await page.getByText(text).first().waitFor({ timeout: 10_000 });
+      return;
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+    }
+  }
+}
+
+describe('Backstage in Chromium: Create → task → entity page → live GitOps status', () => {
+  let double: KubernetesDouble;
+  let backend: RunningBackend;
+  let browser: Browser;
+  let page: Page;
+
+  beforeAll(async () => {
+    double = await startKubernetesDouble();
+    backend = await startBackend({
+      extraConfig: [
+        'kubernetes:',
+        '  serviceLocatorMethod:',
+        '    type: multiTenant',
+        '  clusterLocatorMethods:',
+        '    - type: config',
+        '      clusters:',
+        '        - name: local',
+        `          url: ${double.url}`,
+        '          authProvider: localKubectlProxy',
+        '          skipMetricsLookup: true',
+      ].join('\n'),
+    });
+    browser = await launchChromium();
+    page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
+    page.setDefaultTimeout(30_000);
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await backend?.stop();
+    await double?.stop();
+    if (backend) await fs.rm(backend.dataDir, { recursive: true, force: true });
+  });
+
+  it('creates a service through the form, with the spec\'s rules shown as you type', async () => {
+    await page.goto(`${backend.baseUrl}/create`);
+    await page.getByText('Node.js service on Kubernetes (Slipway)').waitFor();
+    await screenshot(page, '01-create');
+    await page.getByRole('button', { name: 'Choose' }).first().click();
+    await page.waitForURL(/\/create\/templates\/default\/slipway-node-service/);
+
+    const name = page.locator('#root_name');
+    await name.fill('Foo_Bar');
+    const nameError = page.locator('#root_name-helper-text');
+    await expect(nameError.textContent()).resolves.toContain('must be a DNS-1123 label');
+    await screenshot(page, '02-invalid-name');
+
+    await name.fill(SERVICE);
+    await expect(nameError.textContent().catch(() => '')).resolves.not.toContain('must be a DNS-1123 label');
+    await page.locator('#root_owner').fill('team-a');
+    await page.getByRole('option', { name: /team-a/ }).click();
+    await page.locator('#root_description').fill('Takes the money.');
+    await page.getByRole('button', { name: 'Next' }).click();
+    await page.getByRole('button', { name: 'Next' }).click();
+    await expect(page.getByRole('radio', { name: /own Git remote/ }).isChecked()).resolves.toBe(true);
+    await page.getByRole('button', { name: 'Review' }).click();
+    await screenshot(page, '03-review');
+    await page.getByRole('button', { name: 'Create' }).click();
+
+    await page.waitForURL(/\/create\/tasks\//);
+    await page.getByRole('link', { name: 'Open in catalog' }).waitFor({ timeout: 90_000 });
+    await screenshot(page, '04-task-finished');
+    const repos = await backend.request<Array<{ name: string }>>('GET', '/api/slipway/repos');
+    expect(repos.body.map(repo => repo.name)).toContain(SERVICE);
+  }, 180_000);
+
+  it('shows, per environment, the canary step, the analysis verdict and the image from the cluster', async () => {
+    // Production is paused mid-canary with a running analysis; staging is healthy.
+    double.setObjects(scenarioObjects('pausedCanary', { name: SERVICE }));
+    await gotoAndWaitFor(page, `${backend.baseUrl}/catalog/default/component/${SERVICE}`, 'GitOps environments');
+    const production = page.getByTestId('environment-production');
+    const staging = page.getByTestId('environment-staging');
+    await production.getByText(/step 3\/8/).waitFor({ timeout: 60_000 });
+    await screenshot(page, '05-entity-gitops-card');
+
+    const productionText = await production.innerText();
+    const stagingText = await staging.innerText();
+    // Canary step and weight, the analysis verdict, the images actually running.
+    expect(productionText).toMatch(/step 3\/8/);
+    expect(productionText).toMatch(/Paused/);
+    expect(productionText).toMatch(/Running/);
+    expect(productionText).toContain('sha-1a2b3c4');
+    expect(productionText).toContain('sha-4f9c2e1');
+    expect(stagingText).toMatch(/Successful/);
+    expect(stagingText).toContain('sha-4f9c2e1');
+    expect(stagingText).toMatch(/Synced/);
+    expect(productionText).toMatch(/\d+\/\d+ ready/);
+    expect(stagingText).toMatch(/\d+\/\d+ ready/);
+    // The backend asked the cluster with the entity's label selector, nothing wider.
+    expect(double.requests.some(request => request.includes(encodeURIComponent(`backstage.io/kubernetes-id=${SERVICE}`)))).toBe(true);
+  }, 120_000);
+
+  it('reports an aborted canary and its failed analysis plainly', async () => {
+    double.setObjects(scenarioObjects('abortedAfterFailedAnalysis', { name: SERVICE }));
+    const production = page.getByTestId('environment-production');
+    await production.getByText(/Aborted/).first().waitFor({ timeout: 60_000 });
+    const text = await production.innerText();
+    expect(text).toMatch(/Failed/);
+    expect(text).toMatch(/success-rate/);
+    await screenshot(page, '06-entity-aborted');
+  }, 90_000);
+});
