@@ -26,39 +26,17 @@ const { specFieldJsonSchema, specJsonSchema } = require('@slipway/common');
 
 const GENERATE_ACTION = 'slipway:service:generate';
 const DEFAULT_TEMPLATE = path.join(__dirname, '..', 'templates', 'node-service', 'template.yaml');
-const SOLE_PARAMETER = /^\$\{\{\s*parameters\.([A-Za-z_][A-Za-z0-9_]*)\s*\}\}$/;
-/** Keys of the generate step's input that are not spec fields. */
-const ACTION_ONLY_INPUTS = new Set(require('@slipway/plugin-scaffolder-backend-module-slipway').SERVICE_GENERATE_ACTION_ONLY_INPUTS);
+// The same binding reader the CLI uses, from the module that owns the action.
+const { templateBindings } = require('@slipway/plugin-scaffolder-backend-module-slipway');
 
 /** The form may add these to a field; everything else comes from the spec. */
 function isFormOnlyKey(key) {
   return key === 'title' || key.startsWith('ui:');
 }
 
-/** `{ formField: specPath }` read from the generate step's input. */
+/** `{ bindings: { formField: specPath }, problems }`, read from the generate step's input. */
 function parameterBindings(template) {
-  const steps = (template && template.spec && template.spec.steps) || [];
-  const step = steps.find(s => s && s.action === GENERATE_ACTION);
-  if (!step) return { bindings: {}, problems: [`no step runs ${GENERATE_ACTION}`] };
-  const bindings = {};
-  const problems = [];
-  const walk = (value, at) => {
-    if (typeof value === 'string') {
-      const match = SOLE_PARAMETER.exec(value.trim());
-      if (match) {
-        const specPath = at.join('.');
-        if (bindings[match[1]] && bindings[match[1]] !== specPath) {
-          problems.push(`parameters.${match[1]} feeds both ${bindings[match[1]]} and ${specPath}`);
-        }
-        bindings[match[1]] = specPath;
-      }
-    } else if (value && typeof value === 'object' && !Array.isArray(value)) {
-      for (const [key, child] of Object.entries(value)) walk(child, [...at, key]);
-    }
-  };
-  for (const [key, value] of Object.entries(step.input || {})) {
-    if (!ACTION_ONLY_INPUTS.has(key)) walk(value, [key]);
-  }
+  const { bindings, problems } = templateBindings(template);
   return { bindings, problems };
 }
 

@@ -1,13 +1,10 @@
 import { promises as fs } from 'fs';
 import { parseDocument } from 'yaml';
 import { ServiceSpec } from '@slipway/common';
+import { SERVICE_GENERATE_ACTION_ID, templateBindings } from '@slipway/plugin-scaffolder-backend-module-slipway';
 import { CliError } from './errors';
 
-export const GENERATE_ACTION_ID = 'slipway:service:generate';
-const SOLE_PARAMETER = /^\$\{\{\s*parameters\.([A-Za-z_][A-Za-z0-9_]*)\s*\}\}$/;
-import { SERVICE_GENERATE_ACTION_ONLY_INPUTS } from '@slipway/plugin-scaffolder-backend-module-slipway';
-
-const ACTION_ONLY_INPUTS = new Set<string>(SERVICE_GENERATE_ACTION_ONLY_INPUTS);
+export const GENERATE_ACTION_ID = SERVICE_GENERATE_ACTION_ID;
 
 export interface TemplateEntity {
   apiVersion: string;
@@ -43,26 +40,10 @@ export async function readTemplateFile(file: string): Promise<TemplateEntity> {
   return template;
 }
 
-/**
- * Which form field feeds which spec path, read from the generate step's input:
- * `${{ parameters.X }}` as the whole value at spec path P binds X to P.
- * (The same rule as scripts/sync-template-form.js.)
- */
+/** Which form field feeds which spec path (the module's `templateBindings`); bad input without a generate step. */
 export function parameterBindings(template: TemplateEntity): Record<string, string> {
-  const step = template.spec.steps.find(s => s.action === GENERATE_ACTION_ID);
-  if (!step) throw new CliError(`the template has no ${GENERATE_ACTION_ID} step, so Slipway values cannot be mapped to its form`);
-  const bindings: Record<string, string> = {};
-  const walk = (value: unknown, at: string[]) => {
-    if (typeof value === 'string') {
-      const match = SOLE_PARAMETER.exec(value.trim());
-      if (match) bindings[match[1]] = at.join('.');
-    } else if (value && typeof value === 'object' && !Array.isArray(value)) {
-      for (const [key, child] of Object.entries(value)) walk(child, [...at, key]);
-    }
-  };
-  for (const [key, value] of Object.entries(step.input ?? {})) {
-    if (!ACTION_ONLY_INPUTS.has(key)) walk(value, [key]);
-  }
+  const { found, bindings } = templateBindings(template);
+  if (!found) throw new CliError(`the template has no ${GENERATE_ACTION_ID} step, so Slipway values cannot be mapped to its form`);
   return bindings;
 }
 

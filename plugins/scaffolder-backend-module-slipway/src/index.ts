@@ -12,6 +12,7 @@ export {
   SERVICE_GENERATE_ACTION_ONLY_INPUTS,
   type ServiceGenerateActionOptions,
 } from './actions/serviceGenerate';
+export { templateBindings, type TemplateBindings } from './actions/templateBindings';
 export { createValidateAction, VALIDATE_ACTION_ID, KUSTOMIZE_MODES } from './actions/validate';
 export {
   createPublishLocalAction,

@@ -1,0 +1,46 @@
+import { SERVICE_GENERATE_ACTION_ID, SERVICE_GENERATE_ACTION_ONLY_INPUTS } from './serviceGenerate';
+
+/** `${{ parameters.X }}` as a whole value: the form field X feeds that input unchanged. */
+const SOLE_PARAMETER = /^\$\{\{\s*parameters\.([A-Za-z_][A-Za-z0-9_]*)\s*\}\}$/;
+
+export interface TemplateBindings {
+  /** False when the template has no `slipway:service:generate` step. */
+  found: boolean;
+  /** Form field → the spec path it feeds. */
+  bindings: Record<string, string>;
+  /** Ambiguities a person must resolve, e.g. one field feeding two spec paths. */
+  problems: string[];
+}
+
+type TemplateLike = { spec?: { steps?: Array<{ action?: string; input?: Record<string, unknown> } | null> } } | null | undefined;
+
+/**
+ * Which form field feeds which spec path, read from the template itself: every
+ * `${{ parameters.X }}` that is the whole value at spec path P in the generate step's
+ * input binds X to P. Action-only inputs (targetPath, publisher, repoUrl) are not spec
+ * paths. Used by the CLI's dry-run and by scripts/sync-template-form.js.
+ */
+export function templateBindings(template: TemplateLike): TemplateBindings {
+  const step = (template?.spec?.steps ?? []).find(s => s?.action === SERVICE_GENERATE_ACTION_ID);
+  if (!step) return { found: false, bindings: {}, problems: [`no step runs ${SERVICE_GENERATE_ACTION_ID}`] };
+  const actionOnly = new Set<string>(SERVICE_GENERATE_ACTION_ONLY_INPUTS);
+  const bindings: Record<string, string> = {};
+  const problems: string[] = [];
+  const walk = (value: unknown, at: string[]) => {
+    if (typeof value === 'string') {
+      const match = SOLE_PARAMETER.exec(value.trim());
+      if (!match) return;
+      const specPath = at.join('.');
+      if (bindings[match[1]] && bindings[match[1]] !== specPath) {
+        problems.push(`parameters.${match[1]} feeds both ${bindings[match[1]]} and ${specPath}`);
+      }
+      bindings[match[1]] = specPath;
+    } else if (value && typeof value === 'object' && !Array.isArray(value)) {
+      for (const [key, child] of Object.entries(value)) walk(child, [...at, key]);
+    }
+  };
+  for (const [key, value] of Object.entries(step.input ?? {})) {
+    if (!actionOnly.has(key)) walk(value, [key]);
+  }
+  return { found: true, bindings, problems };
+}
