@@ -1,13 +1,11 @@
-import { existsSync, promises as fs } from 'fs';
+import { promises as fs } from 'fs';
 import path from 'path';
 import { Browser, chromium, Page } from 'playwright-core';
 import { REPO_ROOT } from './generatedRepo';
-
-/** Debian's Chromium (.ci/run installs it); playwright cannot download browsers here. */
-export const CHROMIUM = process.env.SLIPWAY_CHROMIUM ?? '/usr/bin/chromium';
+import { chromiumPath } from './testSystem';
 
 /** The flags that keep headless Chromium off the network and quiet on these machines. */
-const CHROMIUM_ARGS = [
+export const CHROMIUM_ARGS = [
   '--headless',
   '--no-sandbox',
   '--disable-gpu',
@@ -20,11 +18,13 @@ const CHROMIUM_ARGS = [
 
 export const SCREENSHOT_DIR = path.join(REPO_ROOT, 'test-output', 'screenshots');
 
-export async function launchChromium(): Promise<Browser> {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(`Chromium not found at ${CHROMIUM}: apt-get update && apt-get install -y chromium (.ci/run does this)`);
-  }
-  return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
+/**
+ * Debian's Chromium, headless, off the network (playwright cannot download browsers here;
+ * `npm test` installs Chromium first, see test/support/testSystem.ts). `extraArgs` adds flags,
+ * e.g. --host-resolver-rules for the DNS-rebinding test.
+ */
+export async function launchChromium(extraArgs: readonly string[] = []): Promise<Browser> {
+  return chromium.launch({ executablePath: chromiumPath(), args: [...CHROMIUM_ARGS, ...extraArgs], headless: true });
 }
 
 /** Saves a full-page screenshot as test-output/screenshots/<name>.png and returns its path. */

@@ -1,29 +1,18 @@
-import { existsSync, promises as fs, readdirSync } from 'fs';
+import { promises as fs } from 'fs';
 import os from 'os';
 import path from 'path';
 import { freePort } from './ports';
 import { runOk } from './processes';
+import { postgresBinDir } from './testSystem';
 
 /**
  * A throwaway PostgreSQL server on 127.0.0.1, for tests that need a real
- * database. Uses the Debian postgresql package (.ci/run installs it).
+ * database. Uses the Debian postgresql package (`npm test` installs it, see testSystem.ts).
  */
 export interface TempPostgres {
   url: string;
   port: number;
   stop(): Promise<void>;
-}
-
-function findBinDir(): string {
-  const root = '/usr/lib/postgresql';
-  const candidates = existsSync(root)
-    ? readdirSync(root).sort().reverse().map(version => path.join(root, version, 'bin'))
-    : [];
-  const found = candidates.find(dir => existsSync(path.join(dir, 'initdb')));
-  if (!found) {
-    throw new Error('PostgreSQL server binaries not found under /usr/lib/postgresql: apt-get install -y postgresql (.ci/run does this)');
-  }
-  return found;
 }
 
 /** initdb refuses to run as root, so as root the server runs as the postgres user. */
@@ -32,7 +21,7 @@ function asServerUser(command: string, args: string[]): [string, string[]] {
 }
 
 export async function startTempPostgres(): Promise<TempPostgres> {
-  const bin = findBinDir();
+  const bin = postgresBinDir();
   const root = await fs.mkdtemp(path.join(os.tmpdir(), 'slipway-pg-'));
   const dataDir = path.join(root, 'data');
   const port = await freePort();
