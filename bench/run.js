@@ -441,6 +441,37 @@ removeTempDirs.keepTemplate = async keep => {
 };
 
 // ---------------------------------------------------------------------------------------------
+// values file parse time at the CLI's size cap (printed only)
+
+/**
+ * The CLI's values-file read (capped read + linear parse with its own duplicate-key check) on a
+ * file just under the cap, holding one mapping with as many keys as fit: the shape that took
+ * yaml's own uniqueKeys check 6.5 s per MB.
+ */
+async function benchValuesFile() {
+  const { readValuesFile } = require('@slipway/cli');
+  const cap = 1024 * 1024;
+  const lines = ['name: orders', 'owner: group:default/team-a', 'description: d', 'labels:'];
+  let size = lines.join('\n').length + 1;
+  for (let i = 0; ; i++) {
+    const entry = `  k${i}: v${i}`;
+    if (size + entry.length + 1 > cap) break;
+    lines.push(entry);
+    size += entry.length + 1;
+  }
+  const file = path.join(await tempDir('slipway-bench-values-'), 'values.yaml');
+  await fsp.writeFile(file, `${lines.join('\n')}\n`);
+  const samples = [];
+  for (let i = 0; i < 3; i++) {
+    const started = nowMs();
+    await readValuesFile(file);
+    samples.push(nowMs() - started);
+  }
+  console.log('\n5. Values file just under the CLI\'s 1 MiB cap (printed, not a target)');
+  line(`read + parse, ${lines.length - 4} keys in one mapping, median of 3`, ms(stats(samples).median), `${(size / 1024).toFixed(0)} KiB`);
+}
+
+// ---------------------------------------------------------------------------------------------
 
 async function main() {
   const cpus = os.cpus();
@@ -452,6 +483,7 @@ async function main() {
   const fleet = await benchFleet();
   const side = await benchFetchTemplate();
   const embedded = await benchEmbedded({ line, stats, ms, verdict, nowMs, iterations: Number(process.env.BENCH_SCAFFOLDS || 10) });
+  await benchValuesFile();
 
   console.log('\nSummary');
   console.log(

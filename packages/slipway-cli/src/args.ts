@@ -1,5 +1,6 @@
 import { parseArgs } from 'util';
 import { CliError } from './errors';
+import { describeLimit, MAX_INPUT_FILE_BYTES } from './input-file';
 
 export const USAGE = `slipway: render, validate and dry-run Slipway service templates
 
@@ -25,8 +26,11 @@ Commands:
 Exit codes:
   0  ok
   1  validation problems
-  2  bad input: flags, unreadable values or template file, spec errors (one "field: rule" per line), non-empty --out
-  3  another failure (the in-process backend did not start, a template step failed)
+  2  bad input: flags, an unreadable or malformed values or template file (duplicate keys, aliases
+     that do not resolve or expand too far), a values or template file over ${describeLimit(MAX_INPUT_FILE_BYTES)}, spec errors
+     (one "field: rule" per line), an --out that is a symbolic link, a file or a non-empty folder
+  3  another failure (the in-process backend did not start, a template step failed, writing --out
+     failed: then --out is left as it was, since the repo is written beside it and moved in whole)
 `;
 
 export type Command =

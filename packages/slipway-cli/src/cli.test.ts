@@ -93,3 +93,37 @@ describe('slipway main()', () => {
     expect(exitCodeForDryRunError(500, 'Template action with ID x is not registered')).toBe(EXIT.FAILURE);
   });
 });
+
+describe('finding: alias bombs, unresolved aliases and a dangling-symlink --out exit 3 with a stack trace', () => {
+  it('reports an unexpected error in one line, without its stack (exit 3)', async () => {
+    // An output stream that fails (say, a closed pipe) is a failure no command expects.
+    const err: string[] = [];
+    const io = {
+      stdout: () => {
+        throw new TypeError('cannot write to stdout\nsecond line');
+      },
+      stderr: (text: string) => void err.push(text),
+    };
+    expect(await main(['--help'], io)).toBe(EXIT.FAILURE);
+    expect(err).toEqual(['slipway: unexpected error: TypeError: cannot write to stdout']);
+  });
+});
+
+describe('finding: terminal escapes from a bad values file reach stderr', () => {
+  it('escapes control characters in everything main prints, whatever the io', async () => {
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'slipway-cli-'));
+    try {
+      const values = path.join(dir, 'v\u001b[2J.yaml');
+      await fs.writeFile(values, 'name: "a\u0007b"\nowner: team-a\ndescription: x\n"k\u001bey\u009b": 1\n');
+      const { io, out, err } = capture();
+      expect(await main(['render', '--values', values, '--out', path.join(dir, 'o')], io)).toBe(EXIT.BAD_INPUT);
+      const text = [...out, ...err].join('\n');
+      // eslint-disable-next-line no-control-regex
+      expect(text).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/);
+      expect(text).toContain('v\\u001b[2J.yaml');
+      expect(text).toContain('k\\u001bey\\u009b: is not a known field');
+    } finally {
+      await fs.rm(dir, { recursive: true, force: true });
+    }
+  });
+});

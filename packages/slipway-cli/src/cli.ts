@@ -1,9 +1,17 @@
 import { parseCliArgs, USAGE } from './args';
 import { dryRunCommand, renderCommand, validateCommand } from './commands';
-import { CliError, CliIO, EXIT, ExitCode, processIO } from './errors';
+import { CliError, CliIO, escapingIO, EXIT, ExitCode, processIO } from './errors';
+
+/** The last resort's one line: the error's name and first line, never its stack. */
+function unexpectedErrorLine(error: unknown): string {
+  if (!(error instanceof Error)) return String(error).split('\n')[0];
+  const firstLine = (error.message || '(no message)').split('\n')[0];
+  return error.name && error.name !== 'Error' ? `${error.name}: ${firstLine}` : firstLine;
+}
 
 /** Runs the CLI with argv (without node and the script) and returns the exit code. Never throws. */
-export async function main(argv: string[], io: CliIO = processIO): Promise<ExitCode> {
+export async function main(argv: string[], rawIO: CliIO = processIO): Promise<ExitCode> {
+  const io = escapingIO(rawIO);
   try {
     const command = parseCliArgs(argv);
     switch (command.command) {
@@ -22,7 +30,7 @@ export async function main(argv: string[], io: CliIO = processIO): Promise<ExitC
       io.stderr(`slipway: ${error.message}`);
       return error.exitCode;
     }
-    io.stderr(`slipway: unexpected error: ${(error as Error)?.stack ?? String(error)}`);
+    io.stderr(`slipway: unexpected error: ${unexpectedErrorLine(error)}`);
     return EXIT.FAILURE;
   }
 }

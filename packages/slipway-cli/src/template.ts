@@ -1,8 +1,8 @@
-import { promises as fs } from 'fs';
-import { parseDocument } from 'yaml';
 import { ServiceSpec } from '@slipway/common';
 import { SERVICE_GENERATE_ACTION_ID, templateBindings } from '@slipway/plugin-scaffolder-backend-module-slipway';
 import { CliError } from './errors';
+import { readInputFile } from './input-file';
+import { parseYamlInput } from './yaml-input';
 
 export const GENERATE_ACTION_ID = SERVICE_GENERATE_ACTION_ID;
 
@@ -25,15 +25,8 @@ interface FormPage {
 
 /** Reads a template YAML file. Throws `CliError` (exit 2) when it is not a Template. */
 export async function readTemplateFile(file: string): Promise<TemplateEntity> {
-  let text: string;
-  try {
-    text = await fs.readFile(file, 'utf8');
-  } catch (error) {
-    throw new CliError(`cannot read template ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
-  }
-  const doc = parseDocument(text);
-  if (doc.errors.length) throw new CliError(`template ${file} is not valid YAML: ${doc.errors[0].message}`);
-  const template = doc.toJS() as TemplateEntity | null;
+  const text = await readInputFile(file, 'template');
+  const template = parseYamlInput(text, `template ${file}`) as TemplateEntity | null;
   if (!template || template.kind !== 'Template' || !Array.isArray(template.spec?.steps)) {
     throw new CliError(`${file} is not a Backstage Template (kind: Template with spec.steps)`);
   }

@@ -1,21 +1,12 @@
-import { promises as fs } from 'fs';
-import { parseDocument } from 'yaml';
 import { SpecIssue, ServiceSpec, safeResolveServiceSpec } from '@slipway/common';
 import { CliError } from './errors';
+import { readInputFile } from './input-file';
+import { parseYamlInput } from './yaml-input';
 
 /** Reads a YAML (or JSON) values file into a plain object. Throws `CliError` (exit 2). */
 export async function readValuesFile(file: string): Promise<Record<string, unknown>> {
-  let text: string;
-  try {
-    text = await fs.readFile(file, 'utf8');
-  } catch (error) {
-    throw new CliError(`cannot read values file ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
-  }
-  const doc = parseDocument(text, { prettyErrors: true });
-  if (doc.errors.length) {
-    throw new CliError(`values file ${file} is not valid YAML:\n${doc.errors.map(e => `  ${e.message}`).join('\n')}`);
-  }
-  const values: unknown = doc.toJS();
+  const text = await readInputFile(file, 'values file');
+  const values = parseYamlInput(text, `values file ${file}`);
   if (values === null || values === undefined) throw new CliError(`values file ${file} is empty: it needs at least name, owner and description`);
   if (typeof values !== 'object' || Array.isArray(values)) {
     throw new CliError(`values file ${file} must hold a mapping of spec fields (name, owner, description, …)`);

@@ -44,6 +44,15 @@ describe('validateRepoDir', () => {
   });
 });
 
+/**
+ * A staging overlay kustomize cannot build although every source is local: a resource folder
+ * without a kustomization. (A missing file is refused before kustomize runs.)
+ */
+function withBuildFailure(files: Record<string, string>): Record<string, string> {
+  const changed = replaceLine(files, 'deploy/overlays/staging/kustomization.yaml', '  - ../../base', '  - ../../base\n  - ../../notes');
+  return { ...changed, 'deploy/notes/README.txt': 'not a kustomization\n' };
+}
+
 describe('validateRenderedFiles', () => {
   it('passes a valid in-memory repo and removes its temp folder', async () => {
     const mkdtemp = jest.spyOn(fsSync.promises, 'mkdtemp');
@@ -116,7 +125,7 @@ describe('validateRenderedFiles', () => {
   });
 
   it('reports a failing overlay build and still builds the others', async () => {
-    const files = replaceLine(sampleRepoFiles(), 'deploy/overlays/staging/kustomization.yaml', 'path: replicas.yaml', 'path: missing.yaml');
+    const files = withBuildFailure(sampleRepoFiles());
     const report = await validateRenderedFiles(toRenderedFiles(files), core);
     expect(report.problems).toEqual([
       {
@@ -124,7 +133,7 @@ describe('validateRenderedFiles', () => {
         rule: 'kustomize-build',
         file: 'deploy/overlays/staging',
         environment: 'staging',
-        message: expect.stringContaining("'deploy/overlays/staging/missing.yaml'"),
+        message: expect.stringContaining("in directory 'deploy/notes'"),
       },
     ]);
     expect(report.problems[0].message).not.toMatch(/slipway-validate-/); // temp paths are made repo-relative
@@ -161,7 +170,7 @@ describe('formatValidationReport', () => {
   it('groups by check, then file or environment, and ends with notices and a summary', async () => {
     let files = replaceLine(sampleRepoFiles(), 'deploy/base/deployment.yaml', '  replicas: 2', '  replica: 2');
     files = replaceLine(files, 'deploy/base/service.yaml', '    - port: 80', '    - port: "eighty"');
-    files = replaceLine(files, 'deploy/overlays/staging/kustomization.yaml', 'path: replicas.yaml', 'path: missing.yaml');
+    files = withBuildFailure(files);
     const report = await validateRenderedFiles(toRenderedFiles(files), core);
     const text = formatValidationReport(report);
     expect(text).toMatch(

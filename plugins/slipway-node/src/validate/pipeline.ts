@@ -3,6 +3,7 @@ import os from 'os';
 import path from 'path';
 import { RenderedFile } from '../render/renderer';
 import { kustomizeBuild, KustomizeLocator, locateKustomize } from './kustomize';
+import { offlineBuildProblems } from './kustomize-offline';
 import { loadRepoModel, objectsFromYaml, Overlay, readRepoFiles, renderedFilesToMap } from './load';
 import { policyChecks, unpinnedEnvironments } from './policy';
 import { referenceChecks } from './references';
@@ -58,7 +59,11 @@ async function resolveLocator(options: ValidateOptions, notices: string[]): Prom
   return locator;
 }
 
-/** Builds every overlay at once; each build is a separate process, so they overlap well. */
+/**
+ * Builds every overlay at once; each build is a separate process, so they overlap well. An overlay
+ * whose kustomizations name anything outside the repo (a URL, a git remote, a Helm chart, a path
+ * or link out of the repo) is reported and never handed to kustomize, which would fetch it.
+ */
 async function buildOverlays(
   overlays: Overlay[],
   options: ValidateOptions,
@@ -73,10 +78,15 @@ async function buildOverlays(
   if (!locator) return result;
 
   await withRepoOnDisk(async root => {
-    const builds = await Promise.all(
-      overlays.map(overlay => kustomizeBuild(locator, path.join(root, overlay.dir), { timeoutMs: options.kustomizeTimeoutMs })),
-    );
+    const refusals = await Promise.all(overlays.map(overlay => offlineBuildProblems(root, overlay.dir)));
     overlays.forEach((overlay, index) => {
+      result.problems.push(...refusals[index].map(problem => ({ ...problem, environment: overlay.environment })));
+    });
+    const buildable = overlays.filter((_, index) => refusals[index].length === 0);
+    const builds = await Promise.all(
+      buildable.map(overlay => kustomizeBuild(locator, path.join(root, overlay.dir), { timeoutMs: options.kustomizeTimeoutMs })),
+    );
+    buildable.forEach((overlay, index) => {
       const build = builds[index];
       const { environment, dir } = overlay;
       if (!build.ok) {
