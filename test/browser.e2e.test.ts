@@ -40,6 +40,7 @@ describe('Backstage in Chromium: Create → task → entity page → live GitOps
   beforeAll(async () => {
     double = await startKubernetesDouble();
     backend = await startBackend({
+      env: { GITHUB_TOKEN: '' },
       extraConfig: [
         'kubernetes:',
         '  serviceLocatorMethod:',
@@ -86,6 +87,11 @@ describe('Backstage in Chromium: Create → task → entity page → live GitOps
     await page.getByRole('button', { name: 'Next' }).click();
     await page.getByRole('button', { name: 'Next' }).click();
     await expect(page.getByRole('radio', { name: /own Git remote/ }).isChecked()).resolves.toBe(true);
+    // Issue 7, "the form offers GitHub, and the task fails after generate and validate": this
+    // backend has no GitHub credentials, so GitHub is not offered, and the form says why.
+    await expect(page.getByRole('radio').count()).resolves.toBe(1);
+    await expect(page.getByTestId('publisher-help').textContent()).resolves.toContain('GitHub is not available here');
+    await screenshot(page, '03a-publisher');
     await page.getByRole('button', { name: 'Review' }).click();
     await screenshot(page, '03-review');
     await page.getByRole('button', { name: 'Create' }).click();

@@ -40,12 +40,13 @@ describe('templates/node-service/template.yaml', () => {
     expect(template.spec.steps.map((step: any) => [step.action, step.if ?? 'always'])).toEqual([
       ['slipway:service:generate', 'always'],
       ['slipway:validate', 'always'],
-      ['slipway:publish:local', "${{ parameters.publisher === 'local' }}"],
+      // `!== 'github'`: a REST caller that leaves publisher out (no form defaults there) publishes locally.
+      ['slipway:publish:local', "${{ parameters.publisher !== 'github' }}"],
       ['publish:github', "${{ parameters.publisher === 'github' }}"],
       ['catalog:register', "${{ parameters.publisher === 'github' }}"],
     ]);
     // Local publishing is the last step that runs, so a failure anywhere leaves no repo behind.
-    const runsForLocal = template.spec.steps.filter((step: any) => !step.if || step.if.includes("'local'"));
+    const runsForLocal = template.spec.steps.filter((step: any) => !step.if || step.if.includes("!== 'github'"));
     expect(runsForLocal[runsForLocal.length - 1].action).toBe('slipway:publish:local');
   });
 

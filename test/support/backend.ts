@@ -14,6 +14,10 @@ export interface RunningBackend {
   port: number;
   dataDir: string;
   logs(): string;
+  /** Resolves when the process has exited (by itself, or killed), with its exit code or signal. */
+  exited(): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  /** `kill -9`: no shutdown hook runs, exactly like a crash or the OOM killer. */
+  killHard(): Promise<void>;
   /** JSON request against the backend; throws with the body on a non-2xx answer unless `allowStatus` lists it. */
   request<T = unknown>(method: string, pathname: string, body?: unknown, allowStatus?: number[]): Promise<{ status: number; body: T }>;
   stop(): Promise<void>;
@@ -66,7 +70,10 @@ export async function startBackend(options: StartBackendOptions = {}): Promise<R
   let output = '';
   child.stdout!.on('data', chunk => (output += chunk));
   child.stderr!.on('data', chunk => (output += chunk));
-  const exited = new Promise<void>(resolve => child.on('exit', () => resolve()));
+  const exitStatus = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>(resolve =>
+    child.on('exit', (code, signal) => resolve({ code, signal })),
+  );
+  const exited = exitStatus.then(() => undefined);
 
   const request: RunningBackend['request'] = async (method, pathname, body, allowStatus = []) => {
     const response = await fetch(`${baseUrl}${pathname}`, {
@@ -105,9 +112,14 @@ export async function startBackend(options: StartBackendOptions = {}): Promise<R
     port,
     dataDir,
     logs: () => output,
+    exited: () => exitStatus,
+    async killHard() {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      await exited;
+    },
     request,
     async stop() {
-      if (child.exitCode === null) {
+      if (child.exitCode === null && child.signalCode === null) {
         child.kill('SIGTERM');
         const killer = setTimeout(() => child.kill('SIGKILL'), 10_000);
         await exited;

@@ -2,10 +2,11 @@ import path from 'path';
 import { coreServices, createBackendModule } from '@backstage/backend-plugin-api';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
-import { LocalRepoStore } from '@slipway/node';
+import { githubPublishingHosts, LocalRepoStore } from '@slipway/node';
 import { createPublishLocalAction, DEFAULT_GIT_AUTHOR } from './actions/publishLocal';
 import { createServiceGenerateAction } from './actions/serviceGenerate';
 import { createValidateAction } from './actions/validate';
+import { reconcilePublishesWithRetry } from './recovery/reconcilePublishes';
 
 /**
  * The Slipway scaffolder module: registers `slipway:service:generate`,
@@ -34,8 +35,9 @@ export const scaffolderModuleSlipway = createBackendModule({
         logger: coreServices.logger,
         catalog: catalogServiceRef,
         auth: coreServices.auth,
+        rootLifecycle: coreServices.rootLifecycle,
       },
-      async init({ scaffolder, config, logger, catalog, auth }) {
+      async init({ scaffolder, config, logger, catalog, auth, rootLifecycle }) {
         const configured = config.getOptionalString('slipway.skeletonsDir');
         // Relative to the backend's working directory, like other file paths in app-config.
         const skeletonsDir = configured ? path.resolve(configured) : undefined;
@@ -43,8 +45,18 @@ export const scaffolderModuleSlipway = createBackendModule({
 
         const dataDir = config.getOptionalString('slipway.dataDir');
         const repos = dataDir ? LocalRepoStore.forDataDir(dataDir) : undefined;
-        if (repos) logger.info(`slipway:publish:local publishes into ${repos.reposDir}`);
-        else logger.info('slipway.dataDir is not set: slipway:publish:local will fail until it is');
+        if (repos) {
+          logger.info(`slipway:publish:local publishes into ${repos.reposDir}`);
+          // After every plugin (the catalog too) is up: undo publishes a crash interrupted. The first
+          // attempt is awaited; if the catalog does not answer yet, later ones run in the background.
+          rootLifecycle.addStartupHook(async () => {
+            const first = reconcilePublishesWithRetry({ repos, catalog, auth, logger }, []);
+            const { deferred } = await first;
+            if (deferred.length) void reconcilePublishesWithRetry({ repos, catalog, auth, logger });
+          });
+        } else {
+          logger.info('slipway.dataDir is not set: slipway:publish:local will fail until it is');
+        }
         const author = {
           name: config.getOptionalString('slipway.git.author.name') ?? DEFAULT_GIT_AUTHOR.name,
           email: config.getOptionalString('slipway.git.author.email') ?? DEFAULT_GIT_AUTHOR.email,
@@ -53,8 +65,12 @@ export const scaffolderModuleSlipway = createBackendModule({
         // One value for both: generate derives gitops.repoUrl from it (publisher: local), publish serves under it.
         const baseUrl = config.getOptionalString('backend.baseUrl');
 
+        // The same reading of integrations.github as the form's "Publish to" choices (/api/slipway/publishers).
+        const githubHosts = githubPublishingHosts(config);
+        logger.info(githubHosts.length ? `GitHub publishing is available for ${githubHosts.join(', ')}` : 'GitHub publishing is not configured (no integrations.github credentials)');
+
         scaffolder.addActions(
-          createServiceGenerateAction({ skeletonsDir, baseUrl }),
+          createServiceGenerateAction({ skeletonsDir, baseUrl, githubHosts }),
           createValidateAction(),
           createPublishLocalAction({ repos, baseUrl, author, catalog, auth }),
         );

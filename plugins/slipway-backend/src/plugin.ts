@@ -27,7 +27,7 @@ export const slipwayPlugin = createBackendPlugin({
         if (store) logger.info(`Serving local Git repositories read-only from ${store.reposDir}`);
         else logger.warn('slipway.dataDir is not set: no local Git repositories are served (routes answer 503)');
 
-        httpRouter.use(createRouter({ store, logger, apiBaseUrl: () => discovery.getExternalBaseUrl('slipway') }));
+        httpRouter.use(createRouter({ store, logger, config, apiBaseUrl: () => discovery.getExternalBaseUrl('slipway') }));
         httpRouter.addAuthPolicy({ path: '/git', allow: 'unauthenticated' });
         httpRouter.addAuthPolicy({ path: '/repos', allow: 'unauthenticated' });
       },

@@ -54,5 +54,13 @@ export const DNS1123_LABEL_PATTERN = '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$';
 export const DNS_HOST_PATTERN =
   '^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)+$';
 
+/**
+ * Free text (a description): anything but control characters, except tab and line breaks.
+ * A NUL byte would otherwise pass the form and the spec and fail much later in `git commit`
+ * (which refuses it in a commit message) without naming the field; ESC and BEL would reach
+ * terminals that print the catalog or the repo.
+ */
+export const FREE_TEXT_PATTERN = '^[^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F]*$';
+
 /** Kubernetes' limit for a DNS-1123 subdomain such as a host name. */
 export const DNS1123_SUBDOMAIN_MAX = 253;

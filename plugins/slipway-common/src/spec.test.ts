@@ -113,6 +113,23 @@ describe('service spec', () => {
     expect(resolveServiceSpec({ ...minimal, description }).description).toBe(description);
   });
 
+  // Issue 7: "A NUL byte in the description passes the form and the spec and fails at the git
+  // commit with a message that does not name the field."
+  it('finding: a NUL byte in the description passes the spec — refused, naming the field and the rule', () => {
+    for (const bad of ['before\u0000after', 'bell\u0007', 'escape \u001b[31mred', 'del\u007f']) {
+      expect(safeResolveServiceSpec({ ...minimal, description: bad })).toEqual({
+        ok: false,
+        issues: [{ path: 'description', message: expect.stringContaining('must not contain control characters') }],
+      });
+    }
+    // Tabs and line breaks (also Windows ones) are ordinary text.
+    expect(safeResolveServiceSpec({ ...minimal, description: 'a\tb\r\nc\nd' }).ok).toBe(true);
+    // The form gets the same rule as a JSON Schema pattern, and it means the same there.
+    const pattern = new RegExp((specJsonSchema().properties as Record<string, { pattern?: string }>).description.pattern!);
+    expect(pattern.test('before\u0000after')).toBe(false);
+    expect(pattern.test('a\tb\r\nc')).toBe(true);
+  });
+
   it('throws an error that lists every field and rule', () => {
     expect(() => resolveServiceSpec({ ...minimal, name: 'Foo_Bar', port: 70000 })).toThrow(SpecValidationError);
     try {

@@ -4,6 +4,7 @@ import {
   DNS1123_LABEL_PATTERN,
   DNS1123_SUBDOMAIN_MAX,
   DNS_HOST_PATTERN,
+  FREE_TEXT_PATTERN,
   MAX_SERVICE_NAME_LENGTH,
 } from './names';
 
@@ -157,6 +158,7 @@ export const serviceSpecSchema = z
       .string({ error: 'is required' })
       .min(1, { error: 'is required' })
       .max(2000, { error: 'must be at most 2000 characters' })
+      .regex(new RegExp(FREE_TEXT_PATTERN), { error: 'must not contain control characters such as NUL or ESC (tab and line breaks are fine)' })
       .describe('What the service does. Free text; it is written verbatim as one string.'),
     system: entityRef('system:default/payments').optional().describe('Backstage system the service belongs to.'),
     lifecycle: z.enum(LIFECYCLES, { error: `must be one of ${LIFECYCLES.join(', ')}` }).default('experimental').describe('Backstage lifecycle of the component.'),

@@ -11,3 +11,4 @@ export * from './validate';
 export * from './promql';
 export * from './git';
 export { reconcileLockfile, reconcileLockfileContent, LockfileError } from './lockfile';
+export * from './publishers';

@@ -33,4 +33,18 @@ describe('gitopsRepoUrlFor', () => {
   ])('rejects %j naming the field and the rule', (input, field, rule) => {
     expect(run(input).issues).toEqual([{ path: field, message: expect.stringContaining(rule) }]);
   });
+
+  // Issue 7: "The form offers GitHub, and the task fails after generate and validate."
+  it('finding: GitHub is offered without credentials — refused up front when no GitHub host has credentials', () => {
+    const github = { publisher: 'github', repoUrl: 'github.com?owner=acme&repo=orders' };
+    expect(run({ ...github, githubHosts: [] }).issues).toEqual([
+      { path: 'publisher', message: expect.stringContaining('github is not available on this Backstage: no GitHub integration has credentials') },
+    ]);
+    expect(run({ ...github, githubHosts: ['ghe.acme.example'] }).issues).toEqual([
+      { path: 'repoUrl', message: 'must be on a GitHub host this Backstage can publish to (ghe.acme.example), not github.com' },
+    ]);
+    expect(run({ ...github, githubHosts: ['github.com'] })).toEqual({ url: 'https://github.com/acme/orders.git', issues: [] });
+    // Local publishing does not care about GitHub.
+    expect(run({ publisher: 'local', baseUrl: 'http://localhost:7007', githubHosts: [] }).issues).toEqual([]);
+  });
 });

@@ -30,6 +30,12 @@ export interface GitopsRepoUrlInput {
   name: unknown;
   /** `backend.baseUrl`, for the local remote. */
   baseUrl?: string;
+  /**
+   * GitHub hosts publish:github can create repos on (githubPublishingHosts). Undefined:
+   * not checked here. An empty list: GitHub is not configured, so publisher github is refused
+   * before anything is written, instead of failing in publish:github after generate and validate.
+   */
+  githubHosts?: readonly string[];
 }
 
 /**
@@ -59,7 +65,25 @@ export function gitopsRepoUrlFor(input: GitopsRepoUrlInput, issues: SpecIssue[])
     }
     return typeof name === 'string' ? localCloneUrl(baseUrl, name) : undefined;
   }
+  const { githubHosts } = input;
+  if (githubHosts && githubHosts.length === 0) {
+    issues.push({
+      path: 'publisher',
+      message:
+        'github is not available on this Backstage: no GitHub integration has credentials ' +
+        '(integrations.github[].token, e.g. from GITHUB_TOKEN, or a GitHub App); choose local, or ask an administrator to configure GitHub',
+    });
+    return undefined;
+  }
   const url = typeof repoUrl === 'string' ? httpsUrlFromPicker(repoUrl) : undefined;
-  if (!url) issues.push({ path: 'repoUrl', message: 'must be a repository location such as github.com?owner=acme&repo=orders when publisher is github' });
+  if (!url) {
+    issues.push({ path: 'repoUrl', message: 'must be a repository location such as github.com?owner=acme&repo=orders when publisher is github' });
+    return undefined;
+  }
+  const host = new URL(url).host;
+  if (githubHosts && !githubHosts.includes(host)) {
+    issues.push({ path: 'repoUrl', message: `must be on a GitHub host this Backstage can publish to (${githubHosts.join(', ')}), not ${host}` });
+    return undefined;
+  }
   return url;
 }

@@ -2,6 +2,7 @@ import { promises as fs } from 'fs';
 import path from 'path';
 import type { BackstageCredentials } from '@backstage/backend-plugin-api';
 import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
+import type { Entity } from '@backstage/catalog-model';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
 import { LocalRepoStore, runGit, StagedRepo, StageOptions } from '@slipway/node';
 import { createPublishLocalAction, PublishLocalActionOptions } from './publishLocal';
@@ -14,16 +15,32 @@ const author = { name: 'Platform Bot', email: 'platform-bot@example.test' };
 type AddLocationRequest = Parameters<CatalogService['addLocation']>[0];
 type AddLocationResponse = Awaited<ReturnType<CatalogService['addLocation']>>;
 
-/** A real-shaped catalog that records what it is asked and can be told to fail. */
-class RecordingCatalog implements Pick<CatalogService, 'addLocation'> {
+/** A real-shaped catalog that records what it is asked, holds some entities, and can be told to fail. */
+class RecordingCatalog implements Pick<CatalogService, 'addLocation' | 'getEntitiesByRefs' | 'removeLocationById'> {
   readonly calls: Array<{ location: AddLocationRequest; credentials: BackstageCredentials<{ type: string }> }> = [];
+  readonly removed: string[] = [];
+  /** Entities already in the catalog, by ref. */
+  readonly existing = new Map<string, Entity>();
+  /** Extra entities the catalog's own reading of the file yields in the dry run (beyond the Location). */
+  previewEntities: Entity[] = [];
   failWith: Error | undefined;
 
   async addLocation(location: AddLocationRequest, options: { credentials: BackstageCredentials }): Promise<AddLocationResponse> {
     this.calls.push({ location, credentials: options.credentials as BackstageCredentials<{ type: string }> });
     if (this.failWith && !location.dryRun) throw this.failWith;
     const id = `loc-${this.calls.length}`;
-    return { location: { id, type: location.type ?? 'url', target: location.target, entityRef: `location:default/${id}` }, entities: [] };
+    return {
+      location: { id, type: location.type ?? 'url', target: location.target, entityRef: `location:default/${id}` },
+      entities: location.dryRun ? this.previewEntities : [],
+    };
+  }
+
+  async getEntitiesByRefs(request: { entityRefs: string[] }): Promise<{ items: Array<Entity | undefined> }> {
+    return { items: request.entityRefs.map(ref => this.existing.get(ref)) };
+  }
+
+  async removeLocationById(id: string): Promise<void> {
+    this.removed.push(id);
   }
 }
 
@@ -123,7 +140,7 @@ describe('slipway:publish:local', () => {
     const { ctx, outputs } = actionContext({ input: { name: 'orders' }, workspacePath: workspace });
     const error = await failureOf(action().handler(ctx));
     expect(error.message).toBe(
-      `slipway:publish:local: a repository named orders already exists at ${repos.pathOf('orders')}; choose another name (nothing was written or registered)`,
+      "slipway:publish:local: a repository named orders already exists on this Backstage's Git remote; choose another name (nothing was written or registered)",
     );
     expect((await repos.describe('orders')).lastCommit?.sha).toBe(first.commitSha);
     expect(catalog.calls).toEqual([]);
@@ -146,7 +163,9 @@ describe('slipway:publish:local', () => {
     }
     const { ctx } = actionContext({ input: { name: 'orders' }, workspacePath: workspace });
     const error = await failureOf(action({ repos: new RacedStore(repos.reposDir) }).handler(ctx));
-    expect(error.message).toMatch(/^slipway:publish:local: a repository named orders already exists at .*; choose another name/);
+    expect(error.message).toMatch(/^slipway:publish:local: a repository named orders already exists on this Backstage's Git remote; choose another name/);
+    expect(error.message).not.toContain(repos.reposDir);
+    expect(await repos.journal.pending()).toEqual([]);
     expect((await repos.readFile('orders', 'main', 'README.md'))?.toString()).toBe('first!\n');
     expect(catalog.calls).toEqual([]);
     expect(await stagingLeftovers()).toEqual([]);
@@ -158,14 +177,101 @@ describe('slipway:publish:local', () => {
     const { ctx, outputs } = actionContext({ input: { name: 'orders' }, workspacePath: workspace });
     const error = await failureOf(action().handler(ctx));
     expect(error.message).toContain(
-      'slipway:publish:local: registering http://localhost:7007/api/slipway/repos/orders/raw/main/catalog-info.yaml in the catalog failed, ' +
-        'so the published repository orders was removed again: Location url:http://localhost:7007/... already exists.',
+      'slipway:publish:local: registering http://localhost:7007/api/slipway/repos/orders/raw/main/catalog-info.yaml in the catalog failed: ' +
+        'Location url:http://localhost:7007/... already exists.',
     );
     expect(error.message).toContain('make sure backend.reading.allow includes localhost:7007');
+    expect(error.message).toContain('(the published repository orders was removed again)');
+    expect(await repos.journal.pending()).toEqual([]);
     expect(await repos.exists('orders')).toBe(false);
     expect(await repos.list()).toEqual([]);
     expect(await stagingLeftovers()).toEqual([]);
     expect(outputs).toEqual({});
+  });
+
+  // Issue 7: "A name already held by a catalog entity publishes anyway, then the catalog stalls."
+  describe('finding: a name already held by a catalog entity publishes anyway', () => {
+    const theirs: Entity = {
+      apiVersion: 'backstage.io/v1alpha1',
+      kind: 'Component',
+      metadata: { name: 'orders', namespace: 'default' },
+      spec: { owner: 'group:default/platform' },
+    };
+
+    it('refuses before anything is written or registered, naming the entity and its owner', async () => {
+      await generateService();
+      catalog.existing.set('component:default/orders', theirs);
+      const { ctx, outputs } = actionContext({ input: { name: 'orders' }, workspacePath: workspace });
+      const error = await failureOf(action().handler(ctx));
+      expect(error.message).toBe(
+        'slipway:publish:local: catalog-info.yaml describes an entity the catalog already holds: ' +
+          'component:default/orders, owned by group:default/platform. Registering it would conflict with the existing entity, ' +
+          'so nothing was published or registered; choose another name',
+      );
+      expect(await repos.list()).toEqual([]);
+      expect(catalog.calls).toEqual([]);
+      expect(await repos.journal.pending()).toEqual([]);
+      expect(await stagingLeftovers()).toEqual([]);
+      expect(outputs).toEqual({});
+    });
+
+    it("also checks the entities the catalog's own reading yields, and then takes the repo away again", async () => {
+      await generateService();
+      // The workspace copy names only orders; the catalog's reading adds an entity someone else owns.
+      catalog.previewEntities = [
+        { apiVersion: 'backstage.io/v1alpha1', kind: 'Location', metadata: { name: 'generated-x' } },
+        { ...theirs, kind: 'API', metadata: { name: 'orders-api', namespace: 'default' } },
+      ];
+      catalog.existing.set('api:default/orders-api', theirs);
+      const { ctx } = actionContext({ input: { name: 'orders' }, workspacePath: workspace });
+      const error = await failureOf(action().handler(ctx));
+      expect(error.message).toContain('the catalog already holds: api:default/orders-api, owned by group:default/platform');
+      expect(error.message).toContain('(the published repository orders was removed again)');
+      // Only the dry run reached the catalog: no location was stored.
+      expect(catalog.calls.map(call => call.location.dryRun)).toEqual([true]);
+      expect(await repos.list()).toEqual([]);
+      expect(await repos.journal.pending()).toEqual([]);
+    });
+
+    it('a dry run warns that a real run would fail', async () => {
+      await generateService();
+      catalog.existing.set('component:default/orders', theirs);
+      const logger = createRecordingLogger();
+      const { ctx } = actionContext({ input: { name: 'orders' }, workspacePath: workspace, isDryRun: true, logger });
+      await action().handler(ctx);
+      expect(logger.text()).toContain('warn: A real run would fail: catalog-info.yaml describes an entity the catalog already holds');
+    });
+  });
+
+  it('refuses a name another task is publishing right now (the journal record is the per-name lock)', async () => {
+    await generateService();
+    await repos.journal.begin({ name: 'orders', taskId: 'other-task', startedAt: new Date().toISOString() });
+    const { ctx } = actionContext({ input: { name: 'orders' }, workspacePath: workspace });
+    const error = await failureOf(action().handler(ctx));
+    expect(error.message).toBe(
+      'slipway:publish:local: a repository named orders is being published by another task right now; wait for it, or choose another name ' +
+        '(nothing of this task was written)',
+    );
+    expect(await repos.list()).toEqual([]);
+    // The other task's record is untouched.
+    expect((await repos.journal.pending()).map(intent => intent.taskId)).toEqual(['other-task']);
+  });
+
+  // Issue 7: "Failed-task events carry stack traces and absolute server paths."
+  it('finding: failures carry stack traces and server paths — the error is its message alone', async () => {
+    await fs.writeFile(path.join(workspace, 'catalog-info.yaml'), 'apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: orders\n');
+    await repos.publish(await repos.stage('orders', workspace, { branch: 'main', author, message: 'theirs' }));
+    const failures = [
+      await failureOf(action().handler(actionContext({ input: { name: 'orders' }, workspacePath: workspace }).ctx)),
+      await failureOf(action().handler(actionContext({ input: { name: 'Orders!' }, workspacePath: workspace }).ctx)),
+      await failureOf(action({ repos: undefined }).handler(actionContext({ input: { name: 'x' }, workspacePath: workspace }).ctx)),
+    ];
+    for (const error of failures) {
+      // Backstage writes String(err.stack) into the task log: it must be the message, no frames.
+      expect(String(error.stack)).toBe(error.message);
+      expect(error.message).not.toContain(tmp);
+      expect(error.message).not.toMatch(/\n\s+at /);
+    }
   });
 
   it('registers as the scaffolder service when the task has no signed-in initiator', async () => {

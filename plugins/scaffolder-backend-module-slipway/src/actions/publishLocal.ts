@@ -1,6 +1,7 @@
 import { promises as fs } from 'fs';
 import { z as z4 } from 'zod';
 import type { AuthService, BackstageCredentials } from '@backstage/backend-plugin-api';
+import { stringifyEntityRef } from '@backstage/catalog-model';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import type { SpecIssue } from '@slipway/common';
@@ -10,11 +11,15 @@ import {
   isRepoName,
   LocalRepoStore,
   localRepoUrls,
+  PublishInProgressError,
   RepoExistsError,
   slipwayApiBaseUrl,
 } from '@slipway/node';
-import { readCatalogEntityRef } from './catalogInfo';
+import { findCatalogConflicts } from './catalogConflicts';
+import { readCatalogFileEntities } from './catalogInfo';
+import { crashIfRequested } from './crashPoints';
 import { examples } from './publishLocal.examples';
+import { failAction, SlipwayUserError } from './userError';
 import { checkRelativePath, formatInputIssues, resolveInWorkspace } from './workspace';
 
 export const PUBLISH_LOCAL_ACTION_ID = 'slipway:publish:local';
@@ -28,7 +33,7 @@ export interface PublishLocalActionOptions {
   baseUrl: string | undefined;
   /** Author and committer of the commit. Default: Slipway <slipway@localhost>. */
   author?: GitAuthor;
-  catalog: Pick<CatalogService, 'addLocation'>;
+  catalog: Pick<CatalogService, 'addLocation' | 'getEntitiesByRefs' | 'removeLocationById'>;
   auth: Pick<AuthService, 'isPrincipal' | 'getOwnServiceCredentials'>;
 }
 
@@ -60,7 +65,7 @@ interface PublishPlan {
 }
 
 function fail(message: string): never {
-  throw new Error(`${PUBLISH_LOCAL_ACTION_ID}: ${message}`);
+  failAction(PUBLISH_LOCAL_ACTION_ID, message);
 }
 
 /** Validates the input and resolves the workspace folder; throws one message naming every broken field. */
@@ -75,7 +80,7 @@ async function planPublish(input: unknown, workspacePath: string): Promise<Publi
   const catalogRelative = checkRelativePath('catalogInfoPath', catalogValue ?? 'catalog-info.yaml', issues);
   if (catalogRelative === '.') issues.push({ path: 'catalogInfoPath', message: 'must name a file, e.g. /catalog-info.yaml' });
   if (!parsed.success || issues.length || sourceRelative === undefined || catalogRelative === undefined) {
-    throw new Error(formatInputIssues(PUBLISH_LOCAL_ACTION_ID, issues, ', nothing was written'));
+    throw new SlipwayUserError(formatInputIssues(PUBLISH_LOCAL_ACTION_ID, issues, ', nothing was written'));
   }
   const { name, defaultBranch, description, register } = parsed.data;
   const sourceDir = resolveInWorkspace(workspacePath, sourceRelative);
@@ -158,13 +163,14 @@ export function createPublishLocalAction(options: PublishLocalActionOptions) {
       const urls = localRepoUrls(slipwayApiBaseUrl(options.baseUrl), plan.name, plan.branch);
       const catalogInfoUrl = `${urls.repoContentsUrl}/${plan.catalogInfoRelative}`;
       const catalogDisplay = plan.sourceRelative === '.' ? plan.catalogInfoRelative : `${plan.sourceRelative}/${plan.catalogInfoRelative}`;
-      const entityRef = await readCatalogEntityRef(
+      const catalogEntities = await readCatalogFileEntities(
         resolveInWorkspace(ctx.workspacePath, catalogDisplay),
         catalogDisplay,
       ).catch(error => fail(errorMessage(error)));
-      if (plan.register && !entityRef) {
+      if (plan.register && !catalogEntities) {
         fail(`catalogInfoPath: ${catalogDisplay} does not exist in the workspace; point catalogInfoPath at the catalog file or set register: false`);
       }
+      const entityRef = catalogEntities?.primary;
       const outputUrls = () => {
         ctx.output('remoteUrl', urls.cloneUrl);
         ctx.output('cloneUrl', urls.cloneUrl);
@@ -172,10 +178,33 @@ export function createPublishLocalAction(options: PublishLocalActionOptions) {
         ctx.output('catalogInfoUrl', catalogInfoUrl);
         if (entityRef) ctx.output('entityRef', entityRef);
       };
+      const credentialsFor = async () => {
+        const { credentials, asService } = await catalogCredentials(() => ctx.getInitiatorCredentials(), auth);
+        if (asService) ctx.logger.info('The task has no signed-in initiator: using the scaffolder service for the catalog');
+        return credentials;
+      };
+      /** Entities of the file that the catalog already holds: registering them would conflict. */
+      const conflictsOf = async (entityRefs: readonly string[], credentials: BackstageCredentials) =>
+        findCatalogConflicts(catalog, entityRefs, credentials).catch(error =>
+          fail(`could not ask the catalog whether ${entityRefs.join(', ')} already exist, so nothing was published: ${errorMessage(error)}`),
+        );
+      const conflictMessage = (conflicts: string[]) =>
+        `${catalogDisplay} describes ${conflicts.length === 1 ? 'an entity' : 'entities'} the catalog already holds: ` +
+        `${conflicts.join('; ')}. Registering it would conflict with the existing ${conflicts.length === 1 ? 'entity' : 'entities'}, ` +
+        'so nothing was published or registered; choose another name';
 
       if (ctx.isDryRun) {
         if (repos && (await repos.exists(plan.name))) {
-          ctx.logger.warn(`A repository named ${plan.name} already exists at ${repos.pathOf(plan.name)}: a real run would fail`);
+          ctx.logger.warn(`A repository named ${plan.name} already exists on this Backstage's Git remote: a real run would fail`);
+        }
+        if (plan.register && catalogEntities) {
+          // A dry run may run where no catalog answers (slipway dry-run's in-process backend): then it only says so.
+          await findCatalogConflicts(catalog, catalogEntities.all, await credentialsFor()).then(
+            conflicts => {
+              if (conflicts.length) ctx.logger.warn(`A real run would fail: ${conflictMessage(conflicts)}`);
+            },
+            error => ctx.logger.info(`Dry run: the catalog was not checked for conflicting entities (${errorMessage(error)})`),
+          );
         }
         ctx.logger.info(
           `Dry run: would publish ${plan.sourceRelative} as ${urls.cloneUrl} (branch ${plan.branch})` +
@@ -191,48 +220,110 @@ export function createPublishLocalAction(options: PublishLocalActionOptions) {
             'set slipway.dataDir in app-config (the Slipway backend reads it from SLIPWAY_DATA_DIR, default .data/)',
         );
       }
-      // a) Fail fast on a taken name: nothing written, nothing registered.
+      // a) Fail fast on a taken name or a catalog conflict: nothing written, nothing registered.
       if (await repos.exists(plan.name)) {
         fail(`${new RepoExistsError(plan.name, repos.pathOf(plan.name)).message} (nothing was written or registered)`);
       }
+      const credentials = plan.register ? await credentialsFor() : undefined;
+      if (credentials && catalogEntities) {
+        const conflicts = await conflictsOf(catalogEntities.all, credentials);
+        if (conflicts.length) fail(conflictMessage(conflicts));
+      }
 
-      // b) Commit the workspace into a bare repo in the staging area.
-      ctx.logger.info(`Committing ${plan.sourceRelative} as ${author.name} <${author.email}> on branch ${plan.branch}`);
-      const staged = await repos.stage(plan.name, plan.sourceDir, { branch: plan.branch, author, message: plan.message });
-
-      // c) One atomic rename into place; if someone else published the name meanwhile, theirs stays.
+      // b) The journal record: the per-name lock, and what a restart undoes if this process dies
+      //    before the end of the publish (see reconcilePublishes).
       try {
-        await repos.publish(staged);
+        await repos.journal.begin({
+          name: plan.name,
+          taskId: ctx.task?.id,
+          locationTarget: plan.register ? catalogInfoUrl : undefined,
+          startedAt: new Date().toISOString(),
+        });
       } catch (error) {
-        if (error instanceof RepoExistsError) fail(`${error.message} (published by someone else meanwhile; nothing of this task was kept)`);
+        if (error instanceof PublishInProgressError) fail(`${error.message} (nothing of this task was written)`);
         throw error;
       }
-      ctx.logger.info(`Published ${plan.name} (commit ${staged.commitSha}): clone with git clone ${urls.cloneUrl}`);
-
-      // d) Register, or take the repo away again so a retry starts clean.
-      if (plan.register) {
-        try {
-          const { credentials, asService } = await catalogCredentials(() => ctx.getInitiatorCredentials(), auth);
-          if (asService) ctx.logger.info('The task has no signed-in initiator: registering as the scaffolder service');
-          ctx.logger.info(`Registering ${catalogInfoUrl} in the catalog`);
-          // The dry run makes the catalog read the file now, so an unreadable URL (backend.reading.allow)
-          // or a refused entity fails this step instead of surfacing later as a processing error.
-          await catalog.addLocation({ type: 'url', target: catalogInfoUrl, dryRun: true }, { credentials });
-          await catalog.addLocation({ type: 'url', target: catalogInfoUrl }, { credentials });
-        } catch (error) {
-          const removal = await repos.remove(plan.name).then(
-            () => `the published repository ${plan.name} was removed again`,
-            removeError => `removing the published repository failed too (${errorMessage(removeError)}); delete ${repos.pathOf(plan.name)} by hand`,
-          );
-          fail(
-            `registering ${catalogInfoUrl} in the catalog failed, so ${removal}: ${errorMessage(error)}. ` +
-              `The catalog must be able to read that URL: make sure backend.reading.allow includes ${new URL(catalogInfoUrl).host}.`,
-          );
-        }
+      crashIfRequested('after-journal', plan.name);
+      // Holding the record, nobody else can be publishing this name: a repo of that name now was
+      // published by a task that finished between the check above and the record. Checked again
+      // so that undoing this publish after a crash can never remove someone else's repo.
+      if (await repos.exists(plan.name)) {
+        await repos.journal.end(plan.name);
+        fail(`${new RepoExistsError(plan.name, repos.pathOf(plan.name)).message} (published by someone else meanwhile; nothing of this task was written)`);
       }
 
-      outputUrls();
-      ctx.output('commitSha', staged.commitSha);
+      let published = false;
+      let registeredLocationId: string | undefined;
+      try {
+        // c) Commit the workspace into a bare repo in the staging area.
+        ctx.logger.info(`Committing ${plan.sourceRelative} as ${author.name} <${author.email}> on branch ${plan.branch}`);
+        const staged = await repos.stage(plan.name, plan.sourceDir, { branch: plan.branch, author, message: plan.message });
+        crashIfRequested('after-stage', plan.name);
+
+        // d) One atomic rename into place; if someone else published the name meanwhile, theirs stays.
+        try {
+          await repos.publish(staged);
+        } catch (error) {
+          if (error instanceof RepoExistsError) fail(`${error.message} (published by someone else meanwhile; nothing of this task was kept)`);
+          throw error;
+        }
+        published = true;
+        crashIfRequested('after-rename', plan.name);
+        ctx.logger.info(`Published ${plan.name} (commit ${staged.commitSha}): clone with git clone ${urls.cloneUrl}`);
+
+        // e) Register, or take the repo away again so a retry starts clean.
+        if (credentials) {
+          ctx.logger.info(`Registering ${catalogInfoUrl} in the catalog`);
+          try {
+            // The dry run makes the catalog read the file now, so an unreadable URL (backend.reading.allow)
+            // or a refused entity fails this step instead of surfacing later as a processing error.
+            const preview = await catalog.addLocation({ type: 'url', target: catalogInfoUrl, dryRun: true }, { credentials });
+            // The catalog's own reading of the file may name more entities than the workspace copy did.
+            const conflicts = await conflictsOf(
+              preview.entities.filter(entity => entity.kind !== 'Location').map(entity => stringifyEntityRef(entity)),
+              credentials,
+            );
+            if (conflicts.length) throw new SlipwayUserError(conflictMessage(conflicts));
+            const added = await catalog.addLocation({ type: 'url', target: catalogInfoUrl }, { credentials });
+            registeredLocationId = added.location.id;
+          } catch (error) {
+            if (error instanceof SlipwayUserError) throw error;
+            throw new SlipwayUserError(
+              `registering ${catalogInfoUrl} in the catalog failed: ${errorMessage(error)}. ` +
+                `The catalog must be able to read that URL: make sure backend.reading.allow includes ${new URL(catalogInfoUrl).host}.`,
+            );
+          }
+          crashIfRequested('after-register', plan.name);
+        }
+        await repos.journal.end(plan.name);
+        outputUrls();
+        ctx.output('commitSha', staged.commitSha);
+      } catch (error) {
+        // Undo in reverse order; the journal record goes last, so a crash during the undo is finished by the next start.
+        const undo: string[] = [];
+        if (registeredLocationId && credentials) {
+          await catalog.removeLocationById(registeredLocationId, { credentials }).then(
+            () => undo.push('the catalog location was removed'),
+            removeError => {
+              ctx.logger.error(`Removing catalog location ${registeredLocationId} failed: ${errorMessage(removeError)}`);
+              undo.push('removing the catalog location failed (an administrator must unregister it)');
+            },
+          );
+        }
+        if (published) {
+          await repos.remove(plan.name).then(
+            () => undo.push(`the published repository ${plan.name} was removed again`),
+            removeError => {
+              ctx.logger.error(`Removing the published repository ${repos.pathOf(plan.name)} failed: ${errorMessage(removeError)}`);
+              undo.push(`removing the published repository ${plan.name} failed (it is removed at the next restart)`);
+            },
+          );
+        }
+        if (undo.length === 0 || !undo.some(line => line.includes('failed'))) await repos.journal.end(plan.name);
+        const reason = error instanceof SlipwayUserError ? error.message.replace(/^slipway:publish:local: /, '') : errorMessage(error);
+        if (!(error instanceof SlipwayUserError)) ctx.logger.error(`Publishing ${plan.name} failed unexpectedly: ${error instanceof Error ? error.stack : String(error)}`);
+        fail(`${reason}${undo.length ? ` (${undo.join('; ')})` : ''}`);
+      }
     },
   });
 }

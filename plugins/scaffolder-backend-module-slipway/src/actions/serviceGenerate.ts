@@ -6,6 +6,7 @@ import { examples } from './serviceGenerate.examples';
 import { specInputFields } from './specInput';
 import { checkRelativePath, formatInputIssues, resolveInWorkspace } from './workspace';
 import { gitopsRepoUrlFor, PUBLISHERS } from './gitopsRepoUrl';
+import { SlipwayUserError } from './userError';
 
 export const SERVICE_GENERATE_ACTION_ID = 'slipway:service:generate';
 
@@ -17,6 +18,8 @@ export interface ServiceGenerateActionOptions {
   skeletonsDir?: string;
   /** `backend.baseUrl`: with `publisher: local`, the repo URL is this backend's local Git remote. */
   baseUrl?: string;
+  /** GitHub hosts with credentials (githubPublishingHosts); `publisher: github` is refused when empty. Undefined: not checked. */
+  githubHosts?: readonly string[];
 }
 
 /**
@@ -72,20 +75,20 @@ export function createServiceGenerateAction(options: ServiceGenerateActionOption
       const gitopsIsObject = values.gitops === undefined || (typeof values.gitops === 'object' && values.gitops !== null);
       const gitops = (gitopsIsObject ? values.gitops ?? {} : {}) as Record<string, unknown>;
       const publishedRepoUrl = gitopsRepoUrlFor(
-        { publisher, repoUrl, specRepoUrl: gitops.repoUrl, name: values.name, baseUrl: options.baseUrl },
+        { publisher, repoUrl, specRepoUrl: gitops.repoUrl, name: values.name, baseUrl: options.baseUrl, githubHosts: options.githubHosts },
         issues,
       );
       if (publishedRepoUrl && gitopsIsObject) values.gitops = { ...gitops, repoUrl: publishedRepoUrl };
       const resolved = safeResolveServiceSpec(values);
       if (!resolved.ok) issues.push(...resolved.issues);
       if (issues.length || !resolved.ok || targetPath === undefined) {
-        throw new Error(formatInputIssues(SERVICE_GENERATE_ACTION_ID, issues, ', nothing was written'));
+        throw new SlipwayUserError(formatInputIssues(SERVICE_GENERATE_ACTION_ID, issues, ', nothing was written'));
       }
       const spec = resolved.spec;
 
       const files = await renderService(spec, { skeletonsDir: options.skeletonsDir });
       if (!files.some(file => file.path === 'catalog-info.yaml')) {
-        throw new Error(`${SERVICE_GENERATE_ACTION_ID}: the skeleton rendered no catalog-info.yaml; nothing was written`);
+        throw new SlipwayUserError(`${SERVICE_GENERATE_ACTION_ID}: the skeleton rendered no catalog-info.yaml; nothing was written`);
       }
 
       const prefix = targetPath === '.' ? '' : `${targetPath}/`;
@@ -95,7 +98,7 @@ export function createServiceGenerateAction(options: ServiceGenerateActionOption
         ctx.workspacePath,
       );
       if (conflicts.length) {
-        throw new Error(
+        throw new SlipwayUserError(
           `${SERVICE_GENERATE_ACTION_ID}: refusing to overwrite existing files in the workspace, nothing was written:\n` +
             conflicts.map(conflict => `  - ${conflict}`).join('\n'),
         );

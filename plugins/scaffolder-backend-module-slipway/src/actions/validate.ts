@@ -3,6 +3,7 @@ import { z as z4 } from 'zod';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { SpecIssue } from '@slipway/common';
 import { formatValidationReport, validateRepoDir } from '@slipway/node';
+import { SlipwayUserError } from './userError';
 import { examples } from './validate.examples';
 import { checkRelativePath, formatInputIssues, resolveInWorkspace } from './workspace';
 
@@ -51,12 +52,12 @@ export function createValidateAction() {
         : parsed.error.issues.map(issue => ({ path: issue.path.join('.') || '(input)', message: issue.message }));
       const relative = parsed.success ? checkRelativePath('path', parsed.data.path, issues) : undefined;
       if (!parsed.success || issues.length || relative === undefined) {
-        throw new Error(formatInputIssues(VALIDATE_ACTION_ID, issues));
+        throw new SlipwayUserError(formatInputIssues(VALIDATE_ACTION_ID, issues));
       }
       const dir = resolveInWorkspace(ctx.workspacePath, relative);
       const stat = await fs.stat(dir).catch(() => undefined);
       if (!stat?.isDirectory()) {
-        throw new Error(`${VALIDATE_ACTION_ID}: path: ${relative} is not a folder of the workspace`);
+        throw new SlipwayUserError(`${VALIDATE_ACTION_ID}: path: ${relative} is not a folder of the workspace`);
       }
 
       const report = await validateRepoDir(dir, { kustomize: parsed.data.kustomize });
@@ -71,7 +72,7 @@ export function createValidateAction() {
         // Logged as well as thrown: the log keeps the whole report next to the step,
         // the error message is what the task page shows as the failure.
         ctx.logger.error(formatted);
-        throw new Error(`${VALIDATE_ACTION_ID}: ${report.problems.length} problem(s) in ${relative}\n${formatted}`);
+        throw new SlipwayUserError(`${VALIDATE_ACTION_ID}: ${report.problems.length} problem(s) in ${relative}\n${formatted}`);
       }
       ctx.logger.info(
         `Validated ${relative}: ${report.stats.files} files, ${report.stats.objects} objects, ` +

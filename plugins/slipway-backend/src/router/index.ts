@@ -1,7 +1,8 @@
 import Router from 'express-promise-router';
-import type { LoggerService } from '@backstage/backend-plugin-api';
+import type { LoggerService, RootConfigService } from '@backstage/backend-plugin-api';
 import type { LocalRepoStore } from '@slipway/node';
 import { createGitRoutes } from './gitRoutes';
+import { createPublisherRoutes } from './publisherRoutes';
 import { createRepoRoutes } from './repoRoutes';
 
 export type { RepoListItem } from './repoRoutes';
@@ -12,11 +13,14 @@ export interface SlipwayRouterOptions {
   logger: LoggerService;
   /** The plugin's external base URL (`<backend.baseUrl>/api/slipway`), for clone URLs. */
   apiBaseUrl: () => Promise<string>;
+  /** Read for `/publishers` (which integrations have credentials). */
+  config: RootConfigService;
 }
 
 export function createRouter(options: SlipwayRouterOptions) {
   const router = Router();
   const { store } = options;
+  router.use(createPublisherRoutes({ config: options.config, localAvailable: store !== undefined }));
   if (!store) {
     router.use((_req, res) => {
       res.status(503).type('text/plain').send('slipway: slipway.dataDir is not configured, so there are no local repositories to serve\n');

@@ -1,10 +1,14 @@
-/** Publishing lost: a repo of that name is already in place (possibly published a moment earlier by someone else). */
+/**
+ * Publishing lost: a repo of that name is already in place (possibly published a moment
+ * earlier by someone else). The message is shown to users, so it names the repo, never
+ * where the server keeps it; `repoPath` is there for the server's own log.
+ */
 export class RepoExistsError extends Error {
   constructor(
     readonly repoName: string,
     readonly repoPath: string,
   ) {
-    super(`a repository named ${repoName} already exists at ${repoPath}; choose another name`);
+    super(`a repository named ${repoName} already exists on this Backstage's Git remote; choose another name`);
     this.name = 'RepoExistsError';
   }
 }

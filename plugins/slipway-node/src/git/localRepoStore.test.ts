@@ -127,7 +127,8 @@ describe('LocalRepoStore', () => {
     const second = await store.stage('orders', await source({ 'a.txt': 'second' }, path.join(tmp, 'src2')), stageOptions);
     const error = await store.publish(second).catch(e => e);
     expect(error).toBeInstanceOf(RepoExistsError);
-    expect(error.message).toBe(`a repository named orders already exists at ${store.pathOf('orders')}; choose another name`);
+    expect(error.message).toBe("a repository named orders already exists on this Backstage's Git remote; choose another name");
+    expect(error.message).not.toContain(store.reposDir);
     expect(await stagingEntries()).toEqual([]);
     expect((await store.readFile('orders', 'main', 'a.txt'))?.toString()).toBe('first');
   });

@@ -2,6 +2,7 @@ import { promises as fs } from 'fs';
 import path from 'path';
 import { RepoExistsError } from './errors';
 import { assertBranchName, assertRepoName, isRepoName } from './names';
+import { PublishJournal } from './publishJournal';
 import { describeRepo, readRepoFile, RepoSummary } from './read';
 import { runGit } from './run';
 
@@ -65,9 +66,12 @@ function assertAuthor(author: GitAuthor): void {
  */
 export class LocalRepoStore {
   readonly reposDir: string;
+  /** Publishes under way: the per-name lock, and what a restart undoes after a crash. */
+  readonly journal: PublishJournal;
 
   constructor(reposDir: string) {
     this.reposDir = path.resolve(reposDir);
+    this.journal = new PublishJournal(this.reposDir);
   }
 
   /** The store for Slipway's data folder (`slipway.dataDir`): repos live in `<dataDir>/repos`. */
@@ -195,6 +199,22 @@ export class LocalRepoStore {
       throw new Error(`refusing to discard ${staged.stagingDir}: not a staging folder of ${this.reposDir}`);
     }
     await fs.rm(dir, { recursive: true, force: true });
+  }
+
+  /**
+   * Removes every staging folder. Only safe when no publish can be running against this
+   * folder: the embedded backend calls it at startup while it holds the data folder's
+   * lock. Returns how many were removed.
+   */
+  async removeStaleStaging(): Promise<number> {
+    const stagingRoot = path.join(this.reposDir, STAGING_DIR);
+    const entries = await fs.readdir(stagingRoot).catch(error => {
+      if (codeOf(error) === 'ENOENT') return [] as string[];
+      throw error;
+    });
+    const stale = entries.filter(entry => entry.startsWith('stage-'));
+    for (const entry of stale) await fs.rm(path.join(stagingRoot, entry), { recursive: true, force: true });
+    return stale.length;
   }
 
   /**
