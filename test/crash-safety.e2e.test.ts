@@ -145,6 +145,8 @@ describe('finding: after a crash, tasks stay processing and leftovers pile up', 
     backend = await startBackend({ dataDir: backend.dataDir, extraConfig: ALLOW_TEMPLATES_CONFIG });
     // Workspaces and staging folders go before the backend serves anything.
     expect(await leftovers(backend)).toEqual({ journal: [], staging: [], workspaces: [] });
+    // The red team's case: cancelling an orphaned task after the restart left it "processing" for good.
+    await backend.request('POST', `/api/scaffolder/v2/tasks/${held[1]}/cancel`);
     for (const id of held) expect((await eventuallyFinished(backend, id)).status).toMatch(/^(failed|cancelled)$/);
     const tasks = await backend.request<{ tasks: Array<{ status: string }> }>('GET', '/api/scaffolder/v2/tasks');
     expect(tasks.body.tasks.filter(task => task.status === 'processing' || task.status === 'open')).toEqual([]);

@@ -55,7 +55,8 @@ function optionalGaps(lock: Lock): string[] {
 
 const lock: Lock = JSON.parse(readFileSync(path.resolve(__dirname, '..', 'package-lock.json'), 'utf8'));
 
-describe('package-lock.json', () => {
+// Issue 7: "npm install in a fresh clone rewrites package-lock.json: the committed lock lacks other platforms' optional packages."
+describe('finding: npm install in a fresh clone rewrites package-lock.json (package-lock.json)', () => {
   it('has an entry for every optional platform package a locked package declares', () => {
     // Not vacuous: @swc/core (a devDependency) declares one optional package per platform.
     expect(Object.keys(lock.packages['node_modules/@swc/core'].optionalDependencies ?? {})).toContain('@swc/core-darwin-arm64');
