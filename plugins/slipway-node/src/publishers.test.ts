@@ -1,7 +1,8 @@
 import { ConfigReader } from '@backstage/config';
+import type { JsonObject } from '@backstage/types';
 import { githubPublishingHosts, publisherAvailability } from './publishers';
 
-const config = (github: unknown[] | undefined) => new ConfigReader(github ? { integrations: { github } } : {});
+const config = (github: JsonObject[] | undefined) => new ConfigReader(github ? { integrations: { github } } : {});
 
 describe('publishers', () => {
   it('counts only GitHub integrations with a token or an app', () => {
