@@ -12,3 +12,4 @@ export * from './promql';
 export * from './git';
 export { reconcileLockfile, reconcileLockfileContent, LockfileError } from './lockfile';
 export * from './publishers';
+export { duplicateKeys, describeDuplicateKey, type DuplicateKey } from './yaml/duplicateKeys';

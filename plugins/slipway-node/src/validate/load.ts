@@ -35,8 +35,20 @@ function decodeText(bytes: Buffer): string | undefined {
   }
 }
 
+/**
+ * Largest file read into the model. A service repo's largest file is its package-lock.json
+ * (about 150 KB); the repo may be anyone's (a pull request validated in CI), and every file
+ * is read into memory and YAML files are parsed, so a bigger one is reported, not read.
+ */
+export const MAX_REPO_FILE_BYTES = 4 * 1024 * 1024;
+
+export interface ReadRepoFilesOptions {
+  /** Told about every file larger than MAX_REPO_FILE_BYTES (not read). */
+  onTooLarge?: (file: string, bytes: number) => void;
+}
+
 /** Reads every text file of a repo on disk, by '/'-separated repo-relative path. */
-export async function readRepoFiles(root: string): Promise<Map<string, string>> {
+export async function readRepoFiles(root: string, options: ReadRepoFilesOptions = {}): Promise<Map<string, string>> {
   const files = new Map<string, string>();
   async function walk(relative: string): Promise<void> {
     const entries = await fs.readdir(path.join(root, relative), { withFileTypes: true });
@@ -46,6 +58,11 @@ export async function readRepoFiles(root: string): Promise<Map<string, string>> 
         if (entry.isDirectory()) {
           if (!SKIPPED_DIRS.has(entry.name)) await walk(child);
         } else if (entry.isFile()) {
+          const { size } = await fs.stat(path.join(root, child));
+          if (size > MAX_REPO_FILE_BYTES) {
+            options.onTooLarge?.(child, size);
+            return;
+          }
           const text = decodeText(await fs.readFile(path.join(root, child)));
           if (text !== undefined) files.set(child, text);
         }

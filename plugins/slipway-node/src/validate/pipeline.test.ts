@@ -204,3 +204,30 @@ describe('mergeEnvironmentRepeats', () => {
     expect(merged[0]).toMatchObject({ environment: 'staging, production', file: 'deploy/overlays/staging, deploy/overlays/production' });
   });
 });
+
+// Issue 7 (the CLI and the validator): a repo under validation may be anyone's, so its files are
+// bounded like the CLI's values files: a file over the cap is reported and never read or parsed.
+describe('finding: validating an untrusted repo reads files of any size', () => {
+  it('reports a file over 4 MiB by name and rule instead of reading it', async () => {
+    const { promises: fs } = await import('fs');
+    const os = await import('os');
+    const path = await import('path');
+    const { validateRepoDir } = await import('./pipeline');
+    const root = await fs.mkdtemp(path.join(os.tmpdir(), 'slipway-large-'));
+    try {
+      await fs.mkdir(path.join(root, 'deploy'));
+      // Sparse: 5 MiB without writing 5 MiB.
+      const handle = await fs.open(path.join(root, 'deploy', 'huge.yaml'), 'w');
+      await handle.truncate(5 * 1024 * 1024);
+      await handle.close();
+      const report = await validateRepoDir(root, { kustomize: 'skip' });
+      expect(report.problems).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({ rule: 'file-too-large', file: 'deploy/huge.yaml', message: expect.stringContaining('5120 KiB is more than the 4 MiB') }),
+        ]),
+      );
+    } finally {
+      await fs.rm(root, { recursive: true, force: true });
+    }
+  });
+});

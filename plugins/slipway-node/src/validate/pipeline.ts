@@ -4,7 +4,7 @@ import path from 'path';
 import { RenderedFile } from '../render/renderer';
 import { kustomizeBuild, KustomizeLocator, locateKustomize } from './kustomize';
 import { offlineBuildProblems } from './kustomize-offline';
-import { loadRepoModel, objectsFromYaml, Overlay, readRepoFiles, renderedFilesToMap } from './load';
+import { loadRepoModel, MAX_REPO_FILE_BYTES, objectsFromYaml, Overlay, readRepoFiles, renderedFilesToMap } from './load';
 import { policyChecks, unpinnedEnvironments } from './policy';
 import { referenceChecks } from './references';
 import { checkObjectSchemas } from './schema';
@@ -162,8 +162,14 @@ function bootstrapNotices(model: RepoModel): string[] {
 }
 
 /** Stages: yaml → schema (raw objects) → kustomize builds → schema (built objects) → policy → references. */
-async function runPipeline(files: Map<string, string>, options: ValidateOptions, withRepoOnDisk: WithRepoOnDisk): Promise<ValidationReport> {
+async function runPipeline(
+  files: Map<string, string>,
+  options: ValidateOptions,
+  withRepoOnDisk: WithRepoOnDisk,
+  readProblems: ValidationProblem[] = [],
+): Promise<ValidationReport> {
   const { model, overlays, problems } = loadRepoModel(files);
+  problems.unshift(...readProblems);
   const rawSchemaProblems = checkObjectSchemas(model.rawObjects);
   problems.push(...rawSchemaProblems);
 
@@ -188,8 +194,17 @@ async function runPipeline(files: Map<string, string>, options: ValidateOptions,
 /** Validates a repo on disk; overlays are built in place. */
 export async function validateRepoDir(dir: string, options: ValidateOptions = {}): Promise<ValidationReport> {
   const root = await fs.realpath(path.resolve(dir));
-  const files = await readRepoFiles(root);
-  return runPipeline(files, options, build => build(root));
+  const tooLarge: ValidationProblem[] = [];
+  const files = await readRepoFiles(root, {
+    onTooLarge: (file, bytes) =>
+      tooLarge.push({
+        check: 'yaml',
+        rule: 'file-too-large',
+        file,
+        message: `${Math.ceil(bytes / 1024)} KiB is more than the ${MAX_REPO_FILE_BYTES / (1024 * 1024)} MiB a file may have here, so it was not read or checked; a service repo's files are far smaller (keep build outputs and data out of Git)`,
+      }),
+  });
+  return runPipeline(files, options, build => build(root), tooLarge);
 }
 
 async function writeRepo(root: string, files: readonly RenderedFile[]): Promise<void> {

@@ -1,4 +1,5 @@
 import { Document, isMap, isPair, isScalar, isSeq, LineCounter, Node, parseAllDocuments } from 'yaml';
+import { describeDuplicateKey, duplicateKeys } from '../yaml/duplicateKeys';
 import { ValidationProblem } from './types';
 
 export type PathSegment = string | number;
@@ -94,10 +95,17 @@ export function parseYamlFile(file: string, content: string): ParsedYamlFile {
 function parseYamlFileUncached(file: string, content: string): ParsedYamlFile {
   const lineCounter = new LineCounter();
   // An input without documents gives an EmptyStream, which is an empty array.
-  const docs = parseAllDocuments(content, { lineCounter, prettyErrors: false });
+  // uniqueKeys: false and duplicateKeys below: yaml's own check is quadratic in a mapping's size,
+  // and the repo being validated may be anyone's (a pull request in CI).
+  const docs = parseAllDocuments(content, { lineCounter, prettyErrors: false, uniqueKeys: false });
   const problems: ValidationProblem[] = [];
   const documents: YamlDocument[] = [];
   for (const doc of docs) {
+    const duplicates = doc.errors.length ? [] : duplicateKeys(doc, lineCounter);
+    for (const duplicate of duplicates) {
+      problems.push({ check: 'yaml', rule: 'yaml-syntax', file, line: duplicate.line, message: `Map keys must be unique: ${describeDuplicateKey(duplicate)}` });
+    }
+    if (duplicates.length) continue;
     if (doc.errors.length) {
       for (const error of doc.errors) {
         problems.push({
