@@ -8,3 +8,5 @@ export { loadRepoModel, readRepoFiles } from './load';
 export type { LoadedRepo, Overlay } from './load';
 export { checkObjectSchemas } from './schema';
 export { knownSchemaKinds } from './schema-registry';
+export { RULES, CHECK_UNITS, ruleById, defineCheck, defineRules } from './rules';
+export type { RuleDefinition, CheckUnit } from './rules';

@@ -7,6 +7,7 @@ import { offlineBuildProblems } from './kustomize-offline';
 import { loadRepoModel, MAX_REPO_FILE_BYTES, objectsFromYaml, Overlay, readRepoFiles, renderedFilesToMap } from './load';
 import { policyChecks, unpinnedEnvironments } from './policy';
 import { referenceChecks } from './references';
+import { CHECK_UNITS, type CheckUnit } from './rules';
 import { checkObjectSchemas } from './schema';
 import { CheckKind, LoadedObject, ModelCheck, RepoModel, ValidationProblem, ValidationReport } from './types';
 import { SHIPPED_KUBECTL_PACKAGE } from './shipped-kubectl';
@@ -24,6 +25,8 @@ export interface ValidateOptions {
   policyChecks?: readonly ModelCheck[];
   /** Replaces the cross-reference checks (default: all of `validate/references`). */
   referenceChecks?: readonly ModelCheck[];
+  /** Replaces the one-unit checks (default: `CHECK_UNITS` of `validate/rules`). */
+  checkUnits?: readonly CheckUnit[];
 }
 
 /** Gives the overlay builds a folder holding the repo on disk, for as long as they run. */
@@ -121,6 +124,21 @@ function runModelChecks(kind: CheckKind, checks: readonly ModelCheck[], model: R
   return problems;
 }
 
+/** Runs each check unit; a unit that throws, or reports another rule's id, is a bug in the unit and is reported. */
+function runCheckUnits(units: readonly CheckUnit[], model: RepoModel): ValidationProblem[] {
+  const problems: ValidationProblem[] = [];
+  for (const unit of units) {
+    try {
+      for (const problem of unit.run(model)) {
+        problems.push(problem.rule === unit.id ? problem : { ...problem, rule: 'check-crashed', message: `check ${unit.id} reported rule ${problem.rule}: ${problem.message}` });
+      }
+    } catch (error) {
+      problems.push({ check: unit.check, rule: 'check-crashed', message: `check ${unit.id} crashed: ${(error as Error).message}` });
+    }
+  }
+  return problems;
+}
+
 /** A base-file mistake shows in every overlay; it is reported once, at the file and line. */
 function withoutRepeats(builtProblems: ValidationProblem[], rawProblems: ValidationProblem[]): ValidationProblem[] {
   const key = (problem: ValidationProblem) => `${problem.rule}\0${problem.object}\0${problem.message}`;
@@ -181,6 +199,7 @@ async function runPipeline(
 
   problems.push(...runModelChecks('policy', options.policyChecks ?? policyChecks, model));
   problems.push(...runModelChecks('reference', options.referenceChecks ?? referenceChecks, model));
+  problems.push(...runCheckUnits(options.checkUnits ?? CHECK_UNITS, model));
   const reported = mergeEnvironmentRepeats(problems);
 
   return {
