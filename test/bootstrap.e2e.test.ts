@@ -1,14 +1,17 @@
 /**
  * The image bootstrap (seed 000: a base pointing at a tag that was never pushed).
- * A fresh repo deploys nothing until CI has built an image; CI's deploy step pins
- * the image and lifts Argo CD's skip-reconcile in one commit. This test runs the
- * workflow's own sed line and performs the `kustomize edit set image` edit itself
- * (the kubectl shipped for tests has no `kustomize edit`), then validates.
+ * A fresh repo deploys nothing until CI has built an image: each environment's Application
+ * starts with automated sync disabled (`spec.syncPolicy.automated.enabled: false`, not the
+ * Alpha skip-reconcile), and the app-of-apps deploy/argocd/apps.yaml owns them, so CI's
+ * commit (pin the image, enable automated sync) reaches the cluster. This test runs the
+ * workflow's own sed line and performs the `kustomize edit set image` edit itself (the
+ * kubectl shipped for tests has no `kustomize edit`), then validates. It also shows the
+ * order Argo CD syncs the postgres variant in, from the repo's own built overlay.
  */
 import { promises as fs } from 'fs';
 import path from 'path';
 import { parse, stringify } from 'yaml';
-import { requireShippedKustomize, validateRepoDir } from '@slipway/node';
+import { requireShippedKustomize, simulateSync, validateRepoDir, type RepoModel } from '@slipway/node';
 import { generateRepo, readValuesFile } from './support/generatedRepo';
 import { runOk } from './support/processes';
 
@@ -37,18 +40,26 @@ describe('image bootstrap', () => {
   });
   afterAll(() => fs.rm(dir, { recursive: true, force: true }));
 
-  it('starts with both environments held back by skip-reconcile, and says so', async () => {
+  it('starts with both environments held back (automated sync disabled), owned by the app-of-apps, and says so', async () => {
     const report = await validateRepoDir(dir, { kustomize: await requireShippedKustomize() });
     expect(report.problems).toEqual([]);
     expect(report.notices.filter(notice => notice.includes('awaiting its first image'))).toHaveLength(2);
+    const apps = parse(await fs.readFile(path.join(dir, 'deploy/argocd/apps.yaml'), 'utf8'));
+    expect(apps.spec.source.path).toBe('deploy/argocd');
+    expect(parse(await fs.readFile(path.join(dir, 'deploy/argocd/kustomization.yaml'), 'utf8')).resources).toEqual(['apps.yaml', 'staging.yaml', 'production.yaml']);
+    for (const environment of ['staging', 'production']) {
+      const application = parse(await fs.readFile(path.join(dir, `deploy/argocd/${environment}.yaml`), 'utf8'));
+      expect(application.spec.syncPolicy.automated).toEqual({ enabled: false, prune: true, selfHeal: true });
+      expect(application.metadata.annotations).toEqual({ 'slipway.dev/generated-by': 'slipway' });
+    }
   });
 
   it('accepts the state after CI pinned staging, and only production is still waiting', async () => {
     await pinImage(dir, 'staging', 'sha-0123abc');
     await runWorkflowSed(dir, 'staging');
-    const application = await fs.readFile(path.join(dir, 'deploy/argocd/staging.yaml'), 'utf8');
-    expect(application).not.toContain('skip-reconcile');
-    expect(parse(application).metadata.annotations).toEqual({ 'slipway.dev/generated-by': 'slipway' });
+    const application = parse(await fs.readFile(path.join(dir, 'deploy/argocd/staging.yaml'), 'utf8'));
+    expect(application.spec.syncPolicy.automated).toEqual({ enabled: true, prune: true, selfHeal: true });
+    expect(parse(await fs.readFile(path.join(dir, 'deploy/argocd/production.yaml'), 'utf8')).spec.syncPolicy.automated.enabled).toBe(false);
     const report = await validateRepoDir(dir, { kustomize: await requireShippedKustomize() });
     expect(report.problems).toEqual([]);
     expect(report.notices.filter(notice => notice.includes('awaiting its first image'))).toEqual([
@@ -69,5 +80,28 @@ describe('image bootstrap', () => {
     await fs.writeFile(overlay, stringify(kustomization));
     const report = await validateRepoDir(dir, { kustomize: await requireShippedKustomize() });
     expect(report.problems).toContainEqual(expect.objectContaining({ rule: 'image-untagged', environment: 'staging' }));
+  });
+});
+
+describe('Argo CD sync order of the postgres variant (simulated from its built overlays)', () => {
+  it('applies the ServiceAccount and the Cluster, then the migration hook, then the Rollout', async () => {
+    const { dir } = await generateRepo(await readValuesFile('examples/postgres.yaml'));
+    try {
+      let model: RepoModel | undefined;
+      const capture = { id: 'capture-model', check: 'reference' as const, summary: 'test', remediation: 'test', run: (seen: RepoModel) => ((model = seen), []) };
+      const report = await validateRepoDir(dir, { kustomize: await requireShippedKustomize(), checkUnits: [capture] });
+      expect(report.problems).toEqual([]);
+      for (const environment of ['staging', 'production']) {
+        const steps = simulateSync({ environment, objects: model!.environments.get(environment)! }).map(
+          task => `${task.phases[0]}/${task.wave}/${task.object.kind}/${task.object.metadata.name}`,
+        );
+        // Wave -2 is healthy (the Cluster's health check) before the hook runs; the hook completes before wave 0.
+        expect(steps.slice(0, 3)).toEqual(['Sync/-2/ServiceAccount/billing', 'Sync/-2/Cluster/billing-db', 'Sync/-1/Job/billing-migrate']);
+        expect(steps.slice(3).every(step => step.startsWith('Sync/0/'))).toBe(true);
+        expect(steps).toContain('Sync/0/Rollout/billing');
+      }
+    } finally {
+      await fs.rm(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -247,14 +247,14 @@ describe('finding: alias bombs, unresolved aliases and a dangling-symlink --out 
     const repo = await repoCopy();
     const shell = (script: string) =>
       new Promise<void>((resolve, reject) => execFile('bash', ['-c', script], { cwd: repo }, error => (error ? reject(error) : resolve())));
-    await shell(`set -e; cd "$(mkdir docs && echo docs)"; for i in $(seq 24); do mkdir ${'d'.repeat(200)}; cd ${'d'.repeat(200)}; done; echo 'a: 1' > notes.yaml`);
+    await shell(`set -e; cd "$(mkdir deep-notes && echo deep-notes)"; for i in $(seq 24); do mkdir ${'d'.repeat(200)}; cd ${'d'.repeat(200)}; done; echo 'a: 1' > notes.yaml`);
     try {
       const run = await slipway(['validate', 'repo', '--no-kustomize'], dir);
       expect(run.code).toBe(3);
       expect(run.stderr).toMatch(/^slipway: unexpected error: ENAMETOOLONG: name too long, scandir '[^\n]*'\n$/);
       expect(run.stderr).not.toMatch(STACK_FRAME);
     } finally {
-      await shell('rm -rf docs'); // GNU rm walks by relative paths; Node's fs.rm cannot reach that deep
+      await shell('rm -rf deep-notes'); // GNU rm walks by relative paths; Node's fs.rm cannot reach that deep
     }
   });
 });

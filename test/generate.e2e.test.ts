@@ -19,8 +19,8 @@ import { waitFor } from './support/ports';
 
 /** Labels Prometheus adds when it scrapes a target (from the ServiceMonitor), not the service itself. */
 const TARGET_LABELS = new Set(['namespace', 'service', 'pod', 'job', 'instance', 'rollouts_pod_template_hash', 'slipway_dev_environment']);
-/** Metrics other exporters provide (kube-state-metrics). */
-const isExternalMetric = (name: string) => name.startsWith('kube_');
+/** Metrics other exporters provide (kube-state-metrics), and the `up` series Prometheus makes per target. */
+const isExternalMetric = (name: string) => name.startsWith('kube_') || name === 'up';
 
 type K8sObject = { kind: string; metadata: { name: string }; spec: any };
 
@@ -98,8 +98,9 @@ describe.each([
       const queries = await promqlOfBuiltOverlays(dir);
       expect(queries.length).toBeGreaterThanOrEqual(8);
       const checked: string[] = [];
-      for (const selector of queries.flatMap(promqlSelectors)) {
-        if (isExternalMetric(selector.metric)) continue;
+      for (const { metric, labels: matched } of queries.flatMap(promqlSelectors)) {
+        if (!metric || isExternalMetric(metric)) continue;
+        const selector = { metric, labels: matched };
         const labels = exposition.get(selector.metric);
         expect({ metric: selector.metric, exposed: labels !== undefined }).toEqual({ metric: selector.metric, exposed: true });
         for (const label of selector.labels.filter(l => !TARGET_LABELS.has(l))) {

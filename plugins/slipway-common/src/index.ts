@@ -8,3 +8,5 @@ export * from './spec';
 export * from './resolve';
 export * from './jsonSchema';
 export * from './metrics';
+export * from './supplyChain';
+export type { ResolvedCi, ResolvedImage } from './resolveSupplyChain';

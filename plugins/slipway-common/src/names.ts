@@ -9,11 +9,17 @@ export const DERIVED_NAME_SUFFIXES = {
   /** Argo CD Application for production (`<name>-production`). */
   productionApplication: '-production',
   stagingApplication: '-staging',
+  /** The app-of-apps Application that owns deploy/argocd/ (`<name>-apps`). */
+  appsApplication: '-apps',
   canaryService: '-canary',
   stableService: '-stable',
   analysisTemplate: '-canary-analysis',
   migrationJob: '-migrate',
   databaseCluster: '-db',
+  /** CloudNativePG ScheduledBackup of the cluster. */
+  databaseBackup: '-db-backup',
+  /** Default Secret with the object store credentials for backups (created outside Git). */
+  databaseBackupCredentials: '-db-backup-creds',
   /** CloudNativePG derives `<cluster>-replication` (and -app, -rw, …) from the cluster name. */
   databaseReplicationSecret: '-db-replication',
   defaultDenyPolicy: '-default-deny',

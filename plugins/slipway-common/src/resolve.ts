@@ -7,6 +7,7 @@ import {
   ParsedServiceSpec,
   serviceSpecSchema,
 } from './spec';
+import { buildSupplyChain, type ResolvedCi, type ResolvedImage } from './resolveSupplyChain';
 
 /** One problem with a spec: the field's dotted path and the rule it broke. */
 export interface SpecIssue {
@@ -35,8 +36,9 @@ export interface ResolvedEnvironment {
 }
 
 /** The fully resolved spec every renderer and check works from: no optional fields left. */
-export type ServiceSpec = Omit<ParsedServiceSpec, 'image' | 'environments' | 'gitops'> & {
-  image: { registry: string; repository: string; /** registry/repository, without a tag */ name: string };
+export type ServiceSpec = Omit<ParsedServiceSpec, 'image' | 'environments' | 'gitops' | 'ci'> & {
+  image: ResolvedImage;
+  ci: ResolvedCi;
   environments: Record<EnvironmentName, ResolvedEnvironment>;
   gitops: { repoUrl: string; branch: string; /** owner/repo when the repo is on github.com */ projectSlug?: string };
   names: DerivedNames;
@@ -50,9 +52,11 @@ const ENVIRONMENT_DEFAULTS: Record<
     replicas: 2,
     maxReplicas: 4,
     host: name => `${name}.staging.example.com`,
+    // 4 minutes in all: with the default analysis (first measurement after 1m, one every 1m,
+    // abort on the second failure) a failing canary is aborted at 2m, half-way to promotion.
     canarySteps: [
-      { weight: 25, pause: '1m' },
-      { weight: 50, pause: '1m' },
+      { weight: 25, pause: '2m' },
+      { weight: 50, pause: '2m' },
     ],
   },
   production: {
@@ -154,6 +158,18 @@ function crossFieldIssues(spec: ServiceSpec): SpecIssue[] {
   if (staging.host === production.host) {
     issues.push({ path: 'environments.production.host', message: 'must differ from the staging host' });
   }
+  // One 5xx in the smallest sample that counts must not fail the canary on its own:
+  // 1 - 1/minRequests >= successRate. (successRate 1 asks for no 5xx at all, so any one fails.)
+  const { successRate, minRequests } = spec.analysis;
+  if (successRate < 1) {
+    const needed = Math.ceil(1 / (1 - successRate) - 1e-9);
+    if (minRequests < needed) {
+      issues.push({
+        path: 'analysis.minRequests',
+        message: `must be at least ${needed} with successRate ${successRate}: with ${minRequests} requests a single 5xx would abort the canary`,
+      });
+    }
+  }
   if (spec.port === spec.metricsPort) {
     issues.push({ path: 'metricsPort', message: 'must differ from port, so /metrics is never routed by the gateway' });
   }
@@ -162,24 +178,50 @@ function crossFieldIssues(spec: ServiceSpec): SpecIssue[] {
 
 export type SpecResult = { ok: true; spec: ServiceSpec } | { ok: false; issues: SpecIssue[] };
 
+/** Envoy Gateway's quick-start GatewayClass, the spec's default `gateway.className`. */
+export const ENVOY_GATEWAY_CLASS = 'eg';
+
+/**
+ * Where the gateway's proxy pods run when the spec does not say. Envoy Gateway, in its
+ * default (Controller Namespace) mode, "creates all data plane resources in the controller
+ * namespace (typically envoy-gateway-system)", labelled with the Gateway they serve
+ * (gateway.envoyproxy.io/owning-gateway-name/-namespace; Envoy Gateway docs, "Gateway
+ * Namespace Mode" and "Customize EnvoyProxy"). Most other implementations (Istio, NGINX
+ * Gateway Fabric, kgateway) run them in the Gateway's own namespace.
+ */
+function defaultDataPlane(gateway: ParsedServiceSpec['gateway']): ParsedServiceSpec['gateway']['dataPlane'] {
+  const { dataPlane } = gateway;
+  if (dataPlane.namespace !== undefined || Object.keys(dataPlane.podLabels).length > 0) return dataPlane;
+  if (gateway.className !== ENVOY_GATEWAY_CLASS) return dataPlane;
+  return {
+    namespace: 'envoy-gateway-system',
+    podLabels: {
+      'gateway.envoyproxy.io/owning-gateway-name': gateway.name,
+      'gateway.envoyproxy.io/owning-gateway-namespace': gateway.namespace,
+    },
+  };
+}
+
 /** Validates raw values (form, action input, CLI file) and applies every default. Never throws. */
 export function safeResolveServiceSpec(values: unknown): SpecResult {
   const parsed = serviceSpecSchema.safeParse(values);
   if (!parsed.success) return { ok: false, issues: issuesFromZod(parsed.error, values) };
   const input = parsed.data;
-  const repository = input.image.repository ?? input.name;
+  const supplyChain = buildSupplyChain(input);
   const repoUrl = input.gitops.repoUrl ?? `https://github.com/example-org/${input.name}.git`;
   const environments = Object.fromEntries(
     ENVIRONMENT_NAMES.map(env => [env, resolveEnvironment(env, input)]),
   ) as Record<EnvironmentName, ResolvedEnvironment>;
   const spec: ServiceSpec = {
     ...input,
-    image: { registry: input.image.registry, repository, name: `${input.image.registry}/${repository}` },
+    gateway: { ...input.gateway, dataPlane: defaultDataPlane(input.gateway) },
+    image: supplyChain.image,
+    ci: supplyChain.ci,
     environments,
     gitops: { repoUrl, branch: input.gitops.branch, projectSlug: githubProjectSlug(repoUrl) },
     names: deriveNames(input.name),
   };
-  const issues = crossFieldIssues(spec);
+  const issues = [...supplyChain.issues, ...crossFieldIssues(spec)];
   return issues.length ? { ok: false, issues } : { ok: true, spec };
 }
 

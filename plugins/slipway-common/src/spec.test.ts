@@ -130,6 +130,16 @@ describe('service spec', () => {
     expect(pattern.test('a\tb\r\nc')).toBe(true);
   });
 
+  it('asks for enough canary requests that one 5xx alone cannot abort the canary', () => {
+    expect(safeResolveServiceSpec({ ...minimal, analysis: { successRate: 0.999 } })).toEqual({
+      ok: false,
+      issues: [{ path: 'analysis.minRequests', message: 'must be at least 1000 with successRate 0.999: with 100 requests a single 5xx would abort the canary' }],
+    });
+    expect(safeResolveServiceSpec({ ...minimal, analysis: { successRate: 0.999, minRequests: 1000 } }).ok).toBe(true);
+    expect(safeResolveServiceSpec({ ...minimal, analysis: { successRate: 0.95, minRequests: 20 } }).ok).toBe(true);
+    expect(safeResolveServiceSpec({ ...minimal, analysis: { successRate: 1 } }).ok).toBe(true);
+  });
+
   it('throws an error that lists every field and rule', () => {
     expect(() => resolveServiceSpec({ ...minimal, name: 'Foo_Bar', port: 70000 })).toThrow(SpecValidationError);
     try {

@@ -7,6 +7,15 @@ import {
   FREE_TEXT_PATTERN,
   MAX_SERVICE_NAME_LENGTH,
 } from './names';
+import {
+  AWS_ROLE_ARN_PATTERN,
+  DEFAULT_ACTIONS,
+  GCP_SERVICE_ACCOUNT_PATTERN,
+  GCP_WORKLOAD_IDENTITY_PROVIDER_PATTERN,
+  GITHUB_SECRET_NAME_PATTERN,
+  PINNED_ACTION_PATTERN,
+  REGISTRY_AUTH_METHODS,
+} from './supplyChain';
 
 /*
  * The Slipway service spec. This one schema is the source of truth for the
@@ -59,13 +68,26 @@ const IMAGE_REPOSITORY_PATTERN = '^[a-z0-9]+([._-][a-z0-9]+)*(/[a-z0-9]+([._-][a
 /** An image pinned by a digest or a tag name, never `latest`. */
 const PINNED_IMAGE_PATTERN =
   '^[a-z0-9][-a-z0-9.:/_]*[a-z0-9](@sha256:[a-f0-9]{64}|:(?!latest$)[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})$';
-const ACTION_REF_PATTERN = '^[A-Za-z0-9_.-]+/[A-Za-z0-9_./-]+@[A-Za-z0-9_.-]+$';
+/** A base image pinned by a tag other than latest, a digest, or both (`node:22-bookworm-slim@sha256:…`). */
+const BASE_IMAGE_PATTERN =
+  '^[a-z0-9][-a-z0-9.:/_]*[a-z0-9](:(?!latest(@|$))[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}(@sha256:[a-f0-9]{64})?|@sha256:[a-f0-9]{64})$';
 // Plain http only for the embedded local Git remote on this machine.
 const GIT_URL_PATTERN =
   '^(https://[A-Za-z0-9.-]+(:[0-9]+)?/[A-Za-z0-9._~/-]+|http://(localhost|127\\.0\\.0\\.1)(:[0-9]+)?/[A-Za-z0-9._~/-]+|git@[A-Za-z0-9.-]+:[A-Za-z0-9._~/-]+)$';
 const GIT_BRANCH_PATTERN = '^[A-Za-z0-9._-]+(/[A-Za-z0-9._-]+)*$';
 const LABEL_KEY_PATTERN = '^([a-z0-9]([-a-z0-9.]*[a-z0-9])?/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$';
 const LABEL_VALUE_PATTERN = '^([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?$';
+/** An IPv4 or IPv6 CIDR block, as a NetworkPolicy ipBlock takes it. */
+const CIDR_PATTERN = '^(([0-9]{1,3}\\.){3}[0-9]{1,3}/[0-9]{1,2}|[0-9a-fA-F:]+:[0-9a-fA-F:]*/[0-9]{1,3})$';
+
+/** Pod labels a NetworkPolicy peer selects by (matchLabels). */
+const podLabels = (what: string) =>
+  z
+    .record(
+      z.string().regex(new RegExp(LABEL_KEY_PATTERN), { error: 'must be a label key' }),
+      z.string().regex(new RegExp(LABEL_VALUE_PATTERN), { error: 'must be a label value' }).max(63),
+    )
+    .describe(what);
 
 const port = (what: string) =>
   z
@@ -81,6 +103,14 @@ const count = (min: number, max: number) =>
     .int({ error: 'must be a whole number' })
     .min(min, { error: `must be between ${min} and ${max}` })
     .max(max, { error: `must be between ${min} and ${max}` });
+
+/** A GitHub Action pinned to a full commit SHA, e.g. `actions/checkout@<40 hex> # v7.0.1`. */
+const action = (what: string, pinned: string) =>
+  z
+    .string()
+    .regex(new RegExp(PINNED_ACTION_PATTERN), { error: 'must be owner/repo@<full 40-character commit SHA>, optionally followed by " # <tag>"' })
+    .default(pinned)
+    .describe(what);
 
 export const canaryStepSchema = z
   .object({
@@ -177,10 +207,57 @@ export const serviceSpecSchema = z
           .regex(new RegExp(IMAGE_REPOSITORY_PATTERN), { error: 'must be a lowercase image repository name' })
           .optional()
           .describe('Image repository under the registry. Default: the service name.'),
+        push: z
+          .object({
+            auth: z
+              .enum(REGISTRY_AUTH_METHODS, { error: `must be one of ${REGISTRY_AUTH_METHODS.join(', ')}` })
+              .optional()
+              .describe(
+                'How CI logs in to push: github-token (the workflow token; ghcr.io only), secrets (the two named GitHub secrets), ' +
+                  'aws-oidc (Amazon ECR through an IAM role GitHub OIDC assumes), gcp-oidc (Artifact Registry through workload identity federation). ' +
+                  'Default: github-token for ghcr.io, secrets for any other registry.',
+              ),
+            usernameSecret: z
+              .string()
+              .regex(new RegExp(GITHUB_SECRET_NAME_PATTERN), { error: 'must be a GitHub secret name (A-Z, 0-9, _; not starting with GITHUB_)' })
+              .default('REGISTRY_USERNAME')
+              .describe('With auth secrets: the GitHub secret holding the registry user name.'),
+            passwordSecret: z
+              .string()
+              .regex(new RegExp(GITHUB_SECRET_NAME_PATTERN), { error: 'must be a GitHub secret name (A-Z, 0-9, _; not starting with GITHUB_)' })
+              .default('REGISTRY_PASSWORD')
+              .describe('With auth secrets: the GitHub secret holding the registry password or access token (push scope only).'),
+            awsRoleArn: z
+              .string()
+              .regex(new RegExp(AWS_ROLE_ARN_PATTERN), { error: 'must be an IAM role ARN such as arn:aws:iam::123456789012:role/ci-push' })
+              .optional()
+              .describe('With auth aws-oidc: the IAM role CI assumes through GitHub OIDC; it needs ECR push rights on the repository. The region is read from the registry host.'),
+            gcpWorkloadIdentityProvider: z
+              .string()
+              .regex(new RegExp(GCP_WORKLOAD_IDENTITY_PROVIDER_PATTERN), {
+                error: 'must be projects/<number>/locations/global/workloadIdentityPools/<pool>/providers/<provider>',
+              })
+              .optional()
+              .describe('With auth gcp-oidc: the workload identity provider that trusts this repository.'),
+            gcpServiceAccount: z
+              .string()
+              .regex(new RegExp(GCP_SERVICE_ACCOUNT_PATTERN), { error: 'must be a service account e-mail such as ci-push@my-project.iam.gserviceaccount.com' })
+              .optional()
+              .describe('With auth gcp-oidc: the service account CI impersonates; it needs roles/artifactregistry.writer.'),
+          })
+          .strict()
+          .prefault({})
+          .describe('How CI authenticates to the registry to push. Never a token in the repo: secrets or OIDC only.'),
+        pullSecret: dnsLabel('image pull Secret')
+          .optional()
+          .describe(
+            'A kubernetes.io/dockerconfigjson Secret in each namespace that lets the nodes pull a private image (a private ghcr.io package needs one); ' +
+              'created outside Git, by hand or by External Secrets, and listed in the ServiceAccount imagePullSecrets. Default: none (public image, or node credentials).',
+          ),
       })
       .strict()
       .prefault({})
-      .describe('Where CI pushes the image (tagged sha-<short commit>).'),
+      .describe('Where CI pushes the image (tagged sha-<short commit>) and how it is pulled.'),
     environments: z
       .object({
         staging: environmentSchema.prefault({}).describe('Staging: updated on every push to main.'),
@@ -200,20 +277,76 @@ export const serviceSpecSchema = z
         p95LatencyMs: count(1, 60000).default(500).describe('Maximum p95 request latency in milliseconds.'),
         interval: duration('interval').default('1m').describe('How often each analysis query runs.'),
         failureLimit: count(0, 10).default(1).describe('Failed measurements tolerated before the rollout aborts.'),
+        initialDelay: duration('initialDelay')
+          .default('1m')
+          .describe('How long the analysis waits after it starts before the first measurement, so the canary has served traffic Prometheus has scraped.'),
+        inconclusiveLimit: count(0, 10)
+          .default(1)
+          .describe('Measurements without enough data tolerated before the rollout pauses for a person to promote or abort it.'),
+        minRequests: count(1, 1000000)
+          .default(100)
+          .describe(
+            'Canary requests the 2-minute query window must hold before a measurement counts; with fewer it is inconclusive. ' +
+              'At least 1/(1 - successRate), so a single 5xx in a small sample cannot abort the canary.',
+          ),
       })
       .strict()
       .prefault({})
       .describe('Canary analysis thresholds, measured by Prometheus.'),
+    slo: z
+      .object({
+        objective: z
+          .number({ error: 'must be a number' })
+          .min(0.9, { error: 'must be between 0.9 and 0.9999' })
+          .max(0.9999, { error: 'must be between 0.9 and 0.9999' })
+          .default(0.995)
+          .describe('Share of requests over 30 days that must not be answered with 5xx; the burn-rate alerts page and open tickets against its error budget.'),
+      })
+      .strict()
+      .prefault({})
+      .describe('Service level objective the generated burn-rate alerts watch.'),
     database: z.enum(DATABASE_ENGINES, { error: `must be one of ${DATABASE_ENGINES.join(', ')}` }).default('none').describe('Database: none, or a CloudNativePG PostgreSQL cluster.'),
     postgres: z
       .object({
         instances: count(1, 9).default(3).describe('PostgreSQL instances (1 primary, the rest replicas).'),
+        operatorNamespace: dnsLabel('CloudNativePG operator namespace')
+          .default('cnpg-system')
+          .describe('Namespace the CloudNativePG operator runs in; the database NetworkPolicy admits it to the instances\' status (8000) and PostgreSQL (5432) ports.'),
         storageSize: quantity('10Gi').default('10Gi').describe('Storage per instance.'),
         imageName: z
           .string()
           .regex(new RegExp(PINNED_IMAGE_PATTERN), { error: 'must be an image pinned to a tag other than latest, or to a digest' })
           .default('ghcr.io/cloudnative-pg/postgresql:16.6')
           .describe('PostgreSQL operand image.'),
+        backup: z
+          .object({
+            destinationPath: z
+              .string()
+              .regex(/^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/[A-Za-z0-9._~-]+)*\/?$/, { error: 'must be an s3://bucket[/path] URL' })
+              .optional()
+              .describe('Object store (S3 or S3-compatible) the base backups and WAL archive go to, e.g. s3://acme-backups/billing. Backups are off until it is set.'),
+            endpointURL: z
+              .string()
+              .regex(/^https?:\/\/[a-z0-9.-]+(:[0-9]{1,5})?(\/[A-Za-z0-9._~/-]*)?$/, { error: 'must be an http(s) URL' })
+              .optional()
+              .describe('Endpoint of an S3-compatible store (MinIO, Ceph); leave out for AWS S3.'),
+            credentialsSecret: dnsLabel('backup credentials Secret')
+              .optional()
+              .describe('Secret with ACCESS_KEY_ID and ACCESS_SECRET_KEY for the object store, created outside Git (never in the repo). Default: <name>-db-backup-creds.'),
+            schedule: z
+              .string()
+              .regex(/^(\S+\s+){5}\S+$/, { error: 'must be a six-field cron expression with seconds first, e.g. "0 0 2 * * *"' })
+              .default('0 0 2 * * *')
+              .describe('When the base backup runs: six-field cron, seconds first (CloudNativePG ScheduledBackup).'),
+            retentionPolicy: z
+              .string()
+              .regex(/^[1-9][0-9]*[dwm]$/, { error: 'must be a number of days, weeks or months, e.g. 30d' })
+              .default('30d')
+              .describe('How long backups and WAL are kept in the object store.'),
+          })
+          .strict()
+          .prefault({})
+          .describe('Backups of the database to an object store; off unless destinationPath is set.'),
       })
       .strict()
       .prefault({})
@@ -231,13 +364,47 @@ export const serviceSpecSchema = z
     gateway: z
       .object({
         name: dnsLabel('gateway name').default('public-gateway').describe('Name of the Gateway the HTTPRoutes attach to.'),
+        className: dnsLabel('GatewayClass name')
+          .default('eg')
+          .describe('GatewayClass of the Gateway in deploy/platform (your gateway implementation; eg is Envoy Gateway\'s quick-start class).'),
         namespace: dnsLabel('gateway namespace')
           .default('gateway-system')
-          .describe("The Gateway's namespace; the NetworkPolicy admits traffic from it."),
+          .describe("The Gateway's namespace, which the HTTPRoutes' parentRefs name."),
+        dataPlane: z
+          .object({
+            namespace: dnsLabel('gateway data-plane namespace')
+              .optional()
+              .describe(
+                "Namespace the gateway's proxy pods run in; the allow-gateway NetworkPolicy admits traffic from there. " +
+                  "Default: with className eg (Envoy Gateway), envoy-gateway-system, where Envoy Gateway runs them unless it is in Gateway Namespace Mode; otherwise the Gateway's namespace (Istio, NGINX Gateway Fabric, kgateway).",
+              ),
+            podLabels: podLabels(
+              'Labels of the proxy pods, so only they are admitted rather than every pod of that namespace. Default: with className eg and no namespace set, Envoy Gateway\'s gateway.envoyproxy.io/owning-gateway-name and -namespace labels for this Gateway; otherwise none (the whole namespace).',
+            ).default({}),
+          })
+          .strict()
+          .prefault({})
+          .describe('Where the pods that forward the gateway\'s traffic to the service run (they, not the Gateway object, are the source the NetworkPolicy sees).'),
       })
       .strict()
       .prefault({})
       .describe('Gateway API Gateway the HTTPRoutes attach to.'),
+    dns: z
+      .object({
+        namespace: dnsLabel('cluster DNS namespace').default('kube-system').describe('Namespace the cluster DNS pods (CoreDNS) run in.'),
+        podLabels: podLabels('Labels of the cluster DNS pods; CoreDNS keeps k8s-app: kube-dns.').default({ 'k8s-app': 'kube-dns' }),
+        ipBlocks: z
+          .array(z.string().regex(new RegExp(CIDR_PATTERN), { error: 'must be a CIDR block such as 169.254.20.10/32' }))
+          .max(8, { error: 'must have at most 8 entries' })
+          .default(['169.254.20.10/32'])
+          .describe(
+            'DNS servers that are not pods a selector can match: NodeLocal DNSCache (hostNetwork, 169.254.20.10 by default; in its iptables mode also the kube-dns Service IP) ' +
+              'or GKE Cloud DNS (169.254.169.254/32). Allowed on port 53 only; [] to allow just the DNS pods.',
+          ),
+      })
+      .strict()
+      .prefault({})
+      .describe('Cluster DNS the pods may query on port 53 (UDP and TCP) once their egress is denied by default.'),
     monitoring: z
       .object({
         namespace: dnsLabel('monitoring namespace')
@@ -289,18 +456,36 @@ export const serviceSpecSchema = z
           .string()
           .regex(/^(20|22|24)(\.[0-9]+){0,2}$/, { error: 'must be Node 20, 22 or 24' })
           .default('22')
-          .describe('Node version of CI and of the image (build and distroless runtime).'),
-        actions: z
+          .describe('Node version of CI and of the image: the build stage and the distroless runtime both use its major.'),
+        baseImages: z
           .object({
-            checkout: z.string().regex(new RegExp(ACTION_REF_PATTERN), { error: 'must be owner/repo@ref' }).default('actions/checkout@v4').describe('Checks out the repo.'),
-            setupNode: z.string().regex(new RegExp(ACTION_REF_PATTERN), { error: 'must be owner/repo@ref' }).default('actions/setup-node@v4').describe('Installs Node.'),
-            setupBuildx: z.string().regex(new RegExp(ACTION_REF_PATTERN), { error: 'must be owner/repo@ref' }).default('docker/setup-buildx-action@v3').describe('Sets up Docker Buildx.'),
-            login: z.string().regex(new RegExp(ACTION_REF_PATTERN), { error: 'must be owner/repo@ref' }).default('docker/login-action@v3').describe('Logs in to the registry.'),
-            buildPush: z.string().regex(new RegExp(ACTION_REF_PATTERN), { error: 'must be owner/repo@ref' }).default('docker/build-push-action@v6').describe('Builds and pushes the image.'),
+            build: z
+              .string()
+              .regex(new RegExp(BASE_IMAGE_PATTERN), { error: 'must be an image pinned by a tag other than latest and/or a digest' })
+              .optional()
+              .describe('Base image of the build stage, e.g. node:22-bookworm-slim@sha256:<digest>. Must run the Node major of ci.nodeVersion. Default: node:<major>-bookworm-slim.'),
+            runtime: z
+              .string()
+              .regex(new RegExp(BASE_IMAGE_PATTERN), { error: 'must be an image pinned by a tag other than latest and/or a digest' })
+              .optional()
+              .describe('Base image of the runtime stage (its entrypoint must be node, running as non-root). Must run the Node major of ci.nodeVersion. Default: gcr.io/distroless/nodejs<major>-debian12:nonroot.'),
           })
           .strict()
           .prefault({})
-          .describe('GitHub Actions used by the workflow; pin them to commit SHAs if your policy asks for it.'),
+          .describe('Dockerfile base images. Pin them by digest (image:tag@sha256:…) where your registry mirror lets you; the defaults are pinned by tag.'),
+        actions: z
+          .object({
+            checkout: action('Checks out the repo.', DEFAULT_ACTIONS.checkout),
+            setupNode: action('Installs Node.', DEFAULT_ACTIONS.setupNode),
+            setupBuildx: action('Sets up Docker Buildx.', DEFAULT_ACTIONS.setupBuildx),
+            login: action('Logs in to the registry.', DEFAULT_ACTIONS.login),
+            buildPush: action('Builds and pushes the image with its SBOM and provenance attestations.', DEFAULT_ACTIONS.buildPush),
+            configureAwsCredentials: action('With image.push.auth aws-oidc: assumes the IAM role through GitHub OIDC.', DEFAULT_ACTIONS.configureAwsCredentials),
+            googleAuth: action('With image.push.auth gcp-oidc: authenticates through workload identity federation.', DEFAULT_ACTIONS.googleAuth),
+          })
+          .strict()
+          .prefault({})
+          .describe('GitHub Actions used by the workflow, each pinned to a full commit SHA (a tag can be moved; a SHA cannot), with its release tag as a comment.'),
       })
       .strict()
       .prefault({})

@@ -9,6 +9,7 @@ export * from './render/context';
 export * from './render/write';
 export * from './validate';
 export * from './promql';
+export * from './argoExpr';
 export * from './git';
 export { reconcileLockfile, reconcileLockfileContent, LockfileError } from './lockfile';
 export * from './publishers';

@@ -1,5 +1,6 @@
 import Fastify, { FastifyBaseLogger, FastifyInstance, FastifyServerOptions, LogController } from 'fastify';
 import type { LogLevel } from './config';
+import { FaultOptions, injectFaults } from './faults';
 import { HttpMetrics, instrumentRequests } from './metrics';
 import { SERVICE_DESCRIPTION, SERVICE_NAME } from './service';
 
@@ -20,6 +21,8 @@ export interface AppOptions {
   readinessTimeoutMs?: number;
   /** True once shutdown has begun: /healthz then answers 503 so the pod leaves the endpoints. */
   isShuttingDown?: () => boolean;
+  /** Test-only fault injection (src/faults.ts); undefined in normal operation. */
+  faults?: FaultOptions;
 }
 
 declare module 'fastify' {
@@ -77,6 +80,7 @@ export function buildApp(options: AppOptions): FastifyInstance {
   const isShuttingDown = options.isShuttingDown ?? (() => false);
 
   instrumentRequests(app, options.metrics);
+  if (options.faults) injectFaults(app, options.faults);
 
   // Once shutdown has begun, every answer closes its connection, so keep-alive
   // clients (the gateway) reconnect to another pod and the listener can close

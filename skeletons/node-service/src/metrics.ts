@@ -1,10 +1,12 @@
 import type { FastifyInstance } from 'fastify';
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import contract from './metrics.contract.json';
 
 /*
- * The request metrics the canary analysis and the alerts query. Their names and
- * labels are a contract with the generated PromQL: rename nothing here without
- * changing the AnalysisTemplate and the PrometheusRule too.
+ * The request metrics the canary analysis and the alerts query. Their names, help texts
+ * and labels come from metrics.contract.json, the declaration `deploy/` is generated from
+ * and `slipway validate` checks every query against: to rename a metric or a label, change
+ * the contract and the PromQL in deploy/ together.
  */
 
 /** The `route` label of requests that matched no route (bounded, unlike the raw URL). */
@@ -12,6 +14,19 @@ export const UNMATCHED_ROUTE = 'unmatched';
 
 const LABEL_NAMES = ['method', 'route', 'status_code'] as const;
 type Label = (typeof LABEL_NAMES)[number];
+
+/** A metric of the contract, refused unless it has the type and exactly the labels this code sets. */
+function declared(name: string, type: 'counter' | 'histogram'): { name: string; help: string } {
+  const metric = contract.metrics.find(candidate => candidate.name === name);
+  if (!metric || metric.type !== type) throw new Error(`metrics.contract.json declares no ${type} ${name}`);
+  if (metric.labels.join(',') !== LABEL_NAMES.join(',')) {
+    throw new Error(`metrics.contract.json gives ${name} the labels ${metric.labels.join(', ')}; this code sets ${LABEL_NAMES.join(', ')}`);
+  }
+  return { name: metric.name, help: metric.help };
+}
+
+const REQUESTS_TOTAL = declared('http_requests_total', 'counter');
+const REQUEST_DURATION_SECONDS = declared('http_request_duration_seconds', 'histogram');
 
 export interface HttpMetrics {
   registry: Registry;
@@ -31,14 +46,12 @@ export function createMetrics(options: MetricsOptions): HttpMetrics {
   const registry = new Registry();
   if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: registry });
   const requestsTotal = new Counter({
-    name: 'http_requests_total',
-    help: 'HTTP requests answered, by method, route pattern and status code.',
+    ...REQUESTS_TOTAL,
     labelNames: LABEL_NAMES,
     registers: [registry],
   });
   const requestDurationSeconds = new Histogram({
-    name: 'http_request_duration_seconds',
-    help: 'Time from receiving an HTTP request to finishing its response, in seconds.',
+    ...REQUEST_DURATION_SECONDS,
     labelNames: LABEL_NAMES,
     buckets: [...options.buckets],
     registers: [registry],

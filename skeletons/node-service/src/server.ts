@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { buildApp, buildMetricsApp, loggerOptions, ReadinessCheck } from './app';
 import { Config, ConfigError, loadConfig } from './config';
 import { createDependencies } from './dependencies';
+import { FaultOptions, faultsFromEnv } from './faults';
 import { createMetrics } from './metrics';
 import { DURATION_BUCKETS_SECONDS } from './service';
 
@@ -26,6 +27,8 @@ export interface StartOptions {
   logger?: Parameters<typeof buildApp>[0]['logger'];
   /** Replaces the dependencies' readiness checks (tests). */
   readinessChecks?: ReadinessCheck[];
+  /** Test-only fault injection (FAULT_* variables, src/faults.ts). Default: none. */
+  faults?: FaultOptions;
 }
 
 export async function startService(config: Config, options: StartOptions = {}): Promise<RunningService> {
@@ -37,6 +40,7 @@ export async function startService(config: Config, options: StartOptions = {}): 
     metrics,
     readinessChecks,
     isShuttingDown: () => shuttingDown,
+    faults: options.faults,
   });
   const dependencies = createDependencies(config, app.log);
   readinessChecks.push(...(options.readinessChecks ?? dependencies.readinessChecks));
@@ -93,7 +97,7 @@ async function main(): Promise<void> {
   process.on('SIGTERM', onSignal);
   process.on('SIGINT', onSignal);
 
-  service = await startService(config);
+  service = await startService(config, { faults: faultsFromEnv(process.env) });
   const log = service.app.log;
   process.on('unhandledRejection', reason => {
     log.fatal({ err: reason }, 'unhandled promise rejection');

@@ -1,6 +1,7 @@
 import {
   DerivedNames,
   SERVICE_METRICS,
+  SERVICE_METRICS_CONTRACT,
   ServiceSpec,
   durationBucketsFor,
 } from '@slipway/common';
@@ -14,7 +15,13 @@ export interface SkeletonContext {
   names: DerivedNames;
   /** True when `spec.database` is `postgres`. */
   postgres: boolean;
-  metrics: typeof SERVICE_METRICS & { durationBucketsSeconds: number[] };
+  metrics: typeof SERVICE_METRICS & {
+    durationBucketsSeconds: number[];
+    /** The metrics contract as the generated repo's `src/metrics.contract.json` holds it. */
+    contractJson: string;
+  };
+  /** docs/alerts.md as a browser shows it; every alert's runbook_url points at one of its sections. */
+  alertsRunbookUrl: string;
   labels: {
     /** Labels on every object and pod template (selectors use `selector` only). */
     common: Record<string, string>;
@@ -43,12 +50,27 @@ export function createSkeletonContext(spec: ServiceSpec): SkeletonContext {
     spec,
     names: spec.names,
     postgres: spec.database === 'postgres',
-    metrics: { ...SERVICE_METRICS, durationBucketsSeconds: durationBucketsFor(spec.analysis.p95LatencyMs) },
+    metrics: {
+      ...SERVICE_METRICS,
+      durationBucketsSeconds: durationBucketsFor(spec.analysis.p95LatencyMs),
+      contractJson: `${JSON.stringify(SERVICE_METRICS_CONTRACT, null, 2)}\n`,
+    },
+    alertsRunbookUrl: `${browseUrl(spec.gitops.repoUrl)}/blob/${spec.gitops.branch}/docs/alerts.md`,
     labels: { common, selector },
     partOf: common['app.kubernetes.io/part-of'],
     argocdAppSelector: `backstage.io/kubernetes-id=${spec.name}`,
     slipwayVersion: SLIPWAY_SKELETON_VERSION,
   };
+}
+
+/**
+ * The web address of a Git repository: `git@host:org/repo.git` and `https://host/org/repo.git`
+ * both become `https://host/org/repo` (GitHub, Gitea and Forgejo serve files under `/blob/<branch>/`).
+ */
+export function browseUrl(repoUrl: string): string {
+  const scp = /^git@([^:]+):(.+)$/.exec(repoUrl);
+  const url = scp ? `https://${scp[1]}/${scp[2]}` : repoUrl;
+  return url.replace(/\.git$/, '').replace(/\/+$/, '');
 }
 
 /** `system:default/payments` → `payments`: label values cannot hold ':' or '/'. */

@@ -36,9 +36,84 @@ const storageConfiguration = {
   },
 };
 
+/** A Secret key reference: name and key both required (upstream SecretKeySelector). */
+const secretKeySelector = { type: 'object', required: ['name', 'key'], additionalProperties: false, properties: { name: { type: 'string', minLength: 1 }, key: { type: 'string', minLength: 1 } } };
+
+/**
+ * `spec.backup` (BackupConfiguration) and its `barmanObjectStore` (BarmanObjectStoreConfiguration),
+ * typed for the S3 form Slipway writes; the other stores (azureCredentials, googleCredentials) are
+ * accepted untyped. Credentials are Secret references only: the CRD has no field for a literal key.
+ */
+const backupConfiguration = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    retentionPolicy: { type: 'string', pattern: '^[1-9][0-9]*[dwm]$' },
+    target: { enum: ['primary', 'prefer-standby'] },
+    volumeSnapshot: { type: 'object' },
+    barmanObjectStore: {
+      type: 'object',
+      required: ['destinationPath'],
+      additionalProperties: false,
+      properties: {
+        destinationPath: { type: 'string', minLength: 1 },
+        endpointURL: { type: 'string' },
+        endpointCA: secretKeySelector,
+        serverName: { type: 'string' },
+        s3Credentials: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            accessKeyId: secretKeySelector,
+            secretAccessKey: secretKeySelector,
+            region: secretKeySelector,
+            sessionToken: secretKeySelector,
+            inheritFromIAMRole: { type: 'boolean' },
+          },
+        },
+        azureCredentials: { type: 'object' },
+        googleCredentials: { type: 'object' },
+        wal: { type: 'object', properties: { compression: { enum: ['gzip', 'bzip2', 'snappy', 'lz4', 'xz', 'zstd'] }, encryption: { type: 'string' }, maxParallel: { type: 'integer', minimum: 1 } } },
+        data: { type: 'object' },
+        tags: stringMap,
+        historyTags: stringMap,
+      },
+    },
+  },
+};
+
+/** `postgresql.cnpg.io/v1` `ScheduledBackup` (upstream ScheduledBackupSpec, complete field list). */
+export const cnpgScheduledBackupSchema = {
+  type: 'object',
+  required: ['apiVersion', 'kind', 'metadata', 'spec'],
+  properties: {
+    apiVersion: { const: 'postgresql.cnpg.io/v1' },
+    kind: { const: 'ScheduledBackup' },
+    metadata: { type: 'object', required: ['name'], properties: { name: { type: 'string' }, namespace: { type: 'string' }, labels: stringMap, annotations: stringMap } },
+    spec: {
+      type: 'object',
+      required: ['schedule', 'cluster'],
+      additionalProperties: false,
+      properties: {
+        // Six fields, seconds first (robfig/cron with seconds).
+        schedule: { type: 'string', pattern: '^\\S+(\\s+\\S+){5}$' },
+        cluster: localRef,
+        suspend: { type: 'boolean' },
+        immediate: { type: 'boolean' },
+        backupOwnerReference: { enum: ['none', 'self', 'cluster'] },
+        target: { enum: ['primary', 'prefer-standby'] },
+        method: { enum: ['barmanObjectStore', 'volumeSnapshot', 'plugin'] },
+        pluginConfiguration: { type: 'object' },
+        online: { type: 'boolean' },
+        onlineConfiguration: { type: 'object' },
+      },
+    },
+  },
+};
+
 /** Every top-level `spec` field of the upstream Cluster CRD, most of them left untyped here. */
 const otherSpecFields = [
-  'backup', 'certificates', 'env', 'envFrom', 'ephemeralVolumeSource', 'ephemeralVolumesSizeLimit',
+  'certificates', 'env', 'envFrom', 'ephemeralVolumeSource', 'ephemeralVolumesSizeLimit',
   'externalClusters', 'imageCatalogRef', 'imagePullSecrets', 'inheritedMetadata', 'livenessProbeTimeout',
   'managed', 'nodeMaintenanceWindow', 'plugins', 'podSecurityContext', 'postgresGID', 'postgresUID',
   'probes', 'projectedVolumeTemplate', 'replica', 'replicationSlots', 'schedulerName', 'seccompProfile',
@@ -86,6 +161,7 @@ export const cnpgClusterSchema = {
         superuserSecret: localRef,
         priorityClassName: { type: 'string' },
         storage: storageConfiguration,
+        backup: backupConfiguration,
         walStorage: storageConfiguration,
         resources: {
           type: 'object',

@@ -1,4 +1,4 @@
-import { ruleById } from './rules';
+import { ruleById, type RuleId } from './rules';
 import { CheckKind, ValidationProblem, ValidationReport } from './types';
 
 /** Pipeline order, so the report reads in the order a fix should be made. */
@@ -49,7 +49,7 @@ export function formatValidationReport(report: ValidationReport): string {
   // What to do, once per rule (the registry's remediation; RULES.md has the whole list).
   const fixes = [...new Set(report.problems.map(problem => problem.rule))]
     .map(rule => [rule, ruleById(rule)?.remediation] as const)
-    .filter((entry): entry is readonly [string, string] => entry[1] !== undefined);
+    .filter((entry): entry is readonly [RuleId, string] => entry[1] !== undefined);
   if (fixes.length) {
     lines.push('How to fix:', ...fixes.map(([rule, remediation]) => `  [${rule}] ${remediation}`), '');
   }

@@ -9,4 +9,6 @@ export type { LoadedRepo, Overlay } from './load';
 export { checkObjectSchemas } from './schema';
 export { knownSchemaKinds } from './schema-registry';
 export { RULES, CHECK_UNITS, ruleById, defineCheck, defineRules } from './rules';
-export type { RuleDefinition, CheckUnit } from './rules';
+export type { RuleDefinition, CheckUnit, CheckUnitDeclaration, FamilyRuleId, RuleId, RuleIdOf } from './rules';
+export { simulateSync } from './rules/argocd-sync-simulation';
+export type { SyncTask, SyncPhase } from './rules/argocd-sync-simulation';

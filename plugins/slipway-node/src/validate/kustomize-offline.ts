@@ -13,6 +13,7 @@
 import { promises as fs } from 'fs';
 import path from 'path';
 import { kustomizationSources, pluginConfigSources, ExtractedSources, SourceEntry } from './kustomize-entries';
+import type { RuleIdOf } from './rules';
 import { ValidationProblem } from './types';
 
 /** Rule ids of the offline check. */
@@ -73,7 +74,7 @@ class OfflineCheck {
     return path.relative(this.root, target).split(path.sep).join('/') || '.';
   }
 
-  private refuse(rule: string, file: string, message: string): void {
+  private refuse(rule: RuleIdOf<'kustomize'>, file: string, message: string): void {
     this.problems.push({ check: 'kustomize', rule, file, message: `${message} ${NOT_BUILT}` });
   }
 

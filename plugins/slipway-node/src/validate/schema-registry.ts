@@ -1,5 +1,5 @@
 import Ajv, { ErrorObject, ValidateFunction } from 'ajv';
-import { cnpgClusterSchema } from './cnpg-cluster-schema';
+import { cnpgClusterSchema, cnpgScheduledBackupSchema } from './cnpg-cluster-schema';
 import { traceUnknownFields, UnknownField } from './field-trace';
 import { KubernetesObject } from './types';
 
@@ -57,27 +57,28 @@ function modelSchema(load: () => ModelClass): ObjectSchema {
   };
 }
 
-let cnpgValidator: ValidateFunction | undefined;
-
-/** The hand-kept CloudNativePG subset marks complete objects `additionalProperties: false`; those errors are unknown fields. */
-const cnpgClusterObjectSchema: ObjectSchema = {
-  check(object) {
-    cnpgValidator ??= new Ajv({ allErrors: true, verbose: true, strict: false }).compile(cnpgClusterSchema);
-    if (cnpgValidator(object)) return { violations: [], unknownFields: [] };
-    const violations: SchemaViolation[] = [];
-    const unknownFields: UnknownField[] = [];
-    for (const error of cnpgValidator.errors ?? []) {
-      if (error.keyword === 'additionalProperties') {
-        const parentPath = error.instancePath.split('/').slice(1).map(segment => segment.replace(/~1/g, '/').replace(/~0/g, '~'));
-        const known = Object.keys((error.parentSchema as { properties?: object } | undefined)?.properties ?? {}).sort();
-        unknownFields.push({ path: [...parentPath, String(error.params.additionalProperty)], known });
-      } else {
-        violations.push({ instancePath: error.instancePath, keyword: error.keyword, message: error.message ?? error.keyword, params: error.params });
+/** The hand-kept CloudNativePG subsets mark complete objects `additionalProperties: false`; those errors are unknown fields. */
+function cnpgObjectSchema(schema: object): ObjectSchema {
+  let cnpgValidator: ValidateFunction | undefined;
+  return {
+    check(object) {
+      cnpgValidator ??= new Ajv({ allErrors: true, verbose: true, strict: false }).compile(schema);
+      if (cnpgValidator(object)) return { violations: [], unknownFields: [] };
+      const violations: SchemaViolation[] = [];
+      const unknownFields: UnknownField[] = [];
+      for (const error of cnpgValidator.errors ?? []) {
+        if (error.keyword === 'additionalProperties') {
+          const parentPath = error.instancePath.split('/').slice(1).map(segment => segment.replace(/~1/g, '/').replace(/~0/g, '~'));
+          const known = Object.keys((error.parentSchema as { properties?: object } | undefined)?.properties ?? {}).sort();
+          unknownFields.push({ path: [...parentPath, String(error.params.additionalProperty)], known });
+        } else {
+          violations.push({ instancePath: error.instancePath, keyword: error.keyword, message: error.message ?? error.keyword, params: error.params });
+        }
       }
-    }
-    return { violations, unknownFields };
-  },
-};
+      return { violations, unknownFields };
+    },
+  };
+}
 
 /* eslint-disable @typescript-eslint/no-require-imports -- loaded on first use: the models cost ~0.5 s to load all at once */
 const SCHEMAS: Record<string, ObjectSchema> = {
@@ -140,7 +141,8 @@ const SCHEMAS: Record<string, ObjectSchema> = {
     () => require('@kubernetes-models/gateway-api/gateway.networking.k8s.io/v1beta1/ReferenceGrant').ReferenceGrant,
   ),
   // CloudNativePG: no npm model, see cnpg-cluster-schema.ts
-  'postgresql.cnpg.io/v1/Cluster': cnpgClusterObjectSchema,
+  'postgresql.cnpg.io/v1/Cluster': cnpgObjectSchema(cnpgClusterSchema),
+  'postgresql.cnpg.io/v1/ScheduledBackup': cnpgObjectSchema(cnpgScheduledBackupSchema),
 };
 /* eslint-enable @typescript-eslint/no-require-imports */
 

@@ -13,6 +13,12 @@ const NEWER_UPSTREAM_FIELDS: Array<{ apiVersion: string; kind: string; path: str
     path: 'spec.strategy.canary.analysisRunMetadata',
     why: 'Argo Rollouts RolloutAnalysisRunMetadata (labels/annotations for AnalysisRuns); @kubernetes-models/argo-rollouts 0.3.2 predates it',
   },
+  {
+    apiVersion: 'argoproj.io/v1alpha1',
+    kind: 'Application',
+    path: 'spec.syncPolicy.automated.enabled',
+    why: 'Argo CD 3.1 SyncPolicyAutomated.Enabled (argo-cd#21999); @kubernetes-models/argo-cd 2.7.2 predates it',
+  },
 ];
 
 /** True when `path` of an object of this kind is a known upstream field missing from the pinned model. */

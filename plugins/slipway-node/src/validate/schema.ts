@@ -1,3 +1,4 @@
+import type { RuleIdOf } from './rules';
 import { isNewerUpstreamField } from './schema-supplements';
 import { UnknownField } from './field-trace';
 import { lineOfObjectPath } from './load';
@@ -62,13 +63,28 @@ export function closestFieldName(name: string, known: readonly string[]): string
   return best && best.distance <= Math.min(3, Math.max(1, Math.floor(name.length / 3))) ? best.name : undefined;
 }
 
-function kebab(keyword: string): string {
-  return keyword.replace(/([a-z])([A-Z])/g, '$1-$2').toLowerCase();
+type SchemaRuleId = RuleIdOf<'schema'>;
+
+/**
+ * Keywords the shipped schemas can break on their own, each its own rule (validate/rules/schema.ts).
+ * type, required and enum are read above; oneOf/anyOf come with their branches' errors.
+ */
+const KEYWORD_RULES: Readonly<Record<string, SchemaRuleId>> = {
+  format: 'schema-format',
+  pattern: 'schema-pattern',
+  minimum: 'schema-minimum',
+  maximum: 'schema-maximum',
+  minLength: 'schema-min-length',
+};
+
+/** The rule a schema keyword breaks; keywords without a rule of their own share `schema-constraint`. */
+export function schemaKeywordRule(keyword: string): SchemaRuleId {
+  return Object.prototype.hasOwnProperty.call(KEYWORD_RULES, keyword) ? KEYWORD_RULES[keyword] : 'schema-constraint';
 }
 
 interface Finding {
   path: PathSegment[];
-  rule: string;
+  rule: SchemaRuleId;
   text: string;
 }
 
@@ -98,7 +114,7 @@ function findingsOf(violations: SchemaViolation[], object: KubernetesObject): Fi
         const allowed = (params.allowedValues as unknown[]).map(value => describeValue(value)).join(', ');
         findings.push({ path, rule: 'schema-enum', text: `must be one of ${allowed} ${got}` });
       } else {
-        findings.push({ path, rule: `schema-${kebab(keyword)}`, text: `${violation.message} ${got}` });
+        findings.push({ path, rule: schemaKeywordRule(keyword), text: `${violation.message} ${got}` });
       }
     }
   }

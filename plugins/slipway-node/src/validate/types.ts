@@ -2,14 +2,15 @@
  * Types shared by every stage of the validation pipeline.
  * Stages: yaml (syntax) → schema → kustomize (overlay builds) → policy → reference.
  */
+import type { RuleId } from './rules';
 
 export type CheckKind = 'yaml' | 'schema' | 'kustomize' | 'policy' | 'reference' | 'ci' | 'catalog';
 
 /** One problem, located as precisely as the stage can: file, environment and object. */
 export interface ValidationProblem {
   check: CheckKind;
-  /** Short stable rule id, e.g. `pod-run-as-non-root`, `hpa-target-exists`. */
-  rule: string;
+  /** Short stable rule id, e.g. `pod-run-as-non-root`, `hpa-target-exists`; only registered ids (validate/rules). */
+  rule: RuleId;
   message: string;
   /** Repo-relative file, when the problem is in one file. */
   file?: string;

@@ -27,7 +27,9 @@ const COLUMNS: Array<[string, number]> = [
 function Missing({ row }: { row: EnvironmentRow }) {
   return (
     <>
-      {row.state === 'not-deployed' ? (
+      {row.state === 'awaiting-image' ? (
+        <Status tone="progress">awaiting first image</Status>
+      ) : row.state === 'not-deployed' ? (
         <Status tone="neutral">not deployed</Status>
       ) : (
         <Status tone="warning">unknown</Status>

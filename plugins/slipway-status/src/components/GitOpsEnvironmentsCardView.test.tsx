@@ -145,6 +145,41 @@ describe('GitOps environments card', () => {
     expect(screen.queryByText(/clusterLocatorMethods/)).toBeNull();
   });
 
+  it('before CI\'s first image: each environment says "awaiting first image", not a blank or healthy row', () => {
+    const held = (environment: string) => ({
+      apiVersion: 'argoproj.io/v1alpha1',
+      kind: 'Application',
+      metadata: {
+        name: `orders-${environment}`,
+        namespace: 'argocd',
+        labels: { 'backstage.io/kubernetes-id': 'orders', 'slipway.dev/environment': environment },
+      },
+      spec: { syncPolicy: { automated: { enabled: false, prune: true, selfHeal: true } } },
+      status: { sync: { status: 'OutOfSync' }, health: { status: 'Missing' }, summary: { images: ['ghcr.io/example-org/orders'] } },
+    });
+    const root = {
+      apiVersion: 'argoproj.io/v1alpha1',
+      kind: 'Application',
+      metadata: { name: 'orders-apps', namespace: 'argocd', labels: { 'backstage.io/kubernetes-id': 'orders', 'slipway.dev/role': 'app-of-apps' } },
+      status: { sync: { status: 'Synced' }, health: { status: 'Healthy' } },
+    };
+    const response = {
+      items: [{ cluster: { name: 'local' }, errors: [], podMetrics: [], resources: [{ type: 'customresources', resources: [root, held('staging'), held('production')] }] }],
+    };
+    const model = buildStatusModel({ response, entity: scenarioEntity(), configuredClusters: ['local'] });
+    render(<GitOpsEnvironmentsCardView model={model} kubernetesId="orders" loading={false} lastUpdated={NOW} now={NOW} refreshIntervalMs={10_000} />);
+    expect(screen.getAllByTestId(/^environment-/).map(row => row.getAttribute('data-state'))).toEqual(['awaiting-image', 'awaiting-image']);
+    for (const environment of ['staging', 'production']) {
+      const row = rowOf(environment);
+      expect(row.getAllByText('awaiting first image')).toHaveLength(2);
+      expect(row.getByTestId('argocd-gate').textContent).toBe('auto-sync off until CI pins the first image · OutOfSync · Missing');
+      expect(row.getByText('no image built yet: automated sync stays off until CI pins the first image and turns it on')).toBeTruthy();
+      expect(row.queryByText('not deployed')).toBeNull();
+      expect(row.queryByText(/Healthy/)).toBeNull();
+    }
+    expect(screen.queryByTestId('environment-apps')).toBeNull();
+  });
+
   it('nothing found and the clusters unknown: not deployed, plus how to add a cluster', () => {
     const model = buildStatusModel({ response: { items: [] }, entity: scenarioEntity() });
     render(<GitOpsEnvironmentsCardView model={model} kubernetesId="orders" loading={false} lastUpdated={NOW} now={NOW} refreshIntervalMs={10_000} />);

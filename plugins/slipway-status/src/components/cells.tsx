@@ -29,11 +29,25 @@ export function EnvironmentCell({ row }: { row: EnvironmentRow }) {
 export function ArgoCdCell({ row }: { row: EnvironmentRow }) {
   const argocd = row.argocd;
   if (!argocd) return <Unavailable row={row} plural="applications" what="no Argo CD Application" />;
+  if (argocd.awaitingFirstImage) {
+    return (
+      <>
+        <Status tone="neutral">awaiting first image</Status>
+        <Detail testId="argocd-gate">
+          {argocd.gate === 'skip-reconcile'
+            ? 'reconcile skipped until CI pins the first image'
+            : argocd.gate === 'auto-sync-disabled'
+              ? `auto-sync off until CI pins the first image · ${argocd.sync} · ${argocd.health}`
+              : `no pinned image · ${argocd.sync} · ${argocd.health}`}
+        </Detail>
+      </>
+    );
+  }
   if (argocd.reconcileSkipped) {
     return (
       <>
-        <Status tone="neutral">reconcile skipped</Status>
-        <Detail>waiting for CI to pin the first image</Detail>
+        <Status tone="warning">reconcile skipped</Status>
+        <Detail>argocd.argoproj.io/skip-reconcile is set: Argo CD does not sync this Application</Detail>
       </>
     );
   }
@@ -42,6 +56,11 @@ export function ArgoCdCell({ row }: { row: EnvironmentRow }) {
       <Status tone={argocd.tone}>
         {argocd.sync} · {argocd.health}
       </Status>
+      {argocd.gate === 'auto-sync-disabled' && (
+        <Detail tone="warning" testId="argocd-gate">
+          automated sync is off: Argo CD will not deploy Git&apos;s changes
+        </Detail>
+      )}
       {argocd.shortRevision && (
         <Detail>
           revision{' '}

@@ -1,4 +1,4 @@
-import { summariseApplication } from './argocd';
+import { isAppOfApps, summariseApplication } from './argocd';
 import { KubeObject } from './kube';
 
 const REVISION = '98fd6fdd36cd0dad5d5e244efa2ec11e12cee8ae';
@@ -26,6 +26,7 @@ describe('summariseApplication', () => {
       revisionUrl: `https://github.com/acme/orders/commit/${REVISION}`,
       conditions: [],
       reconcileSkipped: false,
+      awaitingFirstImage: false,
       tone: 'ok',
     });
   });
@@ -59,9 +60,36 @@ describe('summariseApplication', () => {
     expect(summariseApplication(application(status)).tone).toBe(tone);
   });
 
-  it('says when Argo CD skips the application until the first image (generated skip-reconcile)', () => {
+  it('says when Argo CD skips the application until the first image (older repos: skip-reconcile)', () => {
     const summary = summariseApplication(application({}, { 'argocd.argoproj.io/skip-reconcile': 'true' }));
-    expect(summary).toMatchObject({ sync: 'Unknown', health: 'Unknown', reconcileSkipped: true, tone: 'neutral' });
+    expect(summary).toMatchObject({ sync: 'Unknown', health: 'Unknown', reconcileSkipped: true, gate: 'skip-reconcile', awaitingFirstImage: true, tone: 'neutral' });
+  });
+
+  it('reads the generated gate (automated sync disabled) and the unpinned image Argo CD reports as awaiting the first image', () => {
+    const held: KubeObject = {
+      ...application({ sync: { status: 'OutOfSync' }, health: { status: 'Missing' }, summary: { images: ['ghcr.io/example-org/orders'] } }),
+      spec: { syncPolicy: { automated: { enabled: false, prune: true, selfHeal: true } } },
+    };
+    // OutOfSync and Missing are what a held-back Application looks like: not an error.
+    expect(summariseApplication(held)).toMatchObject({ gate: 'auto-sync-disabled', awaitingFirstImage: true, reconcileSkipped: false, tone: 'neutral' });
+  });
+
+  it('is not awaiting once an image is pinned, even with the gate still on; and an unpinned image alone counts', () => {
+    const pinned: KubeObject = {
+      ...application({ sync: { status: 'OutOfSync' }, health: { status: 'Missing' }, summary: { images: ['ghcr.io/example-org/orders:sha-0123abc'] } }),
+      spec: { syncPolicy: { automated: { enabled: false } } },
+    };
+    expect(summariseApplication(pinned)).toMatchObject({ gate: 'auto-sync-disabled', awaitingFirstImage: false, tone: 'error' });
+    const unpinned = application({ sync: { status: 'Synced' }, health: { status: 'Degraded' }, summary: { images: ['ghcr.io/example-org/orders', 'registry:5000/x'] } });
+    expect(summariseApplication(unpinned)).toMatchObject({ awaitingFirstImage: true });
+    const digest = application({ sync: { status: 'Synced' }, health: { status: 'Healthy' }, summary: { images: ['ghcr.io/example-org/orders@sha256:abc'] } });
+    expect(summariseApplication(digest).awaitingFirstImage).toBe(false);
+  });
+
+  it('recognises an app-of-apps by its label or by owning only Applications', () => {
+    expect(isAppOfApps({ kind: 'Application', metadata: { name: 'orders-apps', labels: { 'slipway.dev/role': 'app-of-apps' } } })).toBe(true);
+    expect(isAppOfApps({ kind: 'Application', metadata: { name: 'root' }, status: { resources: [{ kind: 'Application' }, { kind: 'Application' }] } })).toBe(true);
+    expect(isAppOfApps(application({ resources: [{ kind: 'Rollout' }, { kind: 'Service' }] }))).toBe(false);
   });
 
   it('keeps non-SHA revisions (Helm chart versions) whole and unlinked', () => {

@@ -213,7 +213,7 @@ describe('empty answers and per-cluster errors', () => {
     ]);
   });
 
-  it('an Application Argo CD still skips (no image yet) gives a not-deployed row with its Argo CD state', () => {
+  it('an Application Argo CD still skips (no image yet) gives an awaiting-image row with its Argo CD state', () => {
     const response: ObjectsResponse = {
       items: [
         {
@@ -241,8 +241,35 @@ describe('empty answers and per-cluster errors', () => {
       ],
     };
     const production = row(buildStatusModel({ response, entity }).rows, 'production');
-    expect(production).toMatchObject({ state: 'not-deployed', argocd: { reconcileSkipped: true } });
+    expect(production).toMatchObject({ state: 'awaiting-image', argocd: { reconcileSkipped: true, awaitingFirstImage: true } });
     expect(production.notes[0]).toMatch(/skip-reconcile/);
+  });
+
+  it('the generated bootstrap (app-of-apps + automated sync disabled) gives awaiting-image rows and no row for the app-of-apps', () => {
+    const labels = (extra: Record<string, string>) => ({ 'backstage.io/kubernetes-id': 'orders', ...extra });
+    const held = (environment: string) => ({
+      apiVersion: 'argoproj.io/v1alpha1',
+      kind: 'Application',
+      metadata: { name: `orders-${environment}`, namespace: 'argocd', labels: labels({ 'slipway.dev/environment': environment }) },
+      spec: { destination: { namespace: `orders-${environment}` }, syncPolicy: { automated: { enabled: false, prune: true, selfHeal: true } } },
+      status: { sync: { status: 'OutOfSync' }, health: { status: 'Missing' }, summary: { images: ['ghcr.io/example-org/orders'] } },
+    });
+    const root = {
+      apiVersion: 'argoproj.io/v1alpha1',
+      kind: 'Application',
+      metadata: { name: 'orders-apps', namespace: 'argocd', labels: labels({ 'slipway.dev/role': 'app-of-apps' }) },
+      spec: { destination: { namespace: 'argocd' } },
+      status: { sync: { status: 'Synced' }, health: { status: 'Healthy' }, resources: [{ kind: 'Application' }] },
+    };
+    const response: ObjectsResponse = {
+      items: [{ cluster: { name: 'local' }, errors: [], resources: [{ type: 'customresources', resources: [root, held('staging'), held('production')] }] }],
+    };
+    const rows = buildStatusModel({ response, entity }).rows;
+    expect(rows.map(r => [r.environment, r.state])).toEqual([
+      ['staging', 'awaiting-image'],
+      ['production', 'awaiting-image'],
+    ]);
+    expect(rows[0].notes).toEqual(['no image built yet: automated sync stays off until CI pins the first image and turns it on']);
   });
 
   it('classifies backend errors: 401, 404 (CRD missing), other statuses; partial failures mark rows', () => {

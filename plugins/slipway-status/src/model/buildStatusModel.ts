@@ -9,7 +9,7 @@
  * (argocd) and possibly another cluster, so they are joined to rows by environment.
  */
 import { newestFirst, summariseAnalysisRun } from './analysis';
-import { summariseApplication } from './argocd';
+import { isAppOfApps, summariseApplication } from './argocd';
 import { parseImage, sameImage } from './images';
 import {
   arr,
@@ -355,7 +355,7 @@ export function buildStatusModel(input: StatusModelInput): StatusModel {
   for (const bucket of buckets) {
     const env = environmentResolver(bucket);
     const unavailable = [...bucket.failed].sort();
-    for (const application of bucket.applications) {
+    for (const application of bucket.applications.filter(candidate => !isAppOfApps(candidate))) {
       const appEnv = applicationEnvironment(application, kubernetesId);
       if (appEnv) applications.push({ env: appEnv, cluster: bucket.cluster, application });
     }
@@ -442,11 +442,17 @@ export function buildStatusModel(input: StatusModelInput): StatusModel {
       key: '',
       environment: entry.env,
       cluster: entry.cluster,
-      state: 'not-deployed',
+      state: argocd.awaitingFirstImage ? 'awaiting-image' : 'not-deployed',
       notes: [
-        argocd.reconcileSkipped
-          ? 'Argo CD skips this Application until CI pins the first image (argocd.argoproj.io/skip-reconcile)'
-          : 'Argo CD Application found, but no workloads yet',
+        argocd.awaitingFirstImage
+          ? argocd.gate === 'skip-reconcile'
+            ? 'no image built yet: Argo CD skips this Application (argocd.argoproj.io/skip-reconcile) until CI pins the first image'
+            : argocd.gate === 'auto-sync-disabled'
+              ? 'no image built yet: automated sync stays off until CI pins the first image and turns it on'
+              : 'no image built yet: the Application deploys an image without a tag; CI pins sha-<commit> after its first build'
+          : argocd.gate
+            ? 'an image is pinned, but automated sync is still off: Argo CD will not deploy it until it is turned on'
+            : 'Argo CD Application found, but no workloads yet',
       ],
       argocd,
       unavailable: [...(buckets.find(b => b.cluster === entry.cluster)?.failed ?? [])].sort(),

@@ -20,6 +20,6 @@ export {
   unitOfMetric,
 } from './analysis';
 export type { Comparator, MetricUnit, Threshold } from './analysis';
-export { summariseApplication } from './argocd';
+export { isAppOfApps, summariseApplication } from './argocd';
 export { canaryStep, currentSetWeight, describeStep, isAborted, rolloutPhase, summariseRollout } from './rollout';
 export { podProblem, summarisePods } from './pods';

@@ -54,8 +54,15 @@ export interface ArgoCdStatus {
   operation?: { phase: string; message?: string };
   /** Application conditions (ComparisonError, SyncError, ...) as `Type: message`. */
   conditions: string[];
-  /** `argocd.argoproj.io/skip-reconcile: "true"`: the generated Applications carry it until CI pins the first image. */
+  /** `argocd.argoproj.io/skip-reconcile: "true"` (Alpha): Argo CD does not process the Application at all, so it has no status. */
   reconcileSkipped: boolean;
+  /**
+   * What holds the Application back before CI's first image: `auto-sync-disabled`
+   * (`spec.syncPolicy.automated.enabled: false`, what Slipway generates) or `skip-reconcile`.
+   */
+  gate?: 'auto-sync-disabled' | 'skip-reconcile';
+  /** No image of the Application is pinned (Argo CD's `status.summary.images`), or it is held back with no status yet: CI has built nothing for it. */
+  awaitingFirstImage: boolean;
   tone: Tone;
 }
 
@@ -146,9 +153,11 @@ export interface EnvironmentRow {
   namespace?: string;
   /**
    * deployed: objects were found; not-deployed: expected (entity annotation) but no objects in
-   * any cluster that answered; unknown: expected, not found, and some cluster could not be read.
+   * any cluster that answered; awaiting-image: its Argo CD Application exists but no image was
+   * built for it yet (held back, or nothing pinned); unknown: expected, not found, and some
+   * cluster could not be read.
    */
-  state: 'deployed' | 'not-deployed' | 'unknown';
+  state: 'deployed' | 'not-deployed' | 'awaiting-image' | 'unknown';
   /** Human explanations, e.g. why the state is unknown, or that several Rollouts were found. */
   notes: string[];
   argocd?: ArgoCdStatus;

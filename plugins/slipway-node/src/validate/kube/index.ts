@@ -6,3 +6,4 @@ export * from './selectors';
 export * from './workloads';
 export * from './yamlFiles';
 export * from './rollouts';
+export * from './argocd';

@@ -12,6 +12,8 @@ export interface ObjectSet {
 
 export const ARGOCD_DIR = 'deploy/argocd/';
 const OVERLAYS_DIR = 'deploy/overlays/';
+/** Cluster prerequisites (the platform team's, applied once per cluster): never part of a service's deployment. */
+export const PLATFORM_DIR = 'deploy/platform/';
 
 /**
  * Objects the checks can read: a kind and a metadata map. Anything else is the schema
@@ -33,8 +35,8 @@ export function isArgoCdApplication(object: KubernetesObject): boolean {
 }
 
 /**
- * One set per built overlay. Without builds, the raw objects outside deploy/argocd and
- * deploy/overlays form one set: overlay files are patches or per-environment extras that
+ * One set per built overlay. Without builds, the raw objects outside deploy/argocd,
+ * deploy/overlays and deploy/platform form one set: overlay files are patches or per-environment extras that
  * only make sense once kustomize merged them.
  */
 export function objectSets(model: RepoModel): ObjectSet[] {
@@ -42,7 +44,11 @@ export function objectSets(model: RepoModel): ObjectSet[] {
     return [...model.environments.entries()].map(([environment, objects]) => ({ environment, objects: wellFormed(objects) }));
   }
   const base = wellFormed(model.rawObjects).filter(
-    loaded => !loaded.file.startsWith(ARGOCD_DIR) && !loaded.file.startsWith(OVERLAYS_DIR) && !isArgoCdApplication(loaded.object),
+    loaded =>
+      !loaded.file.startsWith(ARGOCD_DIR) &&
+      !loaded.file.startsWith(OVERLAYS_DIR) &&
+      !loaded.file.startsWith(PLATFORM_DIR) &&
+      !isArgoCdApplication(loaded.object),
   );
   return [{ environment: undefined, objects: base }];
 }

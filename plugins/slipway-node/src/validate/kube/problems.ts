@@ -1,14 +1,16 @@
+import type { RuleIdOf } from '../rules';
 import type { CheckKind, LoadedObject, ValidationProblem } from '../types';
 import { objectRef } from './objectSets';
 
 /**
  * Builds a problem about one object. The message reads
  * `Kind/name field.path: what is wrong and the rule it breaks`, so a reader can find
- * the field without looking up the rule id.
+ * the field without looking up the rule id. `rule` must be a registered rule of `check`
+ * (validate/rules), so a misspelt id fails `tsc`.
  */
-export function objectProblem(
-  check: CheckKind,
-  rule: string,
+export function objectProblem<K extends CheckKind>(
+  check: K,
+  rule: RuleIdOf<K>,
   loaded: LoadedObject,
   field: string,
   text: string,
@@ -26,12 +28,12 @@ export function objectProblem(
 }
 
 /** A problem about a file that is not a Kubernetes object (workflows, catalog-info.yaml). */
-export function fileProblem(check: CheckKind, rule: string, file: string, field: string, text: string): ValidationProblem {
+export function fileProblem<K extends CheckKind>(check: K, rule: RuleIdOf<K>, file: string, field: string, text: string): ValidationProblem {
   return { check, rule, file, message: field ? `${file} ${field}: ${text}` : `${file}: ${text}` };
 }
 
 /** Binds check and rule once, for modules that emit one rule family. */
-export function problemsFor(check: CheckKind) {
-  return (rule: string, loaded: LoadedObject, field: string, text: string): ValidationProblem =>
+export function problemsFor<K extends CheckKind>(check: K) {
+  return (rule: RuleIdOf<K>, loaded: LoadedObject, field: string, text: string): ValidationProblem =>
     objectProblem(check, rule, loaded, field, text);
 }

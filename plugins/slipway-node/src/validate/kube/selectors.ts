@@ -55,6 +55,8 @@ export function isEmptyLabelSelector(selector: unknown): boolean {
 export interface NamedPort {
   name?: string;
   containerPort?: number;
+  /** TCP, UDP or SCTP; Kubernetes defaults it to TCP. */
+  protocol?: string;
 }
 
 /** Pods an object makes: their labels and declared container ports. */
@@ -72,9 +74,11 @@ export interface PodGroup {
 function cloudNativePgPods(loaded: LoadedObject): PodGroup[] {
   const cluster = nameOf(loaded.object);
   const inherited = asStringMap(getPath(loaded.object, 'spec', 'inheritedMetadata', 'labels'));
+  // The instance container's ports (cloudnative-pg pkg/specs/pods.go, createPostgresContainers).
   const ports: NamedPort[] = [
-    { name: 'postgresql', containerPort: 5432 },
-    { name: 'metrics', containerPort: 9187 },
+    { name: 'postgresql', containerPort: 5432, protocol: 'TCP' },
+    { name: 'metrics', containerPort: 9187, protocol: 'TCP' },
+    { name: 'status', containerPort: 8000, protocol: 'TCP' },
   ];
   return ['primary', 'replica'].map(role => ({
     owner: loaded,
@@ -97,6 +101,7 @@ function containerPorts(container: JsonRecord): NamedPort[] {
   return recordsOf(container.ports).map(({ record }) => ({
     name: asString(record.name),
     containerPort: typeof record.containerPort === 'number' ? record.containerPort : undefined,
+    protocol: asString(record.protocol) ?? 'TCP',
   }));
 }
 

@@ -1,13 +1,13 @@
 import type { ModelCheck, RepoModel, ValidationProblem } from '../types';
 import {
-  argoCdApplications,
   asArray,
   asRecord,
   asString,
   containersOf,
-  environmentForPath,
+  gatedEnvironments,
   getPath,
   objectSets,
+  SKIP_RECONCILE_ANNOTATION,
   podTemplates,
   problemsFor,
   type ObjectSet,
@@ -20,7 +20,7 @@ import {
  */
 
 const problem = problemsFor('policy');
-export const SKIP_RECONCILE_ANNOTATION = 'argocd.argoproj.io/skip-reconcile';
+export { SKIP_RECONCILE_ANNOTATION };
 
 const CI_TAG = /^sha-[0-9a-f]{7,40}$/;
 const RELEASE_TAG = /^v\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$/;
@@ -45,19 +45,12 @@ export function parseImage(image: string): ImageReference {
 }
 
 /**
- * Environments whose Argo CD Application says `skip-reconcile: "true"`: the bootstrap
- * state before CI's first build, when the overlay may leave the service image untagged.
+ * Environments whose Argo CD Application is held back until CI's first build (automated sync
+ * `enabled: false`, or the older `skip-reconcile: "true"`): the bootstrap state, when the
+ * overlay may leave the service image untagged.
  */
 export function skipReconcileEnvironments(model: RepoModel): Set<string> {
-  const out = new Set<string>();
-  for (const loaded of argoCdApplications(model)) {
-    if (loaded.object.metadata.annotations?.[SKIP_RECONCILE_ANNOTATION] !== 'true') continue;
-    for (const path of applicationSourcePaths(loaded.object)) {
-      const environment = environmentForPath(model, path);
-      if (environment) out.add(environment);
-    }
-  }
-  return out;
+  return new Set(gatedEnvironments(model).keys());
 }
 
 /** `spec.source.path` and each `spec.sources[].path` of an Argo CD Application. */
@@ -126,8 +119,8 @@ function checkSet(set: ObjectSet, skipping: Set<string>): ValidationProblem[] {
         if (ours.has(image.repository) && skipping.has(set.environment as string)) continue;
         out.push(problem('image-untagged', template.loaded, field,
           `"${raw}" has no tag, so it resolves to :latest and would deploy an image no build made: ` +
-          `set the tag CI pushes (sha-<commit>) in the overlay's images:, or mark the environment's Argo CD Application ` +
-          `${SKIP_RECONCILE_ANNOTATION}: "true" until CI's first build`));
+          `set the tag CI pushes (sha-<commit>) in the overlay's images:, or hold the environment's Argo CD Application ` +
+          `back until CI's first build (spec.syncPolicy.automated.enabled: false)`));
         continue;
       }
       if (ours.has(image.repository) && !CI_TAG.test(image.tag) && !RELEASE_TAG.test(image.tag)) {

@@ -1,7 +1,6 @@
 import type { ModelCheck } from '../types';
 import { checkCanaryAnalysis } from './canaryAnalysis';
 import { checkCatalog } from './catalog';
-import { checkWorkflows } from './ci';
 import { checkClusterDns } from './clusterDns';
 import { checkContainerHealth } from './containerHealth';
 import { checkDisruptionBudgets } from './disruptionBudget';
@@ -14,8 +13,8 @@ import { checkServiceAccountToken } from './serviceAccountToken';
 import { checkVolumeAccess } from './storage';
 
 /**
- * Policy checks over the built overlays (or the raw base without kustomize), the
- * workflows (check 'ci') and catalog-info.yaml (check 'catalog'). Each is a pure
+ * Policy checks over the built overlays (or the raw base without kustomize) and
+ * catalog-info.yaml (check 'catalog'); the workflow checks are units (rules/ci-*.ts). Each is a pure
  * function of the model and never throws on malformed input.
  */
 export const policyChecks: ModelCheck[] = [
@@ -31,7 +30,6 @@ export const policyChecks: ModelCheck[] = [
   checkVolumeAccess,
   checkRouting,
   checkCanaryAnalysis,
-  checkWorkflows,
   checkCatalog,
 ];
 

@@ -40,4 +40,24 @@ describe('NetworkPolicies', () => {
     const model = edit(baselineModel(), 'NetworkPolicy', 'orders-allow-dns', p => { delete p.spec.egress[0].to[0].namespaceSelector; });
     expect(rulesOf(checkNetworkPolicies, model)).toEqual(['network-dns-egress']);
   });
+
+  // Issue 8, defect 8: DNS egress assumed kube-system/kube-dns; clusters name the DNS pods
+  // otherwise, and NodeLocal DNSCache answers from the node's network on 169.254.20.10.
+  it('accepts cluster DNS under another namespace and labels, or NodeLocal DNSCache alone', () => {
+    const renamed = edit(baselineModel(), 'NetworkPolicy', 'orders-allow-dns', p => {
+      p.spec.egress[0].to = [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'dns' } }, podSelector: { matchLabels: { app: 'coredns' } } }];
+    });
+    expect(rulesOf(checkNetworkPolicies, renamed)).toEqual([]);
+    const nodeLocal = edit(baselineModel(), 'NetworkPolicy', 'orders-allow-dns', p => { p.spec.egress[0].to = [{ ipBlock: { cidr: '169.254.20.10/32' } }]; });
+    expect(rulesOf(checkNetworkPolicies, nodeLocal)).toEqual([]);
+  });
+
+  it('does not take a namespaceSelector naming the own namespace for DNS', () => {
+    const model = edit(baselineModel(), 'NetworkPolicy', 'orders-allow-dns', p => {
+      p.spec.egress[0].to = [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': p.metadata.namespace ?? 'orders' } } }];
+    });
+    const problems = problemsOf(checkNetworkPolicies, model).filter(problem => problem.environment === 'staging');
+    expect(problems.map(problem => problem.rule)).toContain('network-dns-egress');
+    expect(problems[0].message).toContain('NodeLocal DNSCache 169.254.20.10/32');
+  });
 });

@@ -20,7 +20,11 @@ import {
 /**
  * Zero-trust networking: each pod is selected by a default-deny policy for both
  * directions, then allowed only what it needs. Egress deny without DNS breaks every
- * name lookup, so DNS to kube-dns must be allowed explicitly.
+ * name lookup, so DNS must be allowed explicitly: to the cluster DNS pods (another
+ * namespace, whatever it and their labels are called) or to a DNS server's address.
+ * NodeLocal DNSCache "runs with hostNetwork:True and creates a dedicated dummy interface
+ * with a link local ip (169.254.20.10/32 by default)" (kubernetes cluster/addons/dns/
+ * nodelocaldns/README.md), which only an ipBlock can admit.
  */
 
 const problem = problemsFor('policy');
@@ -38,15 +42,19 @@ function deniesAll(policy: KubernetesObject, direction: Direction): boolean {
   return policyTypes(policy).includes(direction) && isEmpty(rules);
 }
 
-/** Whether a `to` peer may reach the cluster DNS pods (kube-system, k8s-app=kube-dns). */
-function peerReachesKubeDns(peer: JsonRecord): boolean {
-  const cidr = asString(getPath(peer, 'ipBlock', 'cidr'));
-  if (cidr) return cidr === '0.0.0.0/0' || cidr === '::/0';
+/**
+ * Whether a `to` peer may be a DNS server: an ipBlock (NodeLocal DNSCache, a cloud resolver,
+ * or everything), or pods in another namespace (the cluster DNS: kube-system/kube-dns by
+ * default, but clusters name both differently). Without namespaceSelector a peer means the
+ * policy's own namespace, where the cluster DNS never runs.
+ */
+function peerMayServeDns(peer: JsonRecord, policy: KubernetesObject): boolean {
+  if (asString(getPath(peer, 'ipBlock', 'cidr'))) return true;
   const namespaceSelector = peer.namespaceSelector;
-  // Without namespaceSelector a peer means the policy's own namespace, never kube-system.
   if (namespaceSelector === undefined) return false;
-  if (!matchesLabelSelector(namespaceSelector, { 'kubernetes.io/metadata.name': 'kube-system' })) return false;
-  return peer.podSelector === undefined || matchesLabelSelector(peer.podSelector, { 'k8s-app': 'kube-dns' });
+  const own = policy.metadata?.namespace;
+  const onlyOwn = own !== undefined && asString(getPath(namespaceSelector, 'matchLabels', 'kubernetes.io/metadata.name')) === own;
+  return !onlyOwn;
 }
 
 /** Protocols a rule's `ports` open on port 53; no ports means every port. */
@@ -74,7 +82,7 @@ function allowsDns(policies: KubernetesObject[]): boolean {
   for (const policy of policies) {
     for (const { record: rule } of recordsOf(getPath(policy, 'spec', 'egress'))) {
       const peers = recordsOf(rule.to);
-      const reaches = asArray(rule.to).length === 0 || peers.some(({ record }) => peerReachesKubeDns(record));
+      const reaches = asArray(rule.to).length === 0 || peers.some(({ record }) => peerMayServeDns(record, policy));
       if (reaches) dnsProtocols(rule).forEach(protocol => protocols.add(protocol));
     }
   }
@@ -99,7 +107,8 @@ function checkTemplate(template: PodTemplate, policies: KubernetesObject[]): Val
   // Egress is only restricted once some policy with Egress selects the pod.
   if (egressPolicies.length > 0 && !allowsDns(egressPolicies)) {
     out.push(problem('network-dns-egress', template.loaded, template.labelsPath,
-      'egress is restricted but no NetworkPolicy allows DNS (port 53 UDP and TCP to kube-system/kube-dns): every name lookup would fail'));
+      'egress is restricted but no NetworkPolicy allows DNS (port 53 UDP and TCP to the cluster DNS pods in their namespace, ' +
+      'e.g. kube-system/kube-dns, or to a DNS server\'s ipBlock such as NodeLocal DNSCache 169.254.20.10/32): every name lookup would fail'));
   }
   return out;
 }

@@ -1,5 +1,5 @@
 import { checkArgoCdApplications } from './argocd';
-import { baselineModel, edit, problemsOf, remove, rulesOf } from '../policy/__fixtures__/repoModel';
+import { baselineModel, edit, problemsOf, rulesOf } from '../policy/__fixtures__/repoModel';
 
 describe('Argo CD Application references', () => {
   it.each([true, false])('passes the baseline (built: %s)', built => {
@@ -29,17 +29,8 @@ describe('Argo CD Application references', () => {
     expect(rulesOf(checkArgoCdApplications, model)).toEqual(['argocd-destination-namespace']);
   });
 
-  it('flags a missing ignoreDifferences for the HPA-scaled Rollout', () => {
+  it('leaves fields other controllers own to argocd-controller-fields', () => {
     const model = edit(baselineModel(), 'Application', 'orders-staging', app => { delete app.spec.ignoreDifferences; });
-    expect(problemsOf(checkArgoCdApplications, model)[0].message).toContain('Rollout/orders jsonPointers /spec/replicas');
-  });
-
-  it('accepts the jq form, and no ignoreDifferences without an HPA', () => {
-    const jq = edit(baselineModel(), 'Application', 'orders-staging', app => {
-      app.spec.ignoreDifferences = [{ group: 'argoproj.io', kind: 'Rollout', jqPathExpressions: ['.spec.replicas'] }];
-    });
-    expect(rulesOf(checkArgoCdApplications, jq)).toEqual([]);
-    const noHpa = remove(edit(baselineModel(), 'Application', 'orders-staging', app => { delete app.spec.ignoreDifferences; }), 'HorizontalPodAutoscaler', 'orders');
-    expect(rulesOf(checkArgoCdApplications, noHpa)).toEqual([]);
+    expect(rulesOf(checkArgoCdApplications, model)).toEqual([]);
   });
 });

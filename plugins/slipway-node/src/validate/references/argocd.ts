@@ -1,26 +1,22 @@
 import type { LoadedObject, ModelCheck, RepoModel, ValidationProblem } from '../types';
 import {
   argoCdApplications,
-  asArray,
   asRecord,
   asString,
   environmentForPath,
   getPath,
-  hpasTargeting,
   normalizeRepoPath,
-  objectSets,
   parseYamlDocuments,
   problemsFor,
   recordsOf,
   type JsonRecord,
   wellFormed,
-  type ObjectSet,
 } from '../kube';
 
 /**
- * Argo CD Applications must point at an overlay that exists, deploy into the namespace
- * the overlay's objects name, and leave `.spec.replicas` to the HPA (otherwise every
- * sync resets the replica count the autoscaler chose).
+ * Argo CD Applications must point at a directory of this repo with a kustomization and
+ * deploy into the namespace the overlay's objects name. Fields other controllers own
+ * (the HPA's replicas, the canary's weights) are the `argocd-controller-fields` unit's.
  */
 
 const problem = problemsFor('reference');
@@ -59,24 +55,7 @@ function overlayNamespaces(model: RepoModel, path: string): string[] {
   return [...new Set(declared)];
 }
 
-/** The objects an Application deploys, or the raw base as a stand-in when nothing was built. */
-function deployedSet(model: RepoModel, sets: ObjectSet[], path: string): ObjectSet | undefined {
-  const environment = environmentForPath(model, path);
-  if (environment) return sets.find(set => set.environment === environment);
-  return model.environments.size === 0 ? sets[0] : undefined;
-}
-
-function ignoresReplicas(application: LoadedObject, kind: string, group: string, name: string): boolean {
-  return recordsOf(getPath(application.object, 'spec', 'ignoreDifferences')).some(({ record }) => {
-    if (asString(record.kind) !== kind || (asString(record.group) ?? '') !== group) return false;
-    if (record.name !== undefined && record.name !== name) return false;
-    const pointers = asArray(record.jsonPointers).map(String);
-    const jq = asArray(record.jqPathExpressions).map(String);
-    return pointers.includes('/spec/replicas') || jq.includes('.spec.replicas');
-  });
-}
-
-function checkApplication(model: RepoModel, sets: ObjectSet[], application: LoadedObject): ValidationProblem[] {
+function checkApplication(model: RepoModel, application: LoadedObject): ValidationProblem[] {
   const out: ValidationProblem[] = [];
   const destination = asString(getPath(application.object, 'spec', 'destination', 'namespace'));
   for (const { source, field } of sourcesOf(application)) {
@@ -104,22 +83,9 @@ function checkApplication(model: RepoModel, sets: ObjectSet[], application: Load
           `is ${destination} but ${path} puts its objects in ${others.join(', ')}`));
       }
     }
-    const set = deployedSet(model, sets, path);
-    for (const loaded of set?.objects ?? []) {
-      const target = loaded.object;
-      if (!['Rollout', 'Deployment', 'StatefulSet'].includes(target.kind) || hpasTargeting(set as ObjectSet, target).length === 0) continue;
-      const group = target.apiVersion.includes('/') ? target.apiVersion.split('/')[0] : '';
-      if (!ignoresReplicas(application, target.kind, group, target.metadata.name)) {
-        out.push(problem('argocd-ignore-replicas', application, 'spec.ignoreDifferences',
-          `has no entry for ${target.kind}/${target.metadata.name} jsonPointers /spec/replicas (group ${group || 'core'}): ` +
-          'an HPA scales it, and every sync would reset the replica count'));
-      }
-    }
   }
   return out;
 }
 
-export const checkArgoCdApplications: ModelCheck = model => {
-  const sets = objectSets(model);
-  return argoCdApplications(model).flatMap(application => checkApplication(model, sets, application));
-};
+export const checkArgoCdApplications: ModelCheck = model =>
+  argoCdApplications(model).flatMap(application => checkApplication(model, application));

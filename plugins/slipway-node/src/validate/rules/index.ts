@@ -1,6 +1,43 @@
+import type { CheckKind } from '../types';
+import { argocdBootstrap } from './argocd-bootstrap';
+import { argocdControllerFields } from './argocd-controller-fields';
+import { argocdStatefulProtection } from './argocd-stateful-protection';
+import { argocdSyncOrder } from './argocd-sync-order';
+import { alertAnnotations } from './alert-annotations';
+import { alertExcludesJobPods } from './alert-excludes-job-pods';
+import { alertKeepsNamespace } from './alert-keeps-namespace';
+import { alertScrapeFailure } from './alert-scrape-failure';
+import { analysisNoDataSuccess } from './analysis-no-data-success';
+import { canaryAbortBeforePromotion } from './canary-abort-before-promotion';
+import { promqlSyntax } from './promql-syntax';
+import { promqlUnknownSeries } from './promql-unknown-series';
+import { networkpolicyPorts } from './networkpolicy-ports';
+import { canaryAnalysisRules } from './canary-analysis';
+import { catalogRules } from './catalog';
+import { ciRules } from './ci';
+import { ciActionPinned } from './ci-action-pinned';
+import { ciDeployConcurrency } from './ci-deploy-concurrency';
+import { ciImageAttestations } from './ci-image-attestations';
+import { ciLeastPrivilege } from './ci-least-privilege';
+import { ciProductionEnvironment } from './ci-production-environment';
+import { ciPromoteByDigest } from './ci-promote-by-digest';
+import { ciRegistryCredentials } from './ci-registry-credentials';
+import { ciUntrustedExpression } from './ci-untrusted-expression';
+import { dockerfileBasePinned } from './dockerfile-base-pinned';
+import { imageNodeVersion } from './image-node-version';
+import { kustomizeRules } from './kustomize';
+import { networkRules } from './network';
+import { pipelineRules } from './pipeline';
+import { podSecurityRules } from './pod-security';
+import { referenceRules } from './references';
+import { routingRules } from './routing';
+import { schemaRules } from './schema';
+import { secretRules } from './secrets';
 import type { CheckUnit, RuleDefinition } from './types';
+import { workloadRules } from './workloads';
+import { yamlRules } from './yaml';
 
-export type { CheckUnit, RuleDefinition } from './types';
+export type { CheckUnit, CheckUnitDeclaration, RuleDefinition } from './types';
 export { defineCheck, defineRules } from './types';
 
 /**
@@ -8,14 +45,78 @@ export { defineCheck, defineRules } from './types';
  * check functions are listed as data (`rules/<family>.ts`); newer checks are units
  * (`CheckUnit`) whose definition is the rule itself. Add a family or a unit with one line here.
  */
-const RULE_FAMILIES: ReadonlyArray<readonly RuleDefinition[]> = [];
+const RULE_FAMILIES = [
+  yamlRules,
+  schemaRules,
+  kustomizeRules,
+  pipelineRules,
+  podSecurityRules,
+  workloadRules,
+  networkRules,
+  secretRules,
+  routingRules,
+  canaryAnalysisRules,
+  ciRules,
+  catalogRules,
+  referenceRules,
+] as const;
 
-/** Checks that are one unit each; the pipeline runs them after the policy and reference checks. */
-export const CHECK_UNITS: readonly CheckUnit[] = [];
+/**
+ * Checks that are one unit each; the pipeline runs them after the policy and reference checks.
+ * Listing a unit here adds its id to RuleId: until then `tsc` refuses the id in its builders.
+ */
+export const CHECK_UNITS = [
+  argocdSyncOrder,
+  argocdControllerFields,
+  argocdStatefulProtection,
+  argocdBootstrap,
+  analysisNoDataSuccess,
+  canaryAbortBeforePromotion,
+  promqlSyntax,
+  promqlUnknownSeries,
+  alertKeepsNamespace,
+  alertExcludesJobPods,
+  alertScrapeFailure,
+  alertAnnotations,
+  networkpolicyPorts,
+  ciLeastPrivilege,
+  ciDeployConcurrency,
+  ciPromoteByDigest,
+  ciProductionEnvironment,
+  ciRegistryCredentials,
+  ciImageAttestations,
+  ciActionPinned,
+  ciUntrustedExpression,
+  imageNodeVersion,
+  dockerfileBasePinned,
+] as const;
 
-export const RULES: readonly RuleDefinition[] = [...RULE_FAMILIES.flat(), ...CHECK_UNITS];
+/** The ids of the rule families (every id a multi-rule check function may report). */
+export type FamilyRuleId = (typeof RULE_FAMILIES)[number][number]['id'];
 
-const byId = new Map(RULES.map(rule => [rule.id, rule]));
+/** The rules as declared, with literal ids and checks. */
+type DeclaredRule = (typeof RULE_FAMILIES)[number][number] | (typeof CHECK_UNITS)[number];
+
+/** A unit annotated `: CheckUnit` has the id `string`, which would let any typo through: refuse it. */
+type LiteralIds<Id extends string> = string extends Id
+  ? 'a check unit is typed CheckUnit, so its id is string: declare it with defineCheck({...}) and no type annotation'
+  : Id;
+
+/**
+ * Every registered rule id. The problem builders (validate/kube/problems.ts) and
+ * `ValidationProblem.rule` take only these, so a misspelt or unregistered id fails `tsc`.
+ */
+export type RuleId = LiteralIds<DeclaredRule['id']>;
+
+/** The ids of the rules one stage reports. */
+export type RuleIdOf<K extends CheckKind> = string extends DeclaredRule['id'] ? RuleId : RuleId & Extract<DeclaredRule, { check: K }>['id'];
+
+/** Here each unit's `run` is compared with `CheckUnit` (see CheckUnitDeclaration for why not earlier). */
+const checkedUnits: readonly CheckUnit[] = CHECK_UNITS;
+
+export const RULES: readonly RuleDefinition[] = [...RULE_FAMILIES.flat(), ...checkedUnits];
+
+const byId = new Map<string, RuleDefinition>(RULES.map(rule => [rule.id, rule]));
 
 /** The definition of a rule id, or undefined for an id no rule declares. */
 export function ruleById(id: string): RuleDefinition | undefined {
