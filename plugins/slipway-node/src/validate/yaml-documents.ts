@@ -1,6 +1,7 @@
 import { Document, isMap, isPair, isScalar, isSeq, LineCounter, Node, parseAllDocuments } from 'yaml';
 import { describeDuplicateKey, duplicateKeys } from '../yaml/duplicateKeys';
 import { ValidationProblem } from './types';
+import { lineAt, lineStarts, parseYamlFast } from './yaml-fast';
 
 export type PathSegment = string | number;
 
@@ -93,6 +94,35 @@ export function parseYamlFile(file: string, content: string): ParsedYamlFile {
 }
 
 function parseYamlFileUncached(file: string, content: string): ParsedYamlFile {
+  return parseYamlFileFast(content) ?? parseYamlFileSlow(file, content);
+}
+
+/**
+ * js-yaml's fast read (yaml-fast.ts) for the values and the documents' lines; `lineOf`, which
+ * only a problem needs, asks the `yaml` library's parse, made on the first call.
+ */
+function parseYamlFileFast(content: string): ParsedYamlFile | undefined {
+  const fast = parseYamlFast(content);
+  if (!fast) return undefined;
+  const starts = lineStarts(content);
+  let slow: YamlDocument[] | undefined;
+  const slowDocuments = () => (slow ??= parseYamlFileSlow('', content).documents);
+  const documents = fast.map(({ value, rootOffset }, index): YamlDocument => {
+    const line = rootOffset === undefined ? undefined : lineAt(starts, rootOffset);
+    return {
+      value,
+      get line() {
+        return line ?? slowDocuments()[index]?.line ?? 1;
+      },
+      lineOf(path) {
+        return slowDocuments()[index]?.lineOf(path) ?? line ?? 1;
+      },
+    };
+  });
+  return { documents, problems: [] };
+}
+
+function parseYamlFileSlow(file: string, content: string): ParsedYamlFile {
   const lineCounter = new LineCounter();
   // An input without documents gives an EmptyStream, which is an empty array.
   // uniqueKeys: false and duplicateKeys below: yaml's own check is quadratic in a mapping's size,
