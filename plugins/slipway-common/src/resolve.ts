@@ -8,6 +8,7 @@ import {
   serviceSpecSchema,
 } from './spec';
 import { buildSupplyChain, type ResolvedCi, type ResolvedImage } from './resolveSupplyChain';
+import { ENVOY_GATEWAY, ENVOY_GATEWAY_CLASS } from './gatewayDataPlanes';
 
 /** One problem with a spec: the field's dotted path and the rule it broke. */
 export interface SpecIssue {
@@ -178,27 +179,25 @@ function crossFieldIssues(spec: ServiceSpec): SpecIssue[] {
 
 export type SpecResult = { ok: true; spec: ServiceSpec } | { ok: false; issues: SpecIssue[] };
 
-/** Envoy Gateway's quick-start GatewayClass, the spec's default `gateway.className`. */
-export const ENVOY_GATEWAY_CLASS = 'eg';
-
 /**
  * Where the gateway's proxy pods run when the spec does not say. Envoy Gateway, in its
  * default (Controller Namespace) mode, "creates all data plane resources in the controller
  * namespace (typically envoy-gateway-system)", labelled with the Gateway they serve
  * (gateway.envoyproxy.io/owning-gateway-name/-namespace; Envoy Gateway docs, "Gateway
  * Namespace Mode" and "Customize EnvoyProxy"). Most other implementations (Istio, NGINX
- * Gateway Fabric, kgateway) run them in the Gateway's own namespace.
+ * Gateway Fabric, kgateway) run them in the Gateway's own namespace. The facts live in
+ * gatewayDataPlanes.ts, which the validator's network-gateway-source rule reads too.
  */
 function defaultDataPlane(gateway: ParsedServiceSpec['gateway']): ParsedServiceSpec['gateway']['dataPlane'] {
   const { dataPlane } = gateway;
-  if (dataPlane.namespace !== undefined || Object.keys(dataPlane.podLabels).length > 0) return dataPlane;
+  if (Object.keys(dataPlane.podLabels).length > 0) return dataPlane;
   if (gateway.className !== ENVOY_GATEWAY_CLASS) return dataPlane;
+  // Envoy Gateway labels its proxies with the Gateway they serve in every mode, so the labels
+  // keep the peer to this Gateway's proxies even when only the namespace is set (Gateway
+  // Namespace Mode, or a controller installed elsewhere).
   return {
-    namespace: 'envoy-gateway-system',
-    podLabels: {
-      'gateway.envoyproxy.io/owning-gateway-name': gateway.name,
-      'gateway.envoyproxy.io/owning-gateway-namespace': gateway.namespace,
-    },
+    namespace: dataPlane.namespace ?? ENVOY_GATEWAY.defaultControllerNamespace,
+    podLabels: ENVOY_GATEWAY.gatewayPodLabels({ name: gateway.name, namespace: gateway.namespace, className: gateway.className }),
   };
 }
 

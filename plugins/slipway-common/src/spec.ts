@@ -379,7 +379,7 @@ export const serviceSpecSchema = z
                   "Default: with className eg (Envoy Gateway), envoy-gateway-system, where Envoy Gateway runs them unless it is in Gateway Namespace Mode; otherwise the Gateway's namespace (Istio, NGINX Gateway Fabric, kgateway).",
               ),
             podLabels: podLabels(
-              'Labels of the proxy pods, so only they are admitted rather than every pod of that namespace. Default: with className eg and no namespace set, Envoy Gateway\'s gateway.envoyproxy.io/owning-gateway-name and -namespace labels for this Gateway; otherwise none (the whole namespace).',
+              'Labels of the proxy pods, so only they are admitted rather than every pod of that namespace. Default: with className eg, Envoy Gateway\'s gateway.envoyproxy.io/owning-gateway-name and -namespace labels for this Gateway; otherwise none (the whole namespace).',
             ).default({}),
           })
           .strict()

@@ -3,6 +3,7 @@ export * from './json';
 export * from './objectSets';
 export * from './problems';
 export * from './selectors';
+export * from './networkPolicies';
 export * from './workloads';
 export * from './yamlFiles';
 export * from './rollouts';

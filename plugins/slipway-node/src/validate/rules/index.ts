@@ -12,6 +12,9 @@ import { canaryAbortBeforePromotion } from './canary-abort-before-promotion';
 import { promqlSyntax } from './promql-syntax';
 import { promqlUnknownSeries } from './promql-unknown-series';
 import { networkpolicyPorts } from './networkpolicy-ports';
+import { networkGatewaySource } from './network-gateway-source';
+import { gatewayAdmitsRoute } from './gateway-admits-route';
+import { rolloutsPluginRegistered } from './rollouts-plugin-registered';
 import { canaryAnalysisRules } from './canary-analysis';
 import { catalogRules } from './catalog';
 import { ciRules } from './ci';
@@ -79,6 +82,9 @@ export const CHECK_UNITS = [
   alertScrapeFailure,
   alertAnnotations,
   networkpolicyPorts,
+  networkGatewaySource,
+  gatewayAdmitsRoute,
+  rolloutsPluginRegistered,
   ciLeastPrivilege,
   ciDeployConcurrency,
   ciPromoteByDigest,

@@ -1,16 +1,15 @@
 import type { KubernetesObject, LoadedObject, RepoModel, ValidationProblem } from '../types';
 import {
-  asArray,
   asNumber,
   asString,
   getPath,
-  matchesLabelSelector,
   objectProblem,
   objectSets,
   objectsOfKind,
   podGroups,
+  podsInPolicyNamespace,
+  policyEnforces,
   recordsOf,
-  sameNamespace,
   type JsonRecord,
   type NamedPort,
   type ObjectSet,
@@ -31,21 +30,6 @@ import { defineCheck } from './types';
 const RULE = 'networkpolicy-ports';
 const KUBERNETES_SOURCE = 'https://kubernetes.io/docs/reference/kubernetes-api/policy-resources/network-policy-v1/#NetworkPolicySpec';
 
-type Direction = 'ingress' | 'egress';
-
-/** policyTypes as Kubernetes defaults them: Ingress always, Egress when egress rules exist. */
-function enforced(policy: KubernetesObject, direction: Direction): boolean {
-  const declared = asArray(getPath(policy, 'spec', 'policyTypes')).map(String);
-  if (declared.length > 0) return declared.includes(direction === 'ingress' ? 'Ingress' : 'Egress');
-  return direction === 'ingress' || getPath(policy, 'spec', 'egress') !== undefined;
-}
-
-/** Pods in the policy's namespace that `selector` matches; an absent podSelector means all of them. */
-function podsMatching(groups: PodGroup[], policy: KubernetesObject, selector: unknown): PodGroup[] {
-  const effective = selector === undefined || selector === null ? {} : selector;
-  return groups.filter(group => sameNamespace(group.owner.object, policy) && matchesLabelSelector(effective, group.labels));
-}
-
 /**
  * The repo's pods an egress peer reaches, or undefined when the peer may reach pods or
  * addresses the repo does not hold (an ipBlock, another namespace, pods nobody here makes).
@@ -57,7 +41,7 @@ function peerPods(groups: PodGroup[], policy: KubernetesObject, peer: JsonRecord
     const named = asString(getPath(peer.namespaceSelector, 'matchLabels', 'kubernetes.io/metadata.name'));
     if (own === undefined || named !== own) return undefined;
   }
-  const pods = podsMatching(groups, policy, peer.podSelector);
+  const pods = podsInPolicyNamespace(groups, policy, peer.podSelector);
   return pods.length > 0 ? pods : undefined;
 }
 
@@ -126,8 +110,8 @@ function checkPolicy(model: RepoModel, set: ObjectSet, groups: PodGroup[], polic
     out.push(atSource(model, policy, path, objectProblem('reference', RULE, policy, field, text)));
   };
 
-  if (enforced(policy.object, 'ingress')) {
-    const selected = podsMatching(groups, policy.object, getPath(policy.object, 'spec', 'podSelector'));
+  if (policyEnforces(policy.object, 'ingress')) {
+    const selected = podsInPolicyNamespace(groups, policy.object, getPath(policy.object, 'spec', 'podSelector'));
     // A policy that selects no pod is networkpolicy-selects-pods' to report.
     if (selected.length > 0) {
       for (const { record: rule, index } of recordsOf(getPath(policy.object, 'spec', 'ingress'))) {
@@ -139,7 +123,7 @@ function checkPolicy(model: RepoModel, set: ObjectSet, groups: PodGroup[], polic
     }
   }
 
-  if (enforced(policy.object, 'egress')) {
+  if (policyEnforces(policy.object, 'egress')) {
     for (const { record: rule, index } of recordsOf(getPath(policy.object, 'spec', 'egress'))) {
       const peers = recordsOf(rule.to);
       if (peers.length === 0) continue; // to everywhere: nothing to resolve against
