@@ -15,6 +15,7 @@ import { networkpolicyPorts } from './networkpolicy-ports';
 import { networkGatewaySource } from './network-gateway-source';
 import { gatewayAdmitsRoute } from './gateway-admits-route';
 import { rolloutsPluginRegistered } from './rollouts-plugin-registered';
+import { pdbAllowsDrain } from './pdb-allows-drain';
 import { canaryAnalysisRules } from './canary-analysis';
 import { catalogRules } from './catalog';
 import { ciRules } from './ci';
@@ -85,6 +86,7 @@ export const CHECK_UNITS = [
   networkGatewaySource,
   gatewayAdmitsRoute,
   rolloutsPluginRegistered,
+  pdbAllowsDrain,
   ciLeastPrivilege,
   ciDeployConcurrency,
   ciPromoteByDigest,
