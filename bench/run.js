@@ -30,7 +30,7 @@ const { parse: parseYaml, parseAllDocuments } = require('yaml');
 
 const { resolveServiceSpec } = require('@slipway/common');
 const slipwayNode = require('@slipway/node');
-const { renderService, createSkeletonContext, validateRenderedFiles } = slipwayNode;
+const { renderService, createSkeletonContext, validateRenderedFiles, CHECK_UNITS } = slipwayNode;
 const { skeletonDir } = require('@slipway/skeletons');
 const { translateSkeleton } = require('./handlebarsToNunjucks');
 const { benchEmbedded } = require('./embedded');
@@ -167,12 +167,27 @@ async function benchOneService() {
     if (i >= WARMUP) validateTimes.push(nowMs() - start);
   }
   const validateOnly = stats(validateTimes);
+  // The check units (one rule each: sync order, analysis semantics, PromQL, NetworkPolicy
+  // ports, CI rules...) measured side by side with the pipeline without them, same renders.
+  const withoutUnits = [];
+  const withUnits = [];
+  for (let i = 0; i < WARMUP + ITERATIONS; i++) {
+    const fresh = await renderService(nextSpec());
+    const order = i % 2 === 0 ? [true, false] : [false, true];
+    for (const units of order) {
+      const start = nowMs();
+      await validateRenderedFiles(fresh, units ? IN_PROCESS : { ...IN_PROCESS, checkUnits: [] });
+      if (i >= WARMUP) (units ? withUnits : withoutUnits).push(nowMs() - start);
+    }
+  }
+  const unitsCost = stats(withUnits.map((value, i) => value - withoutUnits[i]));
   const files = await renderService(nextSpec());
   const pass = full.median <= TARGETS.oneServiceMs;
   line('first render (loads + compiles the skeleton)', ms(cold));
   line(`render + validate, median of ${full.n} (p90)`, `${ms(full.median)} (p90 ${ms(full.p90)})`, `target <= ${TARGETS.oneServiceMs} ms: ${verdict(pass)}`);
   line('render only (resolveServiceSpec + renderService)', `${ms(renderOnly.median)} (p90 ${ms(renderOnly.p90)})`);
   line('validate only, right after its render', `${ms(validateOnly.median)} (p90 ${ms(validateOnly.p90)})`);
+  line(`check units' share of validate (${CHECK_UNITS.length} units), median`, `${ms(unitsCost.median)} (with ${ms(stats(withUnits).median)}, without ${ms(stats(withoutUnits).median)})`);
   line('files rendered / report', `${files.length} files, ok=${report.ok}, ${report.stats.objects} objects checked`);
   const actionlint = await benchActionlint(nextSpec);
   return { full, renderOnly, validateOnly, pass, actionlint };
