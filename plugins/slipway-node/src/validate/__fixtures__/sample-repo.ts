@@ -80,6 +80,8 @@ export function sampleRepoFiles(): Record<string, string> {
       '  name: demo-db',
       'spec:',
       '  instances: 1',
+      '  # One instance: no primary PodDisruptionBudget, which would block node drains.',
+      '  enablePDB: false',
       '  imageName: ghcr.io/cloudnative-pg/postgresql:16.4',
       '  storage:',
       '    size: 1Gi',

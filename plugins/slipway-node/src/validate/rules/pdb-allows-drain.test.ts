@@ -77,6 +77,8 @@ describe(ID, () => {
       "PodDisruptionBudget/web spec.minAvailable: allows no eviction of Deployment/web's pods at its 2 replicas: every node drain (cluster upgrade, node rotation, autoscaler scale-down) waits on these pods forever",
     );
     expect(run(deployment(3), hpa(2), pdb({ minAvailable: 2 }))).toHaveLength(1);
+    // A count the schema stage rejects is not judged.
+    expect(run({ ...deployment(1), spec: { ...deployment(1).spec, replicas: 'two' } }, pdb({ minAvailable: 1 }))).toEqual([]);
   });
 
   it('passes a multi-instance Cluster with its budget, and budgets selecting no pods (pdb-selects-pods reports those)', () => {

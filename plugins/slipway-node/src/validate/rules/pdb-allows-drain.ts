@@ -63,6 +63,9 @@ function checkBudget(model: RepoModel, set: ObjectSet, pdb: LoadedObject): Valid
   }
   const out: ValidationProblem[] = [];
   for (const owner of owners.values()) {
+    // A replica count the schema stage rejects (e.g. "two") cannot be judged here.
+    const declared = getPath(owner.object, 'spec', isCloudNativePgCluster(owner.object) ? 'instances' : 'replicas');
+    if (declared !== undefined && asNumber(declared) === undefined) continue;
     // CloudNativePG instances are counted by spec.instances, not replicas.
     const replicas = isCloudNativePgCluster(owner.object)
       ? (asNumber(getPath(owner.object, 'spec', 'instances')) ?? 1)
