@@ -52,6 +52,35 @@ const REQUIREMENTS = [
     apt: ['prometheus'],
     commands: ['prometheus'],
   },
+  {
+    name: 'nginx',
+    usedBy: 'the static-frontend end-to-end test, which serves the generated app through its generated nginx config (test/static-frontend-app.e2e.test.ts)',
+    // Debian's package puts the binary in /usr/sbin (a non-root PATH may lack it; commands also looks there).
+    apt: ['nginx'],
+    env: 'SLIPWAY_NGINX',
+    commands: ['nginx'],
+  },
+  {
+    name: 'Redis server',
+    usedBy: 'the node-worker end-to-end test, which runs the generated worker against a real Redis Streams consumer group (test/node-worker-app.e2e.test.ts)',
+    apt: ['redis-server'],
+    commands: ['redis-server'],
+  },
+  {
+    name: 'RabbitMQ server',
+    usedBy: 'the node-worker end-to-end test, which runs the generated worker against a real RabbitMQ (test/node-worker-app.e2e.test.ts)',
+    apt: ['rabbitmq-server'],
+    // Debian's real start script: /usr/sbin/rabbitmq-server is a wrapper that, run as root, switches to
+    // the rabbitmq user and its /var/lib/rabbitmq, which a throwaway node in a temp dir must not use.
+    paths: ['/usr/lib/rabbitmq/bin/rabbitmq-server'],
+  },
+  {
+    name: 'NATS server',
+    usedBy: 'the node-worker end-to-end test, which runs the generated worker against a real NATS JetStream (test/node-worker-app.e2e.test.ts)',
+    // Debian's package puts the binary in /usr/sbin (commands also looks there).
+    apt: ['nats-server'],
+    commands: ['nats-server'],
+  },
 ];
 
 // Extra directories for `commands`, after PATH.
