@@ -22,7 +22,7 @@ const fs = require('fs');
 const path = require('path');
 const { isDeepStrictEqual } = require('util');
 const YAML = require('yaml');
-const { specFieldJsonSchema, specJsonSchema } = require('@slipway/common');
+const { specFieldJsonSchema, specJsonSchema, specPathSegments } = require('@slipway/common');
 
 const GENERATE_ACTION = 'slipway:service:generate';
 const DEFAULT_TEMPLATE = path.join(__dirname, '..', 'templates', 'node-service', 'template.yaml');
@@ -40,10 +40,15 @@ function parameterBindings(template) {
   return { bindings, problems };
 }
 
-/** True when every object on the way to `specPath` requires the next key. */
+/** True when every object on the way to `specPath` requires the next key (a list item, `[0]`, is there only if the list is). */
 function isRequiredInSpec(specPath) {
   let node = specJsonSchema();
-  for (const key of specPath.split('.')) {
+  for (const key of specPathSegments(specPath)) {
+    if (typeof key === 'number') {
+      if (!node || node.type !== 'array' || !(node.minItems > key)) return false;
+      node = node.items;
+      continue;
+    }
     if (!node || !Array.isArray(node.required) || !node.required.includes(key)) return false;
     node = node.properties && node.properties[key];
   }

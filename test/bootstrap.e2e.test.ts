@@ -26,9 +26,9 @@ async function pinImage(dir: string, environment: string, tag: string): Promise<
   await fs.writeFile(kustomizationPath, stringify(kustomization));
 }
 
-async function runWorkflowSed(dir: string, environment: string): Promise<void> {
+async function runWorkflowSed(dir: string, environment: string, job = 'deploy'): Promise<void> {
   const workflow: Workflow = parse(await fs.readFile(path.join(dir, '.github/workflows/ci.yaml'), 'utf8'));
-  const pinStep = workflow.jobs.deploy.steps.find(step => step.name?.startsWith('Pin the image'))!;
+  const pinStep = workflow.jobs[job].steps.find(step => step.name?.startsWith('Pin the image'))!;
   const sedLine = pinStep.run!.split('\n').find(line => line.trim().startsWith('sed '))!;
   await runOk('bash', ['-euo', 'pipefail', '-c', sedLine], { cwd: dir, env: { PATH: process.env.PATH ?? '', ENVIRONMENT: environment } });
 }
@@ -81,6 +81,39 @@ describe('image bootstrap', () => {
     const report = await validateRepoDir(dir, { kustomize: await requireShippedKustomize() });
     expect(report.problems).toContainEqual(expect.objectContaining({ rule: 'image-untagged', environment: 'staging' }));
   });
+});
+
+describe('image bootstrap with three environments (dev → staging → production)', () => {
+  let dir: string;
+  beforeAll(async () => {
+    ({ dir } = await generateRepo(await readValuesFile('examples/three-environments.yaml')));
+  });
+  afterAll(() => fs.rm(dir, { recursive: true, force: true }));
+
+  const held = async () => {
+    const out: string[] = [];
+    for (const environment of ['dev', 'staging', 'production']) {
+      const application = parse(await fs.readFile(path.join(dir, `deploy/argocd/${environment}.yaml`), 'utf8'));
+      if (application.spec.syncPolicy.automated.enabled === false) out.push(environment);
+    }
+    return out;
+  };
+
+  it('lifts each environment\'s hold with its own job\'s pin step, in promotion order', async () => {
+    expect(await held()).toEqual(['dev', 'staging', 'production']);
+    const steps: Array<[string, string]> = [['deploy', 'dev'], ['promote-staging', 'staging'], ['promote-production', 'production']];
+    const stillHeld: string[][] = [];
+    for (const [job, environment] of steps) {
+      await pinImage(dir, environment, 'sha-0123abc');
+      await runWorkflowSed(dir, environment, job);
+      stillHeld.push(await held());
+      const report = await validateRepoDir(dir, { kustomize: await requireShippedKustomize() });
+      expect(report.problems).toEqual([]);
+      const waiting = report.notices.filter(notice => notice.includes('awaiting its first image')).map(notice => notice.split(':')[0]);
+      expect(waiting.sort()).toEqual((await held()).sort());
+    }
+    expect(stillHeld).toEqual([['staging', 'production'], ['production'], []]);
+  }, 120_000);
 });
 
 describe('Argo CD sync order of the postgres variant (simulated from its built overlays)', () => {

@@ -126,3 +126,97 @@ describe.each([
     for (const line of lines) expect(() => JSON.parse(line)).not.toThrow();
   }, 120_000);
 });
+
+/**
+ * Environments are data: dev → staging → production (the bookstore's shape). The service code
+ * is the same as the default variant's (nothing in src/ depends on the environments), so this
+ * renders, validates and builds the overlays without a second npm ci and service run.
+ */
+describe('a generated service with three environments (examples/three-environments.yaml)', () => {
+  let dir: string;
+  let spec: ServiceSpec;
+  const built = new Map<string, K8sObject[]>();
+
+  beforeAll(async () => {
+    ({ dir, spec } = await generateRepo(await readValuesFile('examples/three-environments.yaml')));
+    const kustomize = await requireShippedKustomize();
+    for (const env of spec.environments) {
+      const result = await kustomizeBuild(kustomize, path.join(dir, 'deploy/overlays', env.name));
+      if (!result.ok) throw new Error(result.error);
+      built.set(env.name, parseAllDocuments(result.yaml).map(d => d.toJS() as K8sObject));
+    }
+  }, 60_000);
+
+  afterAll(async () => {
+    if (dir) await fs.rm(dir, { recursive: true, force: true });
+  });
+
+  const read = async (file: string) => fs.readFile(path.join(dir, file), 'utf8');
+  const objectOf = (env: string, kind: string) => built.get(env)!.find(object => object.kind === kind)! as K8sObject & { metadata: { namespace: string } };
+
+  it('passes every validation stage, with the three overlays built in promotion order', async () => {
+    const report = await validateRepoDir(dir, { kustomize: await requireShippedKustomize() });
+    expect(report.problems).toEqual([]);
+    expect(report.stats.overlaysBuilt).toEqual(['dev', 'staging', 'production']);
+  }, 60_000);
+
+  it('gives each overlay its own namespace, host, replicas, canary and alert severities, by tier', () => {
+    const rows = spec.environments.map(env => {
+      const rollout = objectOf(env.name, 'Rollout');
+      const rule = objectOf(env.name, 'PrometheusRule');
+      const severities = new Set(rule.spec.groups.flatMap((group: any) => group.rules.map((r: any) => r.labels.severity)));
+      return [
+        env.name,
+        rollout.metadata.namespace,
+        objectOf(env.name, 'HTTPRoute').spec.hostnames[0],
+        rollout.spec.replicas,
+        objectOf(env.name, 'HorizontalPodAutoscaler').spec.maxReplicas,
+        rollout.spec.strategy.canary.steps.filter((step: any) => 'setWeight' in step).map((step: any) => step.setWeight),
+        [...severities].sort(),
+      ];
+    });
+    expect(rows).toEqual([
+      ['dev', 'catalog-dev', 'catalog.dev.acme.example', 1, 2, [25, 50], ['info']],
+      ['staging', 'catalog-staging', 'catalog.staging.acme.example', 2, 4, [25, 50], ['info', 'warning']],
+      ['production', 'catalog-production', 'catalog.acme.example', 3, 12, [10, 25, 50, 75], ['critical', 'warning']],
+    ]);
+  });
+
+  it('has one held-back Argo CD Application per environment, all owned by the app-of-apps', async () => {
+    expect(parseAllDocuments(await read('deploy/argocd/kustomization.yaml'))[0].toJS().resources).toEqual(['apps.yaml', 'dev.yaml', 'staging.yaml', 'production.yaml']);
+    for (const env of spec.environments) {
+      const application = parseAllDocuments(await read(`deploy/argocd/${env.name}.yaml`))[0].toJS();
+      expect(application.metadata.name).toBe(`catalog-${env.name}`);
+      expect(application.spec.source.path).toBe(`deploy/overlays/${env.name}`);
+      expect(application.spec.destination.namespace).toBe(`catalog-${env.name}`);
+      expect(application.spec.syncPolicy.automated.enabled).toBe(false);
+    }
+  });
+
+  it('deploys dev on every push and promotes the digest main built through staging, then production, on a v* tag', async () => {
+    const workflow = parseAllDocuments(await read('.github/workflows/ci.yaml'))[0].toJS();
+    const deployJobs = Object.entries<any>(workflow.jobs).filter(([, job]) => job.environment);
+    expect(deployJobs.map(([id, job]) => [id, job.environment, job.concurrency.group, job.needs ?? null])).toEqual([
+      ['deploy', 'dev', 'deploy-dev', ['image']],
+      ['promote-staging', 'staging', 'deploy-staging', null],
+      ['promote-production', 'production', 'deploy-production', ['promote-staging']],
+    ]);
+    // The first promotion retags and hands its digest on; the next pins exactly that.
+    expect(workflow.jobs['promote-staging'].outputs).toEqual({ digest: '${{ steps.built.outputs.digest }}' });
+    expect(workflow.jobs['promote-production'].env.DIGEST).toBe('${{ needs.promote-staging.outputs.digest }}');
+    const runs = (id: string) => workflow.jobs[id].steps.map((step: any) => step.run ?? '').join('\n');
+    expect(runs('promote-staging')).toContain('imagetools create');
+    expect(runs('promote-production')).not.toContain('imagetools');
+    expect(workflow.jobs.alerts.steps.map((step: any) => step.run ?? '').join('\n')).toContain('for environment in dev staging production; do');
+  });
+
+  it('declares the promotion order to Backstage and links every environment', async () => {
+    const [component] = parseAllDocuments(await read('catalog-info.yaml')).map(d => d.toJS());
+    expect(component.metadata.annotations['slipway.dev/environments']).toBe('dev,staging,production');
+    expect(component.metadata.links).toEqual([
+      { url: 'https://catalog.dev.acme.example', title: 'Dev' },
+      { url: 'https://catalog.staging.acme.example', title: 'Staging' },
+      { url: 'https://catalog.acme.example', title: 'Production' },
+    ]);
+  });
+});

@@ -108,6 +108,9 @@ describe('a generated service judged by a real Prometheus', () => {
     await prometheus.waitForScrapes(3);
   }, 600_000);
 
+  /** The namespace the spec resolved for an environment (environments are a list in promotion order). */
+  const namespaceOf = (environment: string) => spec.environments.find(env => env.name === environment)!.namespace;
+
   afterAll(async () => {
     await Promise.all(canaries.map(entry => entry.service?.terminate()));
     await prometheus?.stop();
@@ -117,7 +120,7 @@ describe('a generated service judged by a real Prometheus', () => {
   it('gives each target the labels the rendered ServiceMonitor would (an operator stand-in that reads the manifests)', () => {
     const healthy = canary('healthy').target!.labels;
     expect(healthy).toEqual({
-      namespace: spec.environments.staging.namespace,
+      namespace: namespaceOf('staging'),
       service: spec.name,
       pod: expect.stringMatching(new RegExp(`^${spec.name}-5d8f7c9b4-`)),
       container: 'app',
@@ -199,13 +202,13 @@ describe('a generated service judged by a real Prometheus', () => {
     await prometheus!.waitForScrapes(2);
     const down = await firing('staging');
     expect(Object.keys(down)).toEqual(['MetricsTargetDown']);
-    expect(down.MetricsTargetDown[0]).toMatchObject({ namespace: spec.environments.staging.namespace, service: spec.name, pod: staging.target!.labels.pod });
+    expect(down.MetricsTargetDown[0]).toMatchObject({ namespace: namespaceOf('staging'), service: spec.name, pod: staging.target!.labels.pod });
 
     // The ServiceMonitor no longer selects anything: Prometheus drops the target and, two scrape
     // intervals later, marks its series stale (scrape loop endOfRunStaleness).
     await prometheus!.setTargets(canaries.filter(entry => entry !== staging).map(entry => entry.target!));
     await waitFor('the dropped target\'s series to go stale', async () => !('MetricsTargetDown' in (await firing('staging'))), 30_000);
     const absent = await firing('staging');
-    expect(absent).toEqual({ MetricsAbsent: [{ namespace: spec.environments.staging.namespace, service: spec.name }] });
+    expect(absent).toEqual({ MetricsAbsent: [{ namespace: namespaceOf('staging'), service: spec.name }] });
   }, 60_000);
 });

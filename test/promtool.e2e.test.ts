@@ -44,6 +44,24 @@ describe.each([
   }, 90_000);
 });
 
+// Three environments: dev's alerts carry the severities its spec sets (page and ticket info), and
+// its unit tests expect exactly those (staging and production render as in the default variant).
+describe('the three-environment example\'s dev alerts under promtool', () => {
+  let dir: string;
+  beforeAll(async () => {
+    ({ dir } = await generateRepo(await readValuesFile('examples/three-environments.yaml')));
+  });
+  afterAll(() => dir && fs.rm(dir, { recursive: true, force: true }));
+
+  it('dev: promtool check rules and test rules pass with its own severities', async () => {
+    const rulesFile = await writeRulesFile(dir, 'dev');
+    expect((await fs.readFile(rulesFile, 'utf8')).match(/severity: \w+/g)?.every(label => label === 'severity: info')).toBe(true);
+    await runOk(findPromtool(), ['check', 'rules', rulesFile]);
+    const tests = await runOk(findPromtool(), ['test', 'rules', path.join(dir, 'deploy/tests/alerts-dev.test.yaml')], { timeoutMs: 60_000 });
+    expect(tests.stdout).toMatch(/SUCCESS/);
+  }, 90_000);
+});
+
 describe('the alert unit tests catch a reintroduced defect', () => {
   it('fail when PodsNotReady counts a finished Job\'s pod again', async () => {
     const { dir } = await generateRepo(await readValuesFile('examples/postgres.yaml'));

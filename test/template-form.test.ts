@@ -64,8 +64,8 @@ describe('templates/node-service/template.yaml', () => {
       system: 'system',
       database: 'database',
       port: 'port',
-      stagingHost: 'environments.staging.host',
-      productionHost: 'environments.production.host',
+      stagingHost: 'environments[0].host',
+      productionHost: 'environments[1].host',
     });
     const requiredByForm = new Set(template.spec.parameters.flatMap((page: any) => page.required ?? []));
     for (const field of specJsonSchema().required as string[]) {
@@ -99,7 +99,7 @@ describe('templates/node-service/template.yaml', () => {
         'description (description): minLength differ from the spec',
         'owner (owner): required by the spec but not by the form',
         'port (port): default differ from the spec',
-        'productionHost (environments.production.host): description differ from the spec',
+        'productionHost (environments[1].host): description differ from the spec',
         'database (database): enum differ from the spec',
       ]),
     );
@@ -128,13 +128,13 @@ describe('templates/node-service/template.yaml', () => {
       const generate = t.spec.steps[0];
       generate.input.nmae = '${{ parameters.name }}';
       delete generate.input.owner;
-      generate.input.environments.staging.host = '${{ parameters.stagingHostname }}';
+      generate.input.environments[0].host = '${{ parameters.stagingHostname }}';
     });
     expect(sync.checkTemplateForm(broken)).toEqual(
       expect.arrayContaining([
         'parameters.name feeds both name and nmae',
         'slipway:service:generate input nmae (from parameters.name) is not a spec field',
-        'parameters.stagingHostname feeds environments.staging.host but is not a form field',
+        'parameters.stagingHostname feeds environments[0].host but is not a form field',
         'the spec requires owner, but no form field feeds it',
       ]),
     );

@@ -19,8 +19,8 @@ describe('mapping values to the template form', () => {
       system: 'system',
       database: 'database',
       port: 'port',
-      stagingHost: 'environments.staging.host',
-      productionHost: 'environments.production.host',
+      stagingHost: 'environments[0].host',
+      productionHost: 'environments[1].host',
     });
   });
 
@@ -30,7 +30,7 @@ describe('mapping values to the template form', () => {
       owner: 'group:default/payments',
       description: 'Issues invoices.',
       database: 'postgres',
-      environments: { production: { host: 'billing.acme.io', replicas: 4 } },
+      environments: [{ name: 'staging' }, { name: 'production', host: 'billing.acme.io', replicas: 4 }],
       analysis: { successRate: 0.95 },
       gitops: { repoUrl: 'https://github.com/acme/billing.git' },
     };
@@ -45,7 +45,29 @@ describe('mapping values to the template form', () => {
     });
     expect(mapping.derived).toEqual(['publisher']);
     // The publisher decides the repo URL, so the values file's own gitops.repoUrl cannot reach the action.
-    expect(mapping.ignored.sort()).toEqual(['analysis.successRate', 'environments.production.replicas', 'gitops.repoUrl']);
+    // The environments' names are what the template writes itself, so they are not "ignored".
+    expect(mapping.ignored.sort()).toEqual(['analysis.successRate', 'environments[1].replicas', 'gitops.repoUrl']);
+  });
+
+  it('maps an environment\'s host only onto the form field of the same environment', () => {
+    // dev → staging → production: the form asks the hosts of staging (item 0) and production
+    // (item 1), which are items 1 and 2 here, so nothing maps and every environment is reported.
+    const values = {
+      name: 'catalog',
+      owner: 'group:default/team-a',
+      description: 'Serves the catalogue.',
+      environments: [{ name: 'dev' }, { name: 'staging', host: 'catalog.staging.acme.io' }, { name: 'production', host: 'catalog.acme.io' }],
+    };
+    const mapping = valuesToParameters(template, values, resolveServiceSpec(values));
+    expect(mapping.parameters.stagingHost).toBeUndefined();
+    expect(mapping.parameters.productionHost).toBeUndefined();
+    expect(mapping.ignored.filter(leaf => leaf.startsWith('environments')).sort()).toEqual([
+      'environments[0].name',
+      'environments[1].host',
+      'environments[1].name',
+      'environments[2].host',
+      'environments[2].name',
+    ]);
   });
 
   it('uses example-org/<name> when the GitOps repo is not on GitHub', () => {

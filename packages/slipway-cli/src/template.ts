@@ -1,4 +1,4 @@
-import { ServiceSpec } from '@slipway/common';
+import { ServiceSpec, specPathSegments } from '@slipway/common';
 import { SERVICE_GENERATE_ACTION_ID, templateBindings } from '@slipway/plugin-scaffolder-backend-module-slipway';
 import { CliError } from './errors';
 import { readInputFile } from './input-file';
@@ -35,9 +35,13 @@ export async function readTemplateFile(file: string): Promise<TemplateEntity> {
 
 /** Which form field feeds which spec path (the module's `templateBindings`); bad input without a generate step. */
 export function parameterBindings(template: TemplateEntity): Record<string, string> {
-  const { found, bindings } = templateBindings(template);
+  return readBindings(template).bindings;
+}
+
+function readBindings(template: TemplateEntity): { bindings: Record<string, string>; fixed: Record<string, unknown> } {
+  const { found, bindings, fixed } = templateBindings(template);
   if (!found) throw new CliError(`the template has no ${GENERATE_ACTION_ID} step, so Slipway values cannot be mapped to its form`);
-  return bindings;
+  return { bindings, fixed };
 }
 
 export function formFields(template: TemplateEntity): Map<string, { page: FormPage; schema: Record<string, unknown> }> {
@@ -49,21 +53,45 @@ export function formFields(template: TemplateEntity): Map<string, { page: FormPa
   return fields;
 }
 
-function getPath(values: unknown, dotted: string): unknown {
+/** The value at a spec path (`gitops.repoUrl`, `environments[1].host`), or undefined. */
+function getPath(values: unknown, specPath: string): unknown {
   let node = values;
-  for (const key of dotted.split('.')) {
-    if (!node || typeof node !== 'object' || Array.isArray(node)) return undefined;
-    node = (node as Record<string, unknown>)[key];
+  for (const key of specPathSegments(specPath)) {
+    if (typeof key === 'number') {
+      if (!Array.isArray(node)) return undefined;
+      node = node[key];
+    } else {
+      if (!node || typeof node !== 'object' || Array.isArray(node)) return undefined;
+      node = (node as Record<string, unknown>)[key];
+    }
   }
   return node;
 }
 
-/** Every leaf path of a values object (arrays and records count as leaves). */
-function leafPaths(values: unknown, at: string[] = []): string[] {
+const isObjectList = (value: unknown): value is Array<Record<string, unknown>> =>
+  Array.isArray(value) && value.length > 0 && value.every(item => item !== null && typeof item === 'object' && !Array.isArray(item));
+
+/** Every leaf path of a values object; lists of objects are walked item by item (`environments[0].name`), other lists and records are leaves. */
+function leafPaths(values: unknown, at = ''): string[] {
+  if (isObjectList(values)) return values.flatMap((item, index) => leafPaths(item, `${at}[${index}]`));
   if (!values || typeof values !== 'object' || Array.isArray(values) || Object.keys(values).length === 0) {
-    return at.length ? [at.join('.')] : [];
+    return at ? [at] : [];
   }
-  return Object.entries(values as Record<string, unknown>).flatMap(([key, child]) => leafPaths(child, [...at, key]));
+  return Object.entries(values as Record<string, unknown>).flatMap(([key, child]) => leafPaths(child, at ? `${at}.${key}` : key));
+}
+
+/**
+ * Whether a bound path inside a list item (`environments[1].host`) means the same item in the
+ * values: every literal the template writes into that item (`environments[1].name:
+ * production`) must be what the values have there, or the value belongs to another environment.
+ */
+function sameListItems(specPath: string, values: unknown, fixed: Record<string, unknown>): boolean {
+  const items = [...specPath.matchAll(/\[\d+\]/g)].map(match => specPath.slice(0, (match.index ?? 0) + match[0].length));
+  return items.every(item =>
+    Object.entries(fixed)
+      .filter(([path]) => path.startsWith(`${item}.`) && !path.slice(item.length + 1).includes('['))
+      .every(([path, literal]) => getPath(values, path) === literal),
+  );
 }
 
 /** `github.com?owner=o&repo=r`, the RepoUrlPicker format, from the spec's GitOps repo (or example-org/<name>). */
@@ -88,13 +116,16 @@ export interface ParameterMapping {
  * form field cannot be filled.
  */
 export function valuesToParameters(template: TemplateEntity, values: Record<string, unknown>, spec: ServiceSpec): ParameterMapping {
-  const bindings = parameterBindings(template);
+  const { bindings, fixed } = readBindings(template);
   const fields = formFields(template);
   const parameters: Record<string, unknown> = {};
   const derived: string[] = [];
+  const taken = new Set<string>();
   for (const [field, specPath] of Object.entries(bindings)) {
+    if (!fields.has(field) || !sameListItems(specPath, values, fixed)) continue;
+    taken.add(specPath);
     const value = getPath(values, specPath);
-    if (value !== undefined && fields.has(field)) parameters[field] = value;
+    if (value !== undefined) parameters[field] = value;
   }
   for (const [field, { schema }] of fields) {
     // What the form would submit untouched: its own default (e.g. publisher: local).
@@ -110,10 +141,12 @@ export function valuesToParameters(template: TemplateEntity, values: Record<stri
   if (missing.length) {
     throw new CliError(`the template's form requires ${missing.join(', ')}, which the values file does not provide`);
   }
-  const asked = new Set(Object.entries(bindings).filter(([field]) => fields.has(field)).map(([, specPath]) => specPath));
+  const asked = new Set(taken);
   // The template computes gitops.repoUrl from the repo picker, which was filled from it.
   const pickerDerived = derived.some(field => fields.get(field)?.schema['ui:field'] === 'RepoUrlPicker');
   if (pickerDerived && spec.gitops.projectSlug) asked.add('gitops.repoUrl');
-  const ignored = leafPaths(values).filter(leaf => ![...asked].some(p => leaf === p || leaf.startsWith(`${p}.`)));
+  // A value equal to what the template writes itself (an environment's name) reaches the action too.
+  const reaches = (leaf: string) => [...asked].some(p => leaf === p || leaf.startsWith(`${p}.`)) || (leaf in fixed && fixed[leaf] === getPath(values, leaf));
+  const ignored = leafPaths(values).filter(leaf => !reaches(leaf));
   return { parameters, ignored, derived };
 }

@@ -6,6 +6,7 @@
 export * from './names';
 export * from './spec';
 export * from './resolve';
+export * from './resolveEnvironments';
 export * from './gatewayDataPlanes';
 export * from './jsonSchema';
 export * from './metrics';

@@ -15,12 +15,34 @@ export function specJsonSchema(): JsonSchemaObject {
   return cached;
 }
 
-/** The JSON Schema of one top-level or nested field, addressed by a dotted path such as `environments.staging`. */
+/**
+ * The segments of a spec path: `environments[1].host` → `environments`, 1, `host`.
+ * The same form the spec's error messages use.
+ */
+export function specPathSegments(path: string): Array<string | number> {
+  const segments: Array<string | number> = [];
+  for (const part of path.split('.')) {
+    const match = /^([^[\]]*)((?:\[\d+\])*)$/.exec(part);
+    if (!match) return [part];
+    if (match[1]) segments.push(match[1]);
+    for (const index of match[2].matchAll(/\[(\d+)\]/g)) segments.push(Number(index[1]));
+  }
+  return segments;
+}
+
+/**
+ * The JSON Schema of one top-level or nested field, addressed by a spec path such as
+ * `gateway.name` or `environments[0].host` (an index addresses the list's item schema).
+ */
 export function specFieldJsonSchema(path: string): JsonSchemaObject | undefined {
   let node: JsonSchemaObject | undefined = specJsonSchema();
-  for (const key of path.split('.')) {
-    const properties = node?.properties as Record<string, JsonSchemaObject> | undefined;
-    node = properties?.[key];
+  for (const key of specPathSegments(path)) {
+    if (typeof key === 'number') {
+      node = node?.type === 'array' ? (node.items as JsonSchemaObject | undefined) : undefined;
+    } else {
+      const properties = node?.properties as Record<string, JsonSchemaObject> | undefined;
+      node = properties && Object.prototype.hasOwnProperty.call(properties, key) ? properties[key] : undefined;
+    }
   }
   return node;
 }

@@ -6,9 +6,6 @@
  * producing a name the API server rejects.
  */
 export const DERIVED_NAME_SUFFIXES = {
-  /** Argo CD Application for production (`<name>-production`). */
-  productionApplication: '-production',
-  stagingApplication: '-staging',
   /** The app-of-apps Application that owns deploy/argocd/ (`<name>-apps`). */
   appsApplication: '-apps',
   canaryService: '-canary',
@@ -28,8 +25,6 @@ export const DERIVED_NAME_SUFFIXES = {
   dnsEgressPolicy: '-allow-dns',
   databaseEgressPolicy: '-allow-db',
   databaseIngressPolicy: '-db-allow-app',
-  /** Default namespace of production (`<name>-production`). */
-  productionNamespace: '-production',
 } as const;
 
 /** Kubernetes' limit for DNS-1123 labels, label values and most object names. */
@@ -41,6 +36,18 @@ const LONGEST_SUFFIX = Math.max(
 
 /** The longest service name whose every derived name still fits in 63 characters. */
 export const MAX_SERVICE_NAME_LENGTH = DNS1123_LABEL_MAX - LONGEST_SUFFIX;
+
+/**
+ * The longest environment name: `-<environment>` is never longer than the longest suffix
+ * above, so `<name>-<environment>` (the environment's Argo CD Application and default
+ * namespace) fits in 63 characters for every service name the spec accepts.
+ */
+export const MAX_ENVIRONMENT_NAME_LENGTH = LONGEST_SUFFIX - 1;
+
+/** `<name>-<environment>`: the environment's Argo CD Application and its default namespace. */
+export function environmentObjectName(serviceName: string, environment: string): string {
+  return `${serviceName}-${environment}`;
+}
 
 export type DerivedNames = { [K in keyof typeof DERIVED_NAME_SUFFIXES]: string };
 

@@ -1,12 +1,7 @@
 import { z } from 'zod';
 import { DerivedNames, deriveNames } from './names';
-import {
-  CanaryStep,
-  ENVIRONMENT_NAMES,
-  EnvironmentName,
-  ParsedServiceSpec,
-  serviceSpecSchema,
-} from './spec';
+import { ParsedServiceSpec, serviceSpecSchema } from './spec';
+import { resolveEnvironments, type ResolvedEnvironment } from './resolveEnvironments';
 import { buildSupplyChain, type ResolvedCi, type ResolvedImage } from './resolveSupplyChain';
 import { ENVOY_GATEWAY, ENVOY_GATEWAY_CLASS } from './gatewayDataPlanes';
 
@@ -26,54 +21,15 @@ export class SpecValidationError extends Error {
   }
 }
 
-export interface ResolvedEnvironment {
-  name: EnvironmentName;
-  namespace: string;
-  replicas: number;
-  autoscaling: { min: number; max: number; targetCpuPercent: number };
-  host: string;
-  cluster: string;
-  canarySteps: CanaryStep[];
-}
-
 /** The fully resolved spec every renderer and check works from: no optional fields left. */
 export type ServiceSpec = Omit<ParsedServiceSpec, 'image' | 'environments' | 'gitops' | 'ci'> & {
   image: ResolvedImage;
   ci: ResolvedCi;
-  environments: Record<EnvironmentName, ResolvedEnvironment>;
+  /** In promotion order; the last is the production tier. */
+  environments: ResolvedEnvironment[];
   gitops: { repoUrl: string; branch: string; /** owner/repo when the repo is on github.com */ projectSlug?: string };
   names: DerivedNames;
 };
-
-const ENVIRONMENT_DEFAULTS: Record<
-  EnvironmentName,
-  { replicas: number; maxReplicas: number; host: (name: string) => string; canarySteps: CanaryStep[] }
-> = {
-  staging: {
-    replicas: 2,
-    maxReplicas: 4,
-    host: name => `${name}.staging.example.com`,
-    // 4 minutes in all: with the default analysis (first measurement after 1m, one every 1m,
-    // abort on the second failure) a failing canary is aborted at 2m, half-way to promotion.
-    canarySteps: [
-      { weight: 25, pause: '2m' },
-      { weight: 50, pause: '2m' },
-    ],
-  },
-  production: {
-    replicas: 3,
-    maxReplicas: 10,
-    host: name => `${name}.example.com`,
-    canarySteps: [
-      { weight: 10, pause: '2m' },
-      { weight: 25, pause: '5m' },
-      { weight: 50, pause: '5m' },
-      { weight: 75, pause: '5m' },
-    ],
-  },
-};
-
-const DEFAULT_CLUSTER = 'https://kubernetes.default.svc';
 
 function formatPath(path: ReadonlyArray<PropertyKey>): string {
   let out = '';
@@ -114,51 +70,9 @@ function githubProjectSlug(repoUrl: string): string | undefined {
   return match ? `${match[1]}/${match[2]}` : undefined;
 }
 
-function resolveEnvironment(name: EnvironmentName, parsed: ParsedServiceSpec): ResolvedEnvironment {
-  const input = parsed.environments[name];
-  const defaults = ENVIRONMENT_DEFAULTS[name];
-  const replicas = input.replicas ?? input.autoscaling?.min ?? defaults.replicas;
-  const min = input.autoscaling?.min ?? replicas;
-  return {
-    name,
-    namespace: input.namespace ?? `${parsed.name}-${name}`,
-    replicas,
-    autoscaling: {
-      min,
-      max: input.autoscaling?.max ?? Math.max(defaults.maxReplicas, min),
-      targetCpuPercent: input.autoscaling?.targetCpuPercent ?? 70,
-    },
-    host: input.host ?? defaults.host(parsed.name),
-    cluster: input.cluster ?? DEFAULT_CLUSTER,
-    canarySteps: input.canary?.steps ?? defaults.canarySteps,
-  };
-}
-
 /** Rules that span fields, checked after defaults are known. */
 function crossFieldIssues(spec: ServiceSpec): SpecIssue[] {
   const issues: SpecIssue[] = [];
-  for (const env of Object.values(spec.environments)) {
-    const at = `environments.${env.name}`;
-    if (env.autoscaling.min > env.autoscaling.max) {
-      issues.push({ path: `${at}.autoscaling.min`, message: `must not exceed autoscaling.max (${env.autoscaling.max})` });
-    }
-    if (env.replicas < env.autoscaling.min || env.replicas > env.autoscaling.max) {
-      issues.push({
-        path: `${at}.replicas`,
-        message: `must lie within autoscaling min..max (${env.autoscaling.min}..${env.autoscaling.max})`,
-      });
-    }
-  }
-  const { staging, production } = spec.environments;
-  if (staging.cluster === production.cluster && staging.namespace === production.namespace) {
-    issues.push({
-      path: 'environments.production.namespace',
-      message: 'must differ from the staging namespace when both run on the same cluster',
-    });
-  }
-  if (staging.host === production.host) {
-    issues.push({ path: 'environments.production.host', message: 'must differ from the staging host' });
-  }
   // One 5xx in the smallest sample that counts must not fail the canary on its own:
   // 1 - 1/minRequests >= successRate. (successRate 1 asks for no 5xx at all, so any one fails.)
   const { successRate, minRequests } = spec.analysis;
@@ -208,9 +122,7 @@ export function safeResolveServiceSpec(values: unknown): SpecResult {
   const input = parsed.data;
   const supplyChain = buildSupplyChain(input);
   const repoUrl = input.gitops.repoUrl ?? `https://github.com/example-org/${input.name}.git`;
-  const environments = Object.fromEntries(
-    ENVIRONMENT_NAMES.map(env => [env, resolveEnvironment(env, input)]),
-  ) as Record<EnvironmentName, ResolvedEnvironment>;
+  const { environments, issues: environmentIssues } = resolveEnvironments(input.name, input.environments);
   const spec: ServiceSpec = {
     ...input,
     gateway: { ...input.gateway, dataPlane: defaultDataPlane(input.gateway) },
@@ -220,7 +132,7 @@ export function safeResolveServiceSpec(values: unknown): SpecResult {
     gitops: { repoUrl, branch: input.gitops.branch, projectSlug: githubProjectSlug(repoUrl) },
     names: deriveNames(input.name),
   };
-  const issues = [...supplyChain.issues, ...crossFieldIssues(spec)];
+  const issues = [...supplyChain.issues, ...environmentIssues, ...crossFieldIssues(spec)];
   return issues.length ? { ok: false, issues } : { ok: true, spec };
 }
 

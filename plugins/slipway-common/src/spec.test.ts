@@ -1,9 +1,11 @@
 import {
+  MAX_ENVIRONMENT_NAME_LENGTH,
   MAX_SERVICE_NAME_LENGTH,
   deriveNames,
   resolveServiceSpec,
   safeResolveServiceSpec,
   SpecValidationError,
+  specFieldJsonSchema,
   specJsonSchema,
 } from './index';
 
@@ -21,9 +23,10 @@ describe('service spec', () => {
     expect(spec.port).toBe(8080);
     expect(spec.database).toBe('none');
     expect(spec.analysis.successRate).toBeGreaterThanOrEqual(0.99);
-    expect(spec.environments.staging).toMatchObject({ namespace: 'orders-staging', replicas: 2, host: 'orders.staging.example.com' });
-    expect(spec.environments.production).toMatchObject({ namespace: 'orders-production', replicas: 3 });
-    expect(spec.environments.production.canarySteps.length).toBeGreaterThan(1);
+    expect(spec.environments.map(env => env.name)).toEqual(['staging', 'production']);
+    expect(spec.environments[0]).toMatchObject({ namespace: 'orders-staging', replicas: 2, host: 'orders.staging.example.com' });
+    expect(spec.environments[1]).toMatchObject({ namespace: 'orders-production', replicas: 3 });
+    expect(spec.environments[1].canarySteps.length).toBeGreaterThan(1);
     expect(spec.image.name).toBe('ghcr.io/example-org/orders');
     expect(spec.gitops.projectSlug).toBe('example-org/orders');
   });
@@ -47,8 +50,8 @@ describe('service spec', () => {
   it.each(['not a host', 'https://orders.example.com', 'orders', '*.example.com', 'Orders.Example.com'])(
     'rejects host %j',
     host => {
-      const issues = issuesFor({ ...minimal, environments: { staging: { host } } });
-      expect(issues).toContainEqual({ path: 'environments.staging.host', message: expect.stringContaining('DNS host name') });
+      const issues = issuesFor({ ...minimal, environments: [{ name: 'staging', host }, { name: 'production' }] });
+      expect(issues).toContainEqual({ path: 'environments[0].host', message: expect.stringContaining('DNS host name') });
     },
   );
 
@@ -59,11 +62,11 @@ describe('service spec', () => {
   });
 
   it('rejects unknown fields, nested too, so typos do not pass silently', () => {
-    const issues = issuesFor({ ...minimal, replica: 3, environments: { staging: { replica: 2 } } });
+    const issues = issuesFor({ ...minimal, replica: 3, environments: [{ name: 'staging', replica: 2 }] });
     expect(issues).toEqual(
       expect.arrayContaining([
         { path: 'replica', message: 'is not a known field' },
-        { path: 'environments.staging.replica', message: 'is not a known field' },
+        { path: 'environments[0].replica', message: 'is not a known field' },
       ]),
     );
   });
@@ -71,29 +74,130 @@ describe('service spec', () => {
   it('checks canary steps: weights 1–99, increasing, pauses as durations', () => {
     const bad = issuesFor({
       ...minimal,
-      environments: { production: { canary: { steps: [{ weight: 50 }, { weight: 20, pause: 'soon' }, { weight: 100 }] } } },
+      environments: [{ name: 'staging' }, { name: 'production', canary: { steps: [{ weight: 50 }, { weight: 20, pause: 'soon' }, { weight: 100 }] } }],
     });
     expect(bad).toEqual(
       expect.arrayContaining([
-        { path: 'environments.production.canary.steps[1].pause', message: expect.stringContaining('duration') },
-        { path: 'environments.production.canary.steps[2].weight', message: 'must be between 1 and 99' },
+        { path: 'environments[1].canary.steps[1].pause', message: expect.stringContaining('duration') },
+        { path: 'environments[1].canary.steps[2].weight', message: 'must be between 1 and 99' },
       ]),
     );
-    const decreasing = issuesFor({ ...minimal, environments: { production: { canary: { steps: [{ weight: 50 }, { weight: 20 }] } } } });
-    expect(decreasing).toContainEqual({ path: 'environments.production.canary.steps', message: 'weights must increase from step to step' });
+    const decreasing = issuesFor({ ...minimal, environments: [{ name: 'production', canary: { steps: [{ weight: 50 }, { weight: 20 }] } }] });
+    expect(decreasing).toContainEqual({ path: 'environments[0].canary.steps', message: 'weights must increase from step to step' });
   });
 
   it('checks rules that span fields after defaults are applied', () => {
-    expect(issuesFor({ ...minimal, environments: { staging: { autoscaling: { min: 5, max: 2 } } } })).toContainEqual({
-      path: 'environments.staging.autoscaling.min',
+    expect(issuesFor({ ...minimal, environments: [{ name: 'staging', autoscaling: { min: 5, max: 2 } }, { name: 'production' }] })).toContainEqual({
+      path: 'environments[0].autoscaling.min',
       message: expect.stringContaining('must not exceed'),
     });
-    expect(
-      issuesFor({ ...minimal, environments: { staging: { namespace: 'shared' }, production: { namespace: 'shared' } } }),
-    ).toContainEqual({ path: 'environments.production.namespace', message: expect.stringContaining('must differ') });
     expect(issuesFor({ ...minimal, port: 9000, metricsPort: 9000 })).toContainEqual({
       path: 'metricsPort',
       message: expect.stringContaining('must differ from port'),
+    });
+  });
+
+  describe('environments: an ordered list, the last one the production tier', () => {
+    const names = (values: Record<string, unknown>) => resolveServiceSpec({ ...minimal, ...values }).environments.map(env => env.name);
+
+    it('defaults to staging then production, and keeps the order given', () => {
+      expect(names({})).toEqual(['staging', 'production']);
+      expect(names({ environments: [{ name: 'dev' }, { name: 'staging' }, { name: 'production' }] })).toEqual(['dev', 'staging', 'production']);
+    });
+
+    it('gives the last environment the production defaults and every earlier one the pre-production defaults, whatever their names', () => {
+      const [dev, qa, live] = resolveServiceSpec({ ...minimal, environments: [{ name: 'dev' }, { name: 'qa' }, { name: 'live' }] }).environments;
+      for (const early of [dev, qa]) {
+        expect(early).toMatchObject({
+          tier: 'pre-production',
+          isLast: false,
+          replicas: 2,
+          autoscaling: { min: 2, max: 4, targetCpuPercent: 70 },
+          host: `orders.${early.name}.example.com`,
+          canarySteps: [{ weight: 25, pause: '2m' }, { weight: 50, pause: '2m' }],
+          alerts: { pageSeverity: 'warning', ticketSeverity: 'info' },
+        });
+      }
+      expect(live).toMatchObject({
+        tier: 'production',
+        isLast: true,
+        replicas: 3,
+        autoscaling: { min: 3, max: 10 },
+        host: 'orders.example.com',
+        namespace: 'orders-live',
+        application: 'orders-live',
+        alerts: { pageSeverity: 'critical', ticketSeverity: 'warning' },
+      });
+      expect(live.canarySteps.map(step => step.weight)).toEqual([10, 25, 50, 75]);
+      expect([dev, qa, live].map(env => [env.index, env.isFirst, env.previous, env.next])).toEqual([
+        [0, true, undefined, 'qa'],
+        [1, false, 'dev', 'live'],
+        [2, false, 'qa', undefined],
+      ]);
+    });
+
+    it('makes a single environment the production tier, deployed first', () => {
+      expect(resolveServiceSpec({ ...minimal, environments: [{ name: 'production' }] }).environments[0]).toMatchObject({
+        isFirst: true,
+        isLast: true,
+        tier: 'production',
+        previous: undefined,
+        host: 'orders.example.com',
+      });
+    });
+
+    it('lets an environment set its alert severities, and refuses a ticket more severe than the page', () => {
+      const [dev] = resolveServiceSpec({ ...minimal, environments: [{ name: 'dev', alerts: { pageSeverity: 'info', ticketSeverity: 'info' } }, { name: 'production' }] }).environments;
+      expect(dev.alerts).toEqual({ pageSeverity: 'info', ticketSeverity: 'info' });
+      // The production tier tickets warning by default: a page of info would rank below it.
+      expect(issuesFor({ ...minimal, environments: [{ name: 'production', alerts: { pageSeverity: 'info' } }] })).toEqual([
+        { path: 'environments[0].alerts.ticketSeverity', message: 'must not be more severe than pageSeverity (info): the slow-burn ticket would outrank the page' },
+      ]);
+      expect(issuesFor({ ...minimal, environments: [{ name: 'production', alerts: { pageSeverity: 'page-me' } }] })).toEqual([
+        { path: 'environments[0].alerts.pageSeverity', message: 'must be one of critical, warning, info' },
+      ]);
+    });
+
+    it('refuses no environment, more than six, and a name that is not a short DNS label', () => {
+      expect(issuesFor({ ...minimal, environments: [] })).toEqual([{ path: 'environments', message: 'must list at least one environment' }]);
+      const seven = Array.from({ length: 7 }, (_, i) => ({ name: `e${i}` }));
+      expect(issuesFor({ ...minimal, environments: seven })).toEqual([{ path: 'environments', message: 'must list at most 6 environments' }]);
+      expect(issuesFor({ ...minimal, environments: [{ name: 'Prod' }] })).toEqual([{ path: 'environments[0].name', message: expect.stringContaining('DNS-1123 label') }]);
+      expect(issuesFor({ ...minimal, environments: [{ name: 'e'.repeat(MAX_ENVIRONMENT_NAME_LENGTH + 1) }] })).toEqual([
+        { path: 'environments[0].name', message: expect.stringContaining(`at most ${MAX_ENVIRONMENT_NAME_LENGTH} characters`) },
+      ]);
+      expect(issuesFor({ ...minimal, environments: [{ host: 'orders.example.com' }] })).toEqual([{ path: 'environments[0].name', message: 'is required' }]);
+      // The old two-key object is refused with the field named, not silently ignored.
+      expect(issuesFor({ ...minimal, environments: { staging: {}, production: {} } })).toEqual([{ path: 'environments', message: expect.stringContaining('expected array') }]);
+    });
+
+    it('refuses duplicate names, hosts, and namespaces on the same cluster, naming both environments', () => {
+      expect(issuesFor({ ...minimal, environments: [{ name: 'staging' }, { name: 'staging' }] })).toEqual([
+        { path: 'environments[1].name', message: 'must differ from the name of environments[0] (staging): one overlay, Application and GitHub environment per name' },
+      ]);
+      expect(issuesFor({ ...minimal, environments: [{ name: 'staging', host: 'orders.example.com' }, { name: 'production' }] })).toEqual([
+        { path: 'environments[1].host', message: 'must differ from the host of environments[0] (staging)' },
+      ]);
+      expect(issuesFor({ ...minimal, environments: [{ name: 'staging', namespace: 'shared' }, { name: 'production', namespace: 'shared' }] })).toEqual([
+        { path: 'environments[1].namespace', message: 'must differ from the namespace of environments[0] (staging) when both run on the same cluster (https://kubernetes.default.svc)' },
+      ]);
+      // The same namespace on another cluster is fine.
+      const apart = [{ name: 'staging', namespace: 'shared' }, { name: 'production', namespace: 'shared', cluster: 'https://prod.k8s.example.com' }];
+      expect(safeResolveServiceSpec({ ...minimal, environments: apart }).ok).toBe(true);
+    });
+
+    it('keeps <name>-<environment> within 63 characters for the longest names', () => {
+      const env = 'e'.repeat(MAX_ENVIRONMENT_NAME_LENGTH);
+      const [resolved] = resolveServiceSpec({ ...minimal, name: 'a'.repeat(MAX_SERVICE_NAME_LENGTH), environments: [{ name: env }] }).environments;
+      expect(resolved.application.length).toBeLessThanOrEqual(63);
+      expect(resolved.namespace).toBe(resolved.application);
+    });
+
+    it('offers the form the list with its item rules and default', () => {
+      expect(specFieldJsonSchema('environments')).toMatchObject({ type: 'array', minItems: 1, maxItems: 6, default: [{ name: 'staging' }, { name: 'production' }] });
+      expect(specFieldJsonSchema('environments[1].host')).toMatchObject({ type: 'string', pattern: expect.any(String) });
+      expect(specFieldJsonSchema('environments[0].hots')).toBeUndefined();
+      expect(specFieldJsonSchema('environments.staging.host')).toBeUndefined();
     });
   });
 

@@ -5,6 +5,7 @@ import {
   DNS1123_SUBDOMAIN_MAX,
   DNS_HOST_PATTERN,
   FREE_TEXT_PATTERN,
+  MAX_ENVIRONMENT_NAME_LENGTH,
   MAX_SERVICE_NAME_LENGTH,
 } from './names';
 import {
@@ -129,24 +130,47 @@ const canaryStepsSchema = z
     error: 'weights must increase from step to step',
   });
 
+/** Alertmanager severities the generated alerts carry, most severe first; routing matches them exactly. */
+export const ALERT_SEVERITIES = ['critical', 'warning', 'info'] as const;
+export type AlertSeverity = (typeof ALERT_SEVERITIES)[number];
+const severity = (what: string) =>
+  z.enum(ALERT_SEVERITIES, { error: `must be one of ${ALERT_SEVERITIES.join(', ')}` }).optional().describe(what);
+
+/** At most this many environments: each is an overlay, an Application, a GitHub environment and a CI job. */
+export const MAX_ENVIRONMENTS = 6;
+
 export const environmentSchema = z
   .object({
+    name: z
+      .string({ error: 'is required' })
+      .max(MAX_ENVIRONMENT_NAME_LENGTH, {
+        error: `must be at most ${MAX_ENVIRONMENT_NAME_LENGTH} characters so <name>-<environment> (the Argo CD Application, the default namespace) stays within 63`,
+      })
+      .regex(new RegExp(DNS1123_LABEL_PATTERN), {
+        error: "must be a DNS-1123 label: lowercase letters, digits and '-', starting and ending with a letter or digit",
+      })
+      .describe(
+        'Environment name, unique: a DNS-1123 label. Names the overlay folder (deploy/overlays/<environment>), the Argo CD Application, ' +
+          'the GitHub environment, the slipway.dev/environment label and the default namespace.',
+      ),
     namespace: dnsLabel('namespace')
       .optional()
       .describe('Namespace the service runs in. Default: <name>-<environment>.'),
-    replicas: count(1, 100).optional().describe('Replicas before autoscaling; also the HPA minimum by default.'),
+    replicas: count(1, 100)
+      .optional()
+      .describe('Replicas before autoscaling; also the HPA minimum by default. Default: 3 in the production tier (the last environment), 2 before it.'),
     autoscaling: z
       .object({
-        min: count(1, 100).optional().describe('HPA minimum replicas.'),
-        max: count(1, 500).optional().describe('HPA maximum replicas.'),
-        targetCpuPercent: count(10, 95).optional().describe('Average CPU utilisation the HPA aims for.'),
+        min: count(1, 100).optional().describe('HPA minimum replicas. Default: replicas.'),
+        max: count(1, 500).optional().describe('HPA maximum replicas. Default: 10 in the production tier, 4 before it.'),
+        targetCpuPercent: count(10, 95).optional().describe('Average CPU utilisation the HPA aims for. Default: 70.'),
       })
       .strict()
       .optional()
       .describe('Horizontal Pod Autoscaler bounds.'),
     host: hostName()
       .optional()
-      .describe('Public host name the HTTPRoute serves. Default: <name>.staging.example.com for staging, <name>.example.com for production.'),
+      .describe('Public host name the HTTPRoute serves. Default: <name>.example.com for the production tier (the last environment), <name>.<environment>.example.com before it.'),
     cluster: z
       .string()
       .regex(/^https:\/\/[A-Za-z0-9.-]+(:[0-9]{1,5})?(\/[A-Za-z0-9._~/-]*)?$/, {
@@ -155,15 +179,37 @@ export const environmentSchema = z
       .optional()
       .describe('Argo CD destination server. Default: https://kubernetes.default.svc.'),
     canary: z
-      .object({ steps: canaryStepsSchema.optional().describe('Canary steps: weights and pauses.') })
+      .object({
+        steps: canaryStepsSchema
+          .optional()
+          .describe('Canary steps: weights and pauses. Default: 10% 2m, 25% 5m, 50% 5m, 75% 5m in the production tier; 25% 2m, 50% 2m before it.'),
+      })
       .strict()
       .optional()
       .describe('Argo Rollouts canary for this environment.'),
+    alerts: z
+      .object({
+        pageSeverity: severity('Severity of the page tier (ErrorBudgetBurnPage, PodsNotReady). Default: critical in the production tier, warning before it (earlier environments page nobody).'),
+        ticketSeverity: severity('Severity of the ticket tier (ErrorBudgetBurnTicket, HighLatency, MetricsTargetDown, MetricsAbsent). Default: warning in the production tier, info before it.'),
+      })
+      .strict()
+      .optional()
+      .describe('Severities this environment\'s alerts carry, which Alertmanager routes by.'),
   })
   .strict();
 
-export const ENVIRONMENT_NAMES = ['staging', 'production'] as const;
-export type EnvironmentName = (typeof ENVIRONMENT_NAMES)[number];
+/** The default promotion order: staging on every push, production on a v* tag. */
+export const DEFAULT_ENVIRONMENT_NAMES = ['staging', 'production'] as const;
+
+export const environmentsSchema = z
+  .array(environmentSchema)
+  .min(1, { error: 'must list at least one environment' })
+  .max(MAX_ENVIRONMENTS, { error: `must list at most ${MAX_ENVIRONMENTS} environments` })
+  .default(() => DEFAULT_ENVIRONMENT_NAMES.map(name => ({ name })))
+  .describe(
+    'The environments in promotion order. The first is deployed on every push to the branch; a v* tag promotes the image that push built ' +
+      'through the others in order, each after the one before it. The last is the production tier (its defaults, its alerts page).',
+  );
 
 export const DATABASE_ENGINES = ['none', 'postgres'] as const;
 export const LANGUAGES = ['typescript'] as const;
@@ -258,14 +304,7 @@ export const serviceSpecSchema = z
       .strict()
       .prefault({})
       .describe('Where CI pushes the image (tagged sha-<short commit>) and how it is pulled.'),
-    environments: z
-      .object({
-        staging: environmentSchema.prefault({}).describe('Staging: updated on every push to main.'),
-        production: environmentSchema.prefault({}).describe('Production: updated on every v* tag.'),
-      })
-      .strict()
-      .prefault({})
-      .describe('The two environments and how they differ.'),
+    environments: environmentsSchema,
     analysis: z
       .object({
         successRate: z
@@ -498,3 +537,4 @@ export type ServiceSpecInput = z.input<typeof serviceSpecSchema>;
 /** The spec after static defaults, before defaults derived from the name. */
 export type ParsedServiceSpec = z.output<typeof serviceSpecSchema>;
 export type CanaryStep = z.output<typeof canaryStepSchema>;
+export type EnvironmentInput = z.output<typeof environmentSchema>;

@@ -2,7 +2,7 @@
  * `ui:field: SlipwaySpecField`: a text (or number) input that checks every keystroke
  * against the Slipway spec and shows the spec's own message under the field, before
  * the user presses Next. `ui:options.specPath` names the spec field (default: the
- * form field's name, but the check on Next needs it set), e.g. `environments.staging.host`
+ * form field's name, but the check on Next needs it set), e.g. `environments[0].host`
  * for `stagingHost`.
  *
  * The same check runs as the field's validation on Next, so the step cannot be left

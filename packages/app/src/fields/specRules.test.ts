@@ -28,17 +28,19 @@ describe('specFieldErrors', () => {
 
   it('says "is required" for an empty required field and accepts an empty optional one', () => {
     expect(specFieldErrors('name', undefined)).toEqual(['is required']);
+    // An environment's name is required inside its list item.
+    expect(specFieldErrors('environments[0].name', undefined)).toEqual(['is required']);
     expect(specFieldErrors('name', '')).toEqual(['is required']);
     expect(specFieldErrors('description', undefined)).toEqual(['is required']);
-    expect(specFieldErrors('environments.staging.host', undefined)).toEqual([]);
+    expect(specFieldErrors('environments[0].host', undefined)).toEqual([]);
     expect(specFieldErrors('port', undefined)).toEqual([]);
   });
 
   it('checks nested and numeric fields', () => {
-    expect(specFieldErrors('environments.staging.host', 'https://Staging')).toEqual([
+    expect(specFieldErrors('environments[0].host', 'https://Staging')).toEqual([
       'must be a fully qualified DNS host name such as api.example.com (lowercase, no scheme, no port, no wildcard)',
     ]);
-    expect(specFieldErrors('environments.production.host', 'orders.example.com')).toEqual([]);
+    expect(specFieldErrors('environments[1].host', 'orders.example.com')).toEqual([]);
     expect(specFieldErrors('port', 70000)).toEqual(['must be between 1 and 65535']);
     expect(specFieldErrors('port', 80.5)).toEqual(['must be a whole number']);
     expect(specFieldErrors('port', 8080)).toEqual([]);
@@ -52,7 +54,9 @@ describe('specFieldErrors', () => {
 
   it('knows no rule for a path the spec does not have', () => {
     expect(specFieldRule('nmae')).toBeUndefined();
-    expect(specFieldRule('environments.staging.hots')).toBeUndefined();
+    expect(specFieldRule('environments[0].hots')).toBeUndefined();
+    // The environments are a list now: the old object paths name nothing.
+    expect(specFieldRule('environments.staging.host')).toBeUndefined();
     expect(specFieldErrors('nmae', 'anything')).toEqual([]);
   });
 });

@@ -3,12 +3,12 @@
  * in @slipway/common (isomorphic, zod only) that the scaffolder action and the CLI
  * validate with, so the form shows the spec's own message ("must be a DNS-1123 label: …").
  */
-import { serviceSpecSchema } from '@slipway/common';
+import { serviceSpecSchema, specPathSegments } from '@slipway/common';
 
 /** The parts of a zod 4 schema this file relies on: `safeParse` and `_zod.def`. */
 interface SpecSchema {
   safeParse(value: unknown): { success: true } | { success: false; error: { issues: { message: string }[] } };
-  _zod: { def: { type: string; shape?: Record<string, SpecSchema>; innerType?: SpecSchema } };
+  _zod: { def: { type: string; shape?: Record<string, SpecSchema>; innerType?: SpecSchema; element?: SpecSchema } };
 }
 
 /** Wrappers that only make a field optional or give it a default; the rules sit inside. */
@@ -23,7 +23,7 @@ export interface SpecFieldRule {
 
 const cache = new Map<string, SpecFieldRule | undefined>();
 
-/** The spec's rule for a dotted path such as `name` or `environments.staging.host`. */
+/** The spec's rule for a spec path such as `name` or `environments[0].host` (an index addresses the list's items). */
 export function specFieldRule(specPath: string): SpecFieldRule | undefined {
   if (cache.has(specPath)) return cache.get(specPath);
   let node: SpecSchema | undefined = serviceSpecSchema as unknown as SpecSchema;
@@ -34,8 +34,13 @@ export function specFieldRule(specPath: string): SpecFieldRule | undefined {
       node = node._zod.def.innerType;
     }
   };
-  for (const key of specPath.split('.')) {
+  for (const key of specPathSegments(specPath)) {
     unwrap();
+    if (typeof key === 'number') {
+      node = node?._zod.def.type === 'array' ? node._zod.def.element : undefined;
+      optional = false;
+      continue;
+    }
     const shape: Record<string, SpecSchema> | undefined = node?._zod.def.type === 'object' ? node._zod.def.shape : undefined;
     node = shape && Object.prototype.hasOwnProperty.call(shape, key) ? shape[key] : undefined;
     // Only the last segment decides optionality: parents with defaults still require a valid child.

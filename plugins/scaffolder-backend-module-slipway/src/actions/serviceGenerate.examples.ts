@@ -43,10 +43,11 @@ export const examples: TemplateExample[] = [
       postgres:
         instances: 3
         storageSize: 20Gi
+      # In promotion order; the last is the production tier.
       environments:
-        staging:
+        - name: staging
           host: billing.staging.acme.io
-        production:
+        - name: production
           host: billing.acme.io
           canary:
             steps:
@@ -55,6 +56,26 @@ export const examples: TemplateExample[] = [
               - weight: 50
                 pause: 10m
       targetPath: billing
+`,
+  },
+  {
+    description: 'Three environments, dev → staging → production: dev on every push, a v* tag promotes through staging to production',
+    example: `steps:
+  - id: generate
+    action: slipway:service:generate
+    input:
+      name: catalog
+      owner: group:default/team-a
+      description: Serves the book catalogue.
+      environments:
+        - name: dev
+          replicas: 1
+          autoscaling:
+            max: 2
+        - name: staging
+          host: catalog.staging.acme.io
+        - name: production
+          host: catalog.acme.io
 `,
   },
 ];

@@ -1,9 +1,10 @@
 import { promises as fs } from 'fs';
 import path from 'path';
-import { parseAllDocuments } from 'yaml';
-import { MAX_SERVICE_NAME_LENGTH, resolveServiceSpec } from '@slipway/common';
+import { parse, parseAllDocuments } from 'yaml';
+import { MAX_SERVICE_NAME_LENGTH, resolveServiceSpec, safeResolveServiceSpec } from '@slipway/common';
 import { renderService } from '@slipway/node';
 import { createServiceGenerateAction } from './serviceGenerate';
+import { examples } from './serviceGenerate.examples';
 import { actionContext, createRecordingLogger, listTree, makeTempDir } from '../__fixtures__/testUtils';
 
 const minimal = {
@@ -30,12 +31,22 @@ describe('slipway:service:generate', () => {
     expect(Object.keys(input.properties)).toEqual(expect.arrayContaining(['name', 'owner', 'port', 'database', 'environments', 'gitops', 'targetPath']));
     expect(input.properties.database).toMatchObject({ type: 'string', enum: ['none', 'postgres'] });
     expect(input.properties.port).toMatchObject({ type: 'integer', default: 8080 });
-    expect(input.properties.environments.properties.staging.properties.host.type).toBe('string');
+    expect(input.properties.environments).toMatchObject({ type: 'array', default: [{ name: 'staging' }, { name: 'production' }] });
+    expect(input.properties.environments.items.properties.host.type).toBe('string');
+    expect(input.properties.environments.items.required).toEqual(['name']);
     expect(input.additionalProperties).toBe(false);
     const output = action.schema?.output as any;
     expect(Object.keys(output.properties).sort()).toEqual(
       ['argocdAppSelector', 'catalogInfoPath', 'environments', 'files', 'kubernetesId', 'name'].sort(),
     );
+  });
+
+  // Examples with literal values (not ${{ parameters.x }}) must be inputs the spec accepts.
+  const literalExamples = examples.filter(example => !example.example.includes('${{'));
+  it.each(literalExamples.map(example => [example.description, example.example]))('documents a valid input: %s', (_description, example) => {
+    const { targetPath, ...values } = parse(example).steps[0].input;
+    expect(targetPath === undefined || typeof targetPath === 'string').toBe(true);
+    expect(safeResolveServiceSpec(values)).toMatchObject({ ok: true });
   });
 
   it('writes a complete repo, applying the spec defaults, and never logs secrets', async () => {
@@ -115,16 +126,21 @@ describe('slipway:service:generate', () => {
       ['port 70000', { port: 70000 }, [/- port: must be between 1 and 65535/]],
       [
         'host "not a host"',
-        { environments: { production: { host: 'not a host' } } },
-        [/- environments\.production\.host: must be a fully qualified DNS host name/],
+        { environments: [{ name: 'staging' }, { name: 'production', host: 'not a host' }] },
+        [/- environments\[1\]\.host: must be a fully qualified DNS host name/],
+      ],
+      [
+        'two environments with one host',
+        { environments: [{ name: 'staging', host: 'orders.acme.io' }, { name: 'production', host: 'orders.acme.io' }] },
+        [/- environments\[1\]\.host: must differ from the host of environments\[0\] \(staging\)/],
       ],
       ['database mysql', { database: 'mysql' }, [/- database: must be one of none, postgres/]],
       ['a misspelt field', { prot: 8080 }, [/- prot: is not a known field/]],
       ['a missing owner', { owner: undefined }, [/- owner: is required/]],
       [
         'everything at once',
-        { name: 'Foo_Bar', targetPath: '../x', port: 70000, database: 'mysql', environments: { staging: { host: 'not a host' } } },
-        [/- name: /, /- targetPath: /, /- port: /, /- database: /, /- environments\.staging\.host: /],
+        { name: 'Foo_Bar', targetPath: '../x', port: 70000, database: 'mysql', environments: [{ name: 'staging', host: 'not a host' }] },
+        [/- name: /, /- targetPath: /, /- port: /, /- database: /, /- environments\[0\]\.host: /],
       ],
     ];
 

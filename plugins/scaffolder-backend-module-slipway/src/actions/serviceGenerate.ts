@@ -108,7 +108,7 @@ export function createServiceGenerateAction(options: ServiceGenerateActionOption
       await writeRenderedFiles(files, outDir);
 
       const context = createSkeletonContext(spec);
-      const environments = Object.keys(spec.environments);
+      const environments = spec.environments.map(environment => environment.name);
       const where = targetPath === '.' ? 'the workspace root' : targetPath;
       ctx.logger.info(
         `${ctx.isDryRun ? '[dry run] ' : ''}Generated service ${spec.name}: ${files.length} files in ${where} ` +

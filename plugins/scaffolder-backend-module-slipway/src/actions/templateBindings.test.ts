@@ -5,17 +5,23 @@ const template = (input: Record<string, unknown>) => ({
 });
 
 describe('templateBindings', () => {
-  it('binds form fields to the spec paths they feed whole, skipping action-only inputs', () => {
+  it('binds form fields to the spec paths they feed whole, list items by index, skipping action-only inputs', () => {
     const result = templateBindings(
       template({
         name: '${{ parameters.name }}',
-        environments: { staging: { host: '${{parameters.stagingHost}}' } },
+        environments: [{ name: 'staging', host: '${{parameters.stagingHost}}' }, { name: 'production', replicas: 4 }],
         description: 'prefix ${{ parameters.description }}',
         publisher: '${{ parameters.publisher }}',
         targetPath: '${{ parameters.dir }}',
       }),
     );
-    expect(result).toEqual({ found: true, bindings: { name: 'name', stagingHost: 'environments.staging.host' }, problems: [] });
+    expect(result).toEqual({
+      found: true,
+      bindings: { name: 'name', stagingHost: 'environments[0].host' },
+      // What the template writes itself: the environments' names (an expression inside a string is neither).
+      fixed: { 'environments[0].name': 'staging', 'environments[1].name': 'production', 'environments[1].replicas': 4 },
+      problems: [],
+    });
   });
 
   it('reports one field feeding two spec paths, and a template without the generate step', () => {
@@ -25,6 +31,7 @@ describe('templateBindings', () => {
     expect(templateBindings({ spec: { steps: [] } })).toEqual({
       found: false,
       bindings: {},
+      fixed: {},
       problems: ['no step runs slipway:service:generate'],
     });
   });

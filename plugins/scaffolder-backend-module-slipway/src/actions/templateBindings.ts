@@ -6,8 +6,13 @@ const SOLE_PARAMETER = /^\$\{\{\s*parameters\.([A-Za-z_][A-Za-z0-9_]*)\s*\}\}$/;
 export interface TemplateBindings {
   /** False when the template has no `slipway:service:generate` step. */
   found: boolean;
-  /** Form field → the spec path it feeds. */
+  /** Form field → the spec path it feeds, e.g. `name` or `environments[1].host`. */
   bindings: Record<string, string>;
+  /**
+   * Spec path → the literal the template itself writes there (no parameter), e.g.
+   * `environments[1].name: production`: what every task from this template gets.
+   */
+  fixed: Record<string, string | number | boolean>;
   /** Ambiguities a person must resolve, e.g. one field feeding two spec paths. */
   problems: string[];
 }
@@ -22,25 +27,33 @@ type TemplateLike = { spec?: { steps?: Array<{ action?: string; input?: Record<s
  */
 export function templateBindings(template: TemplateLike): TemplateBindings {
   const step = (template?.spec?.steps ?? []).find(s => s?.action === SERVICE_GENERATE_ACTION_ID);
-  if (!step) return { found: false, bindings: {}, problems: [`no step runs ${SERVICE_GENERATE_ACTION_ID}`] };
+  if (!step) return { found: false, bindings: {}, fixed: {}, problems: [`no step runs ${SERVICE_GENERATE_ACTION_ID}`] };
   const actionOnly = new Set<string>(SERVICE_GENERATE_ACTION_ONLY_INPUTS);
   const bindings: Record<string, string> = {};
+  const fixed: Record<string, string | number | boolean> = {};
   const problems: string[] = [];
-  const walk = (value: unknown, at: string[]) => {
+  // Spec paths as the spec's errors write them: `gateway.name`, `environments[1].host`.
+  const walk = (value: unknown, specPath: string) => {
     if (typeof value === 'string') {
       const match = SOLE_PARAMETER.exec(value.trim());
-      if (!match) return;
-      const specPath = at.join('.');
+      if (!match) {
+        if (!value.includes('${{')) fixed[specPath] = value;
+        return;
+      }
       if (bindings[match[1]] && bindings[match[1]] !== specPath) {
         problems.push(`parameters.${match[1]} feeds both ${bindings[match[1]]} and ${specPath}`);
       }
       bindings[match[1]] = specPath;
-    } else if (value && typeof value === 'object' && !Array.isArray(value)) {
-      for (const [key, child] of Object.entries(value)) walk(child, [...at, key]);
+    } else if (typeof value === 'number' || typeof value === 'boolean') {
+      fixed[specPath] = value;
+    } else if (Array.isArray(value)) {
+      value.forEach((child, index) => walk(child, `${specPath}[${index}]`));
+    } else if (value && typeof value === 'object') {
+      for (const [key, child] of Object.entries(value)) walk(child, `${specPath}.${key}`);
     }
   };
   for (const [key, value] of Object.entries(step.input ?? {})) {
-    if (!actionOnly.has(key)) walk(value, [key]);
+    if (!actionOnly.has(key)) walk(value, key);
   }
-  return { found: true, bindings, problems };
+  return { found: true, bindings, fixed, problems };
 }

@@ -1,9 +1,11 @@
 import {
   DerivedNames,
+  ResolvedEnvironment,
   SERVICE_METRICS,
   SERVICE_METRICS_CONTRACT,
   ServiceSpec,
   durationBucketsFor,
+  productionEnvironment,
 } from '@slipway/common';
 
 /**
@@ -15,6 +17,14 @@ export interface SkeletonContext {
   names: DerivedNames;
   /** True when `spec.database` is `postgres`. */
   postgres: boolean;
+  /** The first environment in promotion order: deployed on every push to the branch. */
+  firstEnvironment: ResolvedEnvironment;
+  /** The production tier: the last environment. Base files take its values (replicas, host, canary). */
+  productionEnvironment: ResolvedEnvironment;
+  /** The environments after the first, in order: a v* tag promotes the branch's image through them. */
+  promotedEnvironments: ResolvedEnvironment[];
+  /** The environment a v* tag promotes to first (its job looks up and retags the image), or undefined with one environment. */
+  firstPromotion: ResolvedEnvironment | undefined;
   metrics: typeof SERVICE_METRICS & {
     durationBucketsSeconds: number[];
     /** The metrics contract as the generated repo's `src/metrics.contract.json` holds it. */
@@ -36,6 +46,11 @@ export interface SkeletonContext {
   slipwayVersion: string;
 }
 
+/** What a file whose path holds `[environment]` sees: the context plus the environment it is rendered for. */
+export interface EnvironmentContext extends SkeletonContext {
+  environment: ResolvedEnvironment;
+}
+
 export const SLIPWAY_SKELETON_VERSION = '0.1.0';
 
 export function createSkeletonContext(spec: ServiceSpec): SkeletonContext {
@@ -50,6 +65,10 @@ export function createSkeletonContext(spec: ServiceSpec): SkeletonContext {
     spec,
     names: spec.names,
     postgres: spec.database === 'postgres',
+    firstEnvironment: spec.environments[0],
+    productionEnvironment: productionEnvironment(spec.environments),
+    promotedEnvironments: spec.environments.slice(1),
+    firstPromotion: spec.environments[1],
     metrics: {
       ...SERVICE_METRICS,
       durationBucketsSeconds: durationBucketsFor(spec.analysis.p95LatencyMs),

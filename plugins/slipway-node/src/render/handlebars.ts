@@ -18,6 +18,17 @@ export function createSkeletonHandlebars(): typeof Handlebars {
   hb.registerHelper('json', jsonScalar);
   hb.registerHelper('concat', (...args: unknown[]) => args.slice(0, -1).join(''));
   hb.registerHelper('eq', (a: unknown, b: unknown) => a === b);
+  // An English list of names (or of one field of each object): `a`, `a and b`, `a, b and c`.
+  //   {{joinList spec.environments "and" before="`deploy-" after="`"}} → `deploy-staging` and `deploy-production`
+  hb.registerHelper('joinList', (items: unknown, conjunction: unknown, options: Handlebars.HelperOptions) => {
+    if (!Array.isArray(items)) throw new Error('joinList needs a list');
+    const { key = 'name', before = '', after = '' } = options.hash as Record<string, string>;
+    const words = items.map(item => `${before}${typeof item === 'object' && item !== null ? (item as Record<string, unknown>)[key] : item}${after}`);
+    if (words.length < 2) return words.join('');
+    return `${words.slice(0, -1).join(', ')} ${String(conjunction)} ${words[words.length - 1]}`;
+  });
+  // 'staging' → 'Staging': an environment name as a link title.
+  hb.registerHelper('titleCase', (text: string) => `${String(text).charAt(0).toUpperCase()}${String(text).slice(1)}`);
   // ghcr.io/acme → ghcr.io: docker login wants the host only.
   hb.registerHelper('registryHost', (registry: string) => registry.split('/')[0]);
   // '22.11.0' → '22': image tags such as distroless's nodejs22 carry the major version only.

@@ -2,9 +2,9 @@ import { promises as fs } from 'fs';
 import os from 'os';
 import path from 'path';
 import { parse, parseAllDocuments } from 'yaml';
-import { MAX_SERVICE_NAME_LENGTH, resolveServiceSpec } from '@slipway/common';
+import { MAX_ENVIRONMENT_NAME_LENGTH, MAX_SERVICE_NAME_LENGTH, resolveServiceSpec } from '@slipway/common';
 import { skeletonDir } from '@slipway/skeletons';
-import { renderService, RenderedFile } from './renderer';
+import { loadCompiledSkeleton, renderService, RenderedFile } from './renderer';
 
 const minimal = { name: 'orders', owner: 'group:default/team-a', description: 'Takes orders.' };
 
@@ -80,7 +80,9 @@ describe('renderService', () => {
 
   it('keeps every object name and namespace within 63 characters for the longest allowed name', async () => {
     const name = 'n'.repeat(MAX_SERVICE_NAME_LENGTH);
-    const files = await renderService(resolveServiceSpec({ ...minimal, name, database: 'postgres' }));
+    // The longest environment names too: <name>-<environment> is an Application and a namespace.
+    const environments = [{ name: 'a'.repeat(MAX_ENVIRONMENT_NAME_LENGTH) }, { name: 'b'.repeat(MAX_ENVIRONMENT_NAME_LENGTH) }];
+    const files = await renderService(resolveServiceSpec({ ...minimal, name, database: 'postgres', environments }));
     const names: string[] = [];
     for (const file of files.filter(f => f.path.startsWith('deploy/') && f.path.endsWith('.yaml'))) {
       for (const doc of yamlDocuments(file)) {
@@ -90,6 +92,57 @@ describe('renderService', () => {
     }
     expect(names.length).toBeGreaterThan(20);
     for (const objectName of names) expect(objectName.length).toBeLessThanOrEqual(63);
+  });
+
+  it('renders a [environment] path once per environment, in promotion order, with the environment in the context', async () => {
+    const dir = await tempSkeleton({
+      'deploy/overlays/[environment]/env.yaml.hbs':
+        'name: {{environment.name}}\nindex: {{environment.index}}\nfirst: {{environment.isFirst}}\nlast: {{environment.isLast}}\n' +
+        'previous: {{#if environment.previous}}{{environment.previous}}{{else}}none{{/if}}\n' +
+        'page: {{environment.alerts.pageSeverity}}\nticket: {{environment.alerts.ticketSeverity}}\nproduction: {{productionEnvironment.name}}\n',
+      'deploy/argocd/[environment].yaml.hbs': 'application: {{environment.application}}\n',
+      'list.yaml.hbs': 'all: [{{#each spec.environments}}{{name}}{{#unless isLast}}, {{/unless}}{{/each}}]\n',
+    });
+    const environments = [{ name: 'dev' }, { name: 'staging' }, { name: 'production' }];
+    const files = await renderService(resolveServiceSpec({ ...minimal, environments }), { skeletonsDir: dir, skeleton: 'probe' });
+    expect(files.map(file => file.path)).toEqual([
+      'deploy/argocd/dev.yaml',
+      'deploy/argocd/staging.yaml',
+      'deploy/argocd/production.yaml',
+      'deploy/overlays/dev/env.yaml',
+      'deploy/overlays/staging/env.yaml',
+      'deploy/overlays/production/env.yaml',
+      'list.yaml',
+    ]);
+    const env = (name: string) => parse(byPath(files).get(`deploy/overlays/${name}/env.yaml`)!.content);
+    expect(env('dev')).toEqual({ name: 'dev', index: 0, first: true, last: false, previous: 'none', page: 'warning', ticket: 'info', production: 'production' });
+    expect(env('staging')).toMatchObject({ index: 1, first: false, last: false, previous: 'dev', page: 'warning' });
+    expect(env('production')).toMatchObject({ index: 2, last: true, previous: 'staging', page: 'critical', ticket: 'warning' });
+    expect(parse(byPath(files).get('deploy/argocd/staging.yaml')!.content)).toEqual({ application: 'orders-staging' });
+    expect(parse(byPath(files).get('list.yaml')!.content)).toEqual({ all: ['dev', 'staging', 'production'] });
+  });
+
+  it('compiles a [environment] file once, however many environments it renders for', async () => {
+    const dir = await tempSkeleton({ '[environment].yaml.hbs': 'name: {{environment.name}}\n' });
+    const options = { skeletonsDir: dir, skeleton: 'probe' };
+    const entries = await loadCompiledSkeleton(options);
+    expect(entries).toHaveLength(1);
+    const two = await renderService(resolveServiceSpec(minimal), options);
+    const three = await renderService(resolveServiceSpec({ ...minimal, environments: [{ name: 'a' }, { name: 'b' }, { name: 'c' }] }), options);
+    expect(two.map(file => file.path)).toEqual(['staging.yaml', 'production.yaml']);
+    expect(three.map(file => file.path)).toEqual(['a.yaml', 'b.yaml', 'c.yaml']);
+    expect(await loadCompiledSkeleton(options)).toBe(entries);
+  });
+
+  it('leaves a [environment] file out for the environments it renders to whitespace for', async () => {
+    const dir = await tempSkeleton({ 'deploy/overlays/[environment]/backup.yaml.hbs': '{{#if environment.isLast}}schedule: daily\n{{/if}}' });
+    const files = await renderService(resolveServiceSpec(minimal), { skeletonsDir: dir, skeleton: 'probe' });
+    expect(files.map(file => file.path)).toEqual(['deploy/overlays/production/backup.yaml']);
+  });
+
+  it('refuses `environment` outside a [environment] path, naming the skeleton file', async () => {
+    const dir = await tempSkeleton({ 'base.yaml.hbs': 'name: {{environment.name}}\n' });
+    await expect(renderService(resolveServiceSpec(minimal), { skeletonsDir: dir, skeleton: 'probe' })).rejects.toThrow(/skeleton file base\.yaml\.hbs: .*environment/);
   });
 
   it('fails on a misspelt field, naming the skeleton file', async () => {
@@ -112,6 +165,14 @@ describe('renderService', () => {
 });
 
 describe('the node-service skeleton', () => {
+  it('patches an environment\'s own CPU target into its overlay when it differs from the production tier\'s in the base', async () => {
+    const environments = [{ name: 'staging', autoscaling: { targetCpuPercent: 50 } }, { name: 'production' }];
+    const files = byPath(await renderService(resolveServiceSpec({ ...minimal, environments })));
+    expect(parse(files.get('deploy/base/hpa.yaml')!.content).spec.metrics[0].resource.target.averageUtilization).toBe(70);
+    expect(parse(files.get('deploy/overlays/staging/hpa.yaml')!.content).spec.metrics[0].resource.target.averageUtilization).toBe(50);
+    expect(parse(files.get('deploy/overlays/production/hpa.yaml')!.content).spec.metrics).toBeUndefined();
+  });
+
   /** Free-text spec fields: they may only be emitted through a quoting helper. */
   const FREE_TEXT_FIELDS = ['spec.description'];
 

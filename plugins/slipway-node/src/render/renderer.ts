@@ -3,7 +3,7 @@ import path from 'path';
 import { ServiceSpec } from '@slipway/common';
 import { skeletonDir as packagedSkeletonDir } from '@slipway/skeletons';
 import { compileSkeletonFile, CompiledSkeletonFile, createSkeletonHandlebars } from './handlebars';
-import { createSkeletonContext, SkeletonContext } from './context';
+import { createSkeletonContext, EnvironmentContext, SkeletonContext } from './context';
 import { reconcileLockfile } from '../lockfile';
 import { parseYamlFile } from '../validate/yaml-documents';
 
@@ -22,8 +22,10 @@ export interface RenderOptions {
 }
 
 interface SkeletonEntry {
-  /** Output path: the source path without its `.hbs` suffix. */
+  /** Output path: the source path without its `.hbs` suffix (with `[environment]` still in it). */
   path: string;
+  /** True when the path holds `[environment]`: the file is rendered once per environment. */
+  perEnvironment: boolean;
   executable: boolean;
   render: CompiledSkeletonFile | undefined;
   /** Verbatim content for files that are not templates. */
@@ -34,6 +36,12 @@ interface SkeletonEntry {
 const SKELETON_META_FILES = new Set(['README.md']);
 /** Partials: `_partials/<name>.hbs` is usable as `{{> name}}` and is not output itself. */
 const PARTIALS_DIR = '_partials/';
+/**
+ * A path holding this placeholder (`deploy/overlays/[environment]/hpa.yaml.hbs`,
+ * `deploy/argocd/[environment].yaml.hbs`) is rendered once per environment, in promotion
+ * order, with `environment` added to the context and the placeholder replaced by its name.
+ */
+export const ENVIRONMENT_PLACEHOLDER = '[environment]';
 
 const compiledSkeletons = new Map<string, Promise<SkeletonEntry[]>>();
 
@@ -66,9 +74,10 @@ async function loadSkeleton(dir: string): Promise<SkeletonEntry[]> {
       const executable = (stat.mode & 0o111) !== 0;
       if (file.endsWith('.hbs')) {
         const outPath = file.slice(0, -'.hbs'.length);
-        return { path: outPath, executable, render: compileSkeletonFile(hb, source, file), content: undefined };
+        const render = compileSkeletonFile(hb, source, file);
+        return { path: outPath, perEnvironment: outPath.includes(ENVIRONMENT_PLACEHOLDER), executable, render, content: undefined };
       }
-      return { path: file, executable, render: undefined, content: source };
+      return { path: file, perEnvironment: file.includes(ENVIRONMENT_PLACEHOLDER), executable, render: undefined, content: source };
     }),
   );
 }
@@ -118,17 +127,33 @@ function checkSyntax(file: RenderedFile): void {
  *
  * `.hbs` files are Handlebars templates; a template that renders to whitespace only
  * is left out (that is how a skeleton makes a file conditional); other files are
- * copied verbatim. Nothing touches the disk, so invalid input or a broken skeleton
+ * copied verbatim. A path with `[environment]` is rendered once per environment (its
+ * template compiled once, like every other). Nothing touches the disk, so invalid input or a broken skeleton
  * can never leave a half-written repo.
  */
 export async function renderService(spec: ServiceSpec, options: RenderOptions = {}): Promise<RenderedFile[]> {
   const entries = await loadCompiledSkeleton(options);
   const context: SkeletonContext = createSkeletonContext(spec);
   const files: RenderedFile[] = [];
+  // A base file that reads `environment` gets this message, not Handlebars' "not defined in undefined".
+  const baseContext = Object.defineProperty({ ...context }, 'environment', {
+    get() {
+      throw new Error(`environment is only set in a file whose path holds ${ENVIRONMENT_PLACEHOLDER}; elsewhere use spec.environments, firstEnvironment or productionEnvironment`);
+    },
+  });
+  const emit = (entry: SkeletonEntry, outPath: string, fileContext: SkeletonContext | EnvironmentContext) => {
+    const content = entry.render ? entry.render(fileContext) : entry.content!;
+    if (entry.render && content.trim() === '') return;
+    files.push({ path: outPath, content, executable: entry.executable });
+  };
   for (const entry of entries) {
-    const content = entry.render ? entry.render(context) : entry.content!;
-    if (entry.render && content.trim() === '') continue;
-    files.push({ path: entry.path, content, executable: entry.executable });
+    if (!entry.perEnvironment) {
+      emit(entry, entry.path, baseContext);
+      continue;
+    }
+    for (const environment of spec.environments) {
+      emit(entry, entry.path.split(ENVIRONMENT_PLACEHOLDER).join(environment.name), { ...context, environment });
+    }
   }
   const reconciled = reconcileLockfile(files);
   for (const file of reconciled) checkSyntax(file);

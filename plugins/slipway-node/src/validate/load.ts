@@ -3,6 +3,7 @@ import path from 'path';
 import { RenderedFile } from '../render/renderer';
 import { KubernetesObject, LoadedObject, RepoModel, ValidationProblem } from './types';
 import { isYamlFile, parseYamlFile, PathSegment, YamlDocument } from './yaml-documents';
+import { declaredPromotionOrder } from './promotionOrder';
 
 /** One kustomize overlay: `deploy/overlays/<environment>/`. */
 export interface Overlay {
@@ -140,22 +141,25 @@ function collectResourceFiles(files: Map<string, string>, parsed: Map<string, Ya
   return resourceFiles;
 }
 
-/** Environments in promotion order where the names are the usual ones, then alphabetically. */
+/** Promotion order where the names are the usual ones, for a repo that declares none. */
 const PROMOTION_ORDER = ['local', 'dev', 'development', 'test', 'qa', 'stage', 'staging', 'preprod', 'prod', 'production'];
 
-function promotionRank(environment: string): number {
-  const rank = PROMOTION_ORDER.indexOf(environment);
-  return rank === -1 ? PROMOTION_ORDER.length : rank;
-}
-
+/** Overlays in the order the repo declares (catalog-info.yaml's slipway.dev/environments), then by the usual names, then alphabetically. */
 export function findOverlays(files: Map<string, string>): Overlay[] {
   const environments = new Set<string>();
   for (const file of files.keys()) {
     const match = /^deploy\/overlays\/([^/]+)\/(kustomization\.ya?ml|Kustomization)$/.exec(file);
     if (match) environments.add(match[1]);
   }
+  const declared = declaredPromotionOrder(files);
+  const rank = (environment: string) => {
+    const position = declared.indexOf(environment);
+    if (position >= 0) return position;
+    const usual = PROMOTION_ORDER.indexOf(environment);
+    return declared.length + (usual === -1 ? PROMOTION_ORDER.length : usual);
+  };
   return [...environments]
-    .sort((a, b) => promotionRank(a) - promotionRank(b) || a.localeCompare(b))
+    .sort((a, b) => rank(a) - rank(b) || a.localeCompare(b))
     .map(environment => ({ environment, dir: `${OVERLAYS_DIR}/${environment}` }));
 }
 

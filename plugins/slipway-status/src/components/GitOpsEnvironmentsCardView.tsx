@@ -15,6 +15,11 @@ import { EnvironmentsTable } from './EnvironmentsTable';
 import { Detail, Mono } from './parts';
 import { formatAgo, formatInterval } from './time';
 
+/** `staging and production`, `dev, staging and production`. */
+function englishList(names: string[]): string {
+  return names.length < 2 ? names.join('') : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
+}
+
 export interface GitOpsEnvironmentsCardViewProps {
   /** Undefined until the first answer arrives. */
   model?: StatusModel;
@@ -134,7 +139,7 @@ export function GitOpsEnvironmentsCardView(props: GitOpsEnvironmentsCardViewProp
       <div data-testid="no-clusters">
         <Typography variant="body2" paragraph>
           <strong>No Kubernetes cluster is configured</strong>, so there is nothing to show for{' '}
-          {model.expectedEnvironments.length > 0 ? model.expectedEnvironments.join(' and ') : 'this service'} yet.
+          {model.expectedEnvironments.length > 0 ? englishList(model.expectedEnvironments) : 'this service'} yet.
         </Typography>
         <ClusterConfigHelp />
       </div>

@@ -145,7 +145,7 @@ describe('buildStatusModel over the scenarios', () => {
   });
 });
 
-describe('production against staging', () => {
+describe('production against staging (the default promotion order)', () => {
   const behind = healthy({ now: NOW, stagingTag: 'sha-bbbbbbb', productionTag: 'sha-aaaaaaa' });
 
   it('says how many commits staging is ahead when something can tell', () => {
@@ -176,6 +176,58 @@ describe('production against staging', () => {
 
   it('compares only deployed environments', () => {
     const model = buildStatusModel({ response: { items: [] }, entity: scenarioEntity() });
+    expect(model.rows.every(r => r.comparison === undefined)).toBe(true);
+  });
+});
+
+describe('three environments: each against the one before it in the declared promotion order', () => {
+  /** The scenario with a dev environment in front: staging's objects copied, relabelled and re-tagged. */
+  function withDev(scenario: Scenario, stagingTag: string, devTag: string, environments: string): Scenario {
+    const [cluster] = scenario.clusters;
+    const dev = cluster.objects
+      .filter(object => object.metadata?.labels?.['slipway.dev/environment'] === 'staging')
+      .map(object =>
+        JSON.parse(
+          JSON.stringify(object)
+            .replaceAll('orders-staging', 'orders-dev')
+            .replaceAll('"slipway.dev/environment":"staging"', '"slipway.dev/environment":"dev"')
+            .replaceAll(stagingTag, devTag),
+        ),
+      );
+    const entity = { ...scenario.entity, metadata: { ...scenario.entity.metadata, annotations: { ...scenario.entity.metadata.annotations, 'slipway.dev/environments': environments } } };
+    return { ...scenario, entity, clusters: [{ ...cluster, objects: [...cluster.objects, ...dev] }] };
+  }
+  const scenario = (environments: string) =>
+    withDev(healthy({ now: NOW, stagingTag: 'sha-bbbbbbb', productionTag: 'sha-aaaaaaa' }), 'sha-bbbbbbb', 'sha-ccccccc', environments);
+
+  it('dev → staging → production: staging against dev, production against staging, dev against nothing', () => {
+    const model = modelOf(scenario('dev,staging,production'));
+    expect(model.expectedEnvironments).toEqual(['dev', 'staging', 'production']);
+    expect(model.rows.map(r => [r.key, r.state, r.argocd?.application])).toEqual([
+      ['dev', 'deployed', 'orders-dev'],
+      ['staging', 'deployed', 'orders-staging'],
+      ['production', 'deployed', 'orders-production'],
+    ]);
+    expect(row(model.rows, 'dev').comparison).toBeUndefined();
+    expect(row(model.rows, 'staging').comparison).toEqual({ against: 'dev', relation: 'differs', text: 'differs from dev (sha-bbbbbbb vs sha-ccccccc)' });
+    expect(row(model.rows, 'production').comparison).toEqual({ against: 'staging', relation: 'differs', text: 'differs from staging (sha-aaaaaaa vs sha-bbbbbbb)' });
+  });
+
+  it('counts commits against the previous environment, not a fixed staging', () => {
+    const commitsAhead: CommitsAhead = (base, head) => (base === 'bbbbbbb' && head === 'ccccccc' ? 4 : 0);
+    expect(row(modelOf(scenario('dev,staging,production'), { commitsAhead }).rows, 'staging').comparison?.text).toBe('dev is 4 commits ahead');
+  });
+
+  it('follows the order the entity declares, not the names: with dev,production production is compared with dev', () => {
+    const model = modelOf(scenario('dev,production'));
+    expect(row(model.rows, 'production').comparison?.against).toBe('dev');
+    // staging is deployed but not declared: listed after the declared ones, compared with nothing.
+    expect(model.rows.map(r => r.key)).toEqual(['dev', 'production', 'staging']);
+    expect(row(model.rows, 'staging').comparison).toBeUndefined();
+  });
+
+  it('compares nothing when the entity declares no promotion order', () => {
+    const model = modelOf(scenario('dev,staging,production'), { expectedEnvironments: [] });
     expect(model.rows.every(r => r.comparison === undefined)).toBe(true);
   });
 });

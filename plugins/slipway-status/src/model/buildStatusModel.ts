@@ -55,13 +55,11 @@ export interface StatusModelInput {
   /** `useKubernetesObjects(entity).kubernetesObjects`. */
   response: ObjectsResponse;
   entity?: EntityLike;
-  /** Overrides the entity's `slipway.dev/environments` annotation. */
+  /** Overrides the entity's `slipway.dev/environments` annotation: the environments in promotion order. */
   expectedEnvironments?: string[];
   /** Names from `kubernetesApi.getClusters()`, when known: tells "no cluster configured" from "nothing deployed". */
   configuredClusters?: string[];
   commitsAhead?: CommitsAhead;
-  /** Environment names compared (the later one is "behind" when they differ). */
-  compare?: { upstream: string; downstream: string };
 }
 
 interface Bucket {
@@ -344,7 +342,6 @@ export function buildStatusModel(input: StatusModelInput): StatusModel {
   const kubernetesId = annotations[KUBERNETES_ID_LABEL] ?? entity?.metadata.name;
   const projectSlug = annotations[PROJECT_SLUG_ANNOTATION];
   const expected = input.expectedEnvironments ?? expectedEnvironmentsOf(entity);
-  const compare = input.compare ?? { upstream: 'staging', downstream: 'production' };
 
   const items = response.items ?? [];
   const clusterProblems = items.map(clusterProblemOf).filter((p): p is ClusterProblem => p !== undefined);
@@ -490,13 +487,17 @@ export function buildStatusModel(input: StatusModelInput): StatusModel {
     row.key = (multiCluster.get(row.environment) ?? 0) > 1 ? `${row.environment}@${row.cluster ?? ''}` : row.environment;
   }
 
-  // Production against staging (first deployed row of each).
-  const downstream = sorted.find(row => row.environment === compare.downstream && row.state === 'deployed');
-  const upstream = sorted.find(row => row.environment === compare.upstream && row.state === 'deployed');
-  if (downstream && upstream) {
+  // Each environment against the one before it in the promotion order the entity declares
+  // (dev → staging → production: staging against dev, production against staging); first
+  // deployed row of each. Without a declared order nothing is compared.
+  const deployed = (environment: string) => sorted.find(row => row.environment === environment && row.state === 'deployed');
+  expected.forEach((environment, index) => {
+    const downstream = deployed(environment);
+    const upstream = index > 0 ? deployed(expected[index - 1]) : undefined;
+    if (!downstream || !upstream) return;
     const comparison = compareEnvironments(downstream, upstream, commitsAhead);
     if (comparison) downstream.comparison = comparison;
-  }
+  });
 
   return {
     rows: sorted,

@@ -136,7 +136,7 @@ export interface PodSummary {
 }
 
 export interface EnvironmentComparison {
-  /** The environment compared against (staging). */
+  /** The environment compared against: the one before this one in the promotion order (staging, for production). */
   against: string;
   relation: 'same' | 'ahead' | 'behind' | 'differs';
   /** Commits `against` is ahead (positive) when a `commitsAhead` source answered. */

@@ -18,6 +18,18 @@ describe(ID, () => {
       expect(problemsOf(ciDeployConcurrency, await renderCi(REGISTRY_VARIANTS[variant]))).toEqual([]);
     });
 
+    it('passes three environments (deploy-dev, deploy-staging, deploy-production)', async () => {
+      expect(problemsOf(ciDeployConcurrency, await renderCi('three-environments'))).toEqual([]);
+    });
+
+    it('reports, with three environments, production put into staging\'s group: promote-staging of the next tag would cancel it waiting for its reviewers', async () => {
+      const files = editFile(await renderCi('three-environments'), WORKFLOW, 'group: deploy-production', 'group: deploy-staging');
+      expect(problemsOf(ciDeployConcurrency, files).map(problem => problem.message)).toEqual([
+        expect.stringContaining('jobs.promote-staging.concurrency.group: "deploy-staging" is the concurrency group of the staging and production deploys'),
+        expect.stringContaining('jobs.promote-production.concurrency.group'),
+      ]);
+    });
+
     it('reports defect 11: one group for both environments, so a staging push cancels a pending production deploy', async () => {
       const problems = problemsOf(ciDeployConcurrency, withWorkflow(await renderCi(), DEFECTIVE_WORKFLOW));
       expect(problems).toEqual([expect.objectContaining({ rule: ID, file: WORKFLOW, line: expect.any(Number) })]);
@@ -30,14 +42,14 @@ describe(ID, () => {
       const problems = problemsOf(ciDeployConcurrency, files);
       expect(problems.map(problem => problem.message)).toEqual([
         expect.stringContaining('jobs.deploy.concurrency.group'),
-        expect.stringContaining('jobs.promote.concurrency.group'),
+        expect.stringContaining('jobs.promote-production.concurrency.group'),
       ]);
     });
 
     it('reports a deploy that can be cancelled in progress', async () => {
       const files = editFile(await renderCi(), WORKFLOW, 'group: deploy-production\n      cancel-in-progress: false', 'group: deploy-production\n      cancel-in-progress: true');
       expect(problemsOf(ciDeployConcurrency, files).map(problem => problem.message)).toEqual([
-        expect.stringContaining('jobs.promote.concurrency.cancel-in-progress: can be true for a run that deploys (promote on push of tag v1.0.0)'),
+        expect.stringContaining('jobs.promote-production.concurrency.cancel-in-progress: can be true for a run that deploys (promote-production on push of tag v1.0.0)'),
       ]);
     });
 

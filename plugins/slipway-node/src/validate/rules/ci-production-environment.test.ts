@@ -9,6 +9,19 @@ describe(ID, () => {
     expect(problemsOf(ciProductionEnvironment, await renderCi(example))).toEqual([]);
   });
 
+  it('passes three environments: each promote job has its own environment', async () => {
+    expect(problemsOf(ciProductionEnvironment, await renderCi('three-environments'))).toEqual([]);
+  });
+
+  it('finds production as the last environment catalog-info.yaml declares, whatever its name (qa → live)', async () => {
+    const environments = [{ name: 'qa' }, { name: 'live' }];
+    const files = await renderCi({ environments });
+    expect(files.get('catalog-info.yaml')).toContain('slipway.dev/environments: qa,live');
+    expect(problemsOf(ciProductionEnvironment, files)).toEqual([]);
+    const ungated = editFile(files, WORKFLOW, '    environment: live\n', '');
+    expect(problemsOf(ciProductionEnvironment, ungated).map(problem => problem.message)).toEqual([expect.stringContaining('jobs.promote-live: deploys to live (push of tag v1.0.0) without environment:')]);
+  });
+
   it('reports defect 11: the pre-issue deploy job reached production with no GitHub environment to gate it', async () => {
     const problems = problemsOf(ciProductionEnvironment, withWorkflow(await renderCi(), DEFECTIVE_WORKFLOW));
     expect(problems).toEqual([expect.objectContaining({ rule: ID, file: WORKFLOW, message: expect.stringContaining('jobs.deploy: deploys to production (push of tag v1.0.0) without environment:') })]);
@@ -16,7 +29,7 @@ describe(ID, () => {
 
   it('reports the promote job without its environment (found through ENVIRONMENT: production)', async () => {
     const files = editFile(await renderCi(), WORKFLOW, '    environment: production\n', '');
-    expect(problemsOf(ciProductionEnvironment, files).map(problem => problem.message)).toEqual([expect.stringContaining('jobs.promote: deploys to production')]);
+    expect(problemsOf(ciProductionEnvironment, files).map(problem => problem.message)).toEqual([expect.stringContaining('jobs.promote-production: deploys to production')]);
   });
 
   it('finds production through the overlay a script edits, and ignores other environments', () => {

@@ -1,5 +1,6 @@
 import type { ValidationProblem } from '../types';
-import { deployEnvironments, environmentTemplate, isDeployJob, isProductionName } from '../workflows/jobs';
+import { deployEnvironments, environmentTemplate, isDeployJob } from '../workflows/jobs';
+import { productionMatcher } from '../promotionOrder';
 import { runsOf } from '../workflows/scenarios';
 import { workflowProblem, workflowsOf, type Workflow } from '../workflows/workflow';
 import { defineCheck } from './types';
@@ -14,7 +15,7 @@ import { defineCheck } from './types';
 
 const ID = 'ci-production-environment';
 
-function checkWorkflow(workflow: Workflow): ValidationProblem[] {
+function checkWorkflow(workflow: Workflow, isProductionName: (environment: string) => boolean): ValidationProblem[] {
   const out: ValidationProblem[] = [];
   for (const job of workflow.jobs) {
     if (!isDeployJob(job)) continue;
@@ -36,5 +37,9 @@ export const ciProductionEnvironment = defineCheck({
   summary: 'A job that deploys to production declares environment: <production>, so the environment\'s protection rules (required reviewers, allowed tags) gate it.',
   remediation: 'Add environment: production to the job, then in Settings → Environments → production add required reviewers and allow only v* tags to deploy.',
   source: 'https://docs.github.com/en/actions/managing-workflow-runs-and-deployments/managing-deployments/managing-environments-for-deployment',
-  run: model => workflowsOf(model).flatMap(checkWorkflow),
+  // Production: named like it, or the last environment catalog-info.yaml declares (slipway.dev/environments).
+  run: model => {
+    const isProduction = productionMatcher(model.files);
+    return workflowsOf(model).flatMap(workflow => checkWorkflow(workflow, isProduction));
+  },
 });

@@ -15,6 +15,22 @@ describe(ID, () => {
       expect(problemsOf(ciPromoteByDigest, await renderCi(REGISTRY_VARIANTS[variant]))).toEqual([]);
     });
 
+    it('passes three environments: promote-production pins the digest promote-staging pinned', async () => {
+      expect(problemsOf(ciPromoteByDigest, await renderCi('three-environments'))).toEqual([]);
+    });
+
+    it('reports, with three environments, the last promote job pinning the release tag instead of the digest it was handed', async () => {
+      const files = editFile(
+        await renderCi('three-environments'),
+        WORKFLOW,
+        /(  promote-production:[\s\S]*?kustomize edit set image ")\$\{IMAGE\}=\$\{IMAGE\}@\$\{DIGEST\}"/,
+        '$1${IMAGE}=${IMAGE}:${VERSION}"',
+      );
+      expect(problemsOf(ciPromoteByDigest, files).map(problem => problem.message)).toEqual([
+        expect.stringContaining('jobs.promote-production.steps[1].run: pins "${IMAGE}=${IMAGE}:${VERSION}" for production by tag'),
+      ]);
+    });
+
     it('reports defect 10: a v* tag rebuilds sha-X, and production pins a tag', async () => {
       const problems = problemsOf(ciPromoteByDigest, withWorkflow(await renderCi(), DEFECTIVE_WORKFLOW));
       expect(problems.map(problem => problem.rule)).toEqual([ID, ID]);

@@ -1,5 +1,6 @@
 import type { ValidationProblem } from '../types';
-import { deployEnvironments, imageBuildPushSteps, imagePins, isProductionName, retagSteps } from '../workflows/jobs';
+import { deployEnvironments, imageBuildPushSteps, imagePins, retagSteps } from '../workflows/jobs';
+import { productionMatcher } from '../promotionOrder';
 import { runsOf, type Scenario } from '../workflows/scenarios';
 import { workflowProblem, workflowsOf, type Workflow, type WorkflowJob } from '../workflows/workflow';
 import { defineCheck } from './types';
@@ -22,9 +23,8 @@ interface Run {
   scenario: Scenario;
 }
 
-const productionOf = (job: WorkflowJob, scenario: Scenario) => deployEnvironments(job, scenario.known).filter(isProductionName);
-
-function checkRepo(workflows: Workflow[]): ValidationProblem[] {
+function checkRepo(workflows: Workflow[], isProductionName: (environment: string) => boolean): ValidationProblem[] {
+  const productionOf = (job: WorkflowJob, scenario: Scenario) => deployEnvironments(job, scenario.known).filter(isProductionName);
   const out: ValidationProblem[] = [];
   const builds: Run[] = [];
   const runs: Run[] = [];
@@ -78,5 +78,6 @@ export const ciPromoteByDigest = defineCheck({
   remediation:
     'Build and push only on the branch; on the tag, look up the digest of that commit\'s image (docker buildx imagetools inspect), tag it with docker buildx imagetools create, and pin image@sha256:<digest> in the production overlay.',
   source: 'https://docs.docker.com/reference/cli/docker/buildx/imagetools/create/ (a single source index is copied as is); https://kubectl.docs.kubernetes.io/references/kustomize/kustomization/images/ (digest)',
-  run: model => checkRepo(workflowsOf(model)),
+  // Production: named like it, or the last environment catalog-info.yaml declares (slipway.dev/environments).
+  run: model => checkRepo(workflowsOf(model), productionMatcher(model.files)),
 });

@@ -20,7 +20,7 @@ describe(ID, () => {
       const problems = problemsOf(ciRegistryCredentials, files);
       expect(problems.map(problem => problem.message)).toEqual([
         expect.stringContaining('jobs.image.steps[3].with.password: logs in to docker.io with the workflow\'s GITHUB_TOKEN, which only ghcr.io accepts'),
-        expect.stringContaining('jobs.promote.steps[3].with.password: logs in to docker.io'),
+        expect.stringContaining('jobs.promote-production.steps[3].with.password: logs in to docker.io'),
       ]);
       expect(problems[0]).toMatchObject({ rule: ID, file: WORKFLOW, line: expect.any(Number) });
     });
@@ -29,7 +29,7 @@ describe(ID, () => {
       const files = editFile(await renderCi(REGISTRY_VARIANTS['amazon ecr (oidc)']), WORKFLOW, /\n {6}id-token: write {4}# GitHub OIDC token for the IAM role/g, '');
       expect(problemsOf(ciRegistryCredentials, files).map(problem => problem.message)).toEqual([
         expect.stringContaining('jobs.image.permissions: logs in with OIDC but the job\'s token has no id-token: write'),
-        expect.stringContaining('jobs.promote.permissions: logs in with OIDC'),
+        expect.stringContaining('jobs.promote-production.permissions: logs in with OIDC'),
       ]);
     });
   });

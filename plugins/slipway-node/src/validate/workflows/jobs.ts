@@ -73,8 +73,6 @@ export function deployEnvironments(job: WorkflowJob, known: KnownContext): strin
   return [...new Set(overlays)];
 }
 
-export const isProductionName = (name: string): boolean => /prod/i.test(name);
-
 /** `kustomize edit set image` arguments, with whether each pins a digest. */
 export function imagePins(job: WorkflowJob): Array<{ step: WorkflowStep; argument: string; digest: boolean }> {
   const out: Array<{ step: WorkflowStep; argument: string; digest: boolean }> = [];

@@ -38,7 +38,7 @@ export const REGISTRY_VARIANTS: Record<string, Record<string, unknown>> = {
   },
 };
 
-export async function renderCi(example: 'minimal' | 'postgres' | Record<string, unknown> = 'minimal'): Promise<RepoFiles> {
+export async function renderCi(example: 'minimal' | 'postgres' | 'three-environments' | Record<string, unknown> = 'minimal'): Promise<RepoFiles> {
   return renderExample(typeof example === 'string' ? example : { ...MINIMAL, ...example });
 }
 

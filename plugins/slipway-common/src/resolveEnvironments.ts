@@ -1,0 +1,180 @@
+import { environmentObjectName } from './names';
+import { ALERT_SEVERITIES, type AlertSeverity, type CanaryStep, type EnvironmentInput } from './spec';
+
+/**
+ * Environments are data: an ordered list (promotion order) whose LAST entry is the
+ * production tier. Defaults follow the tier, never the name, so `dev → staging →
+ * production` and `staging → live` resolve alike.
+ */
+
+/** The production tier is the last environment; every earlier one is pre-production. */
+export type EnvironmentTier = 'production' | 'pre-production';
+
+export interface ResolvedEnvironment {
+  name: string;
+  /** Position in the promotion order, from 0. */
+  index: number;
+  /** Deployed on every push to the branch. */
+  isFirst: boolean;
+  /** The production tier: the last environment. */
+  isLast: boolean;
+  tier: EnvironmentTier;
+  /** The environment promoted before this one, or undefined for the first. */
+  previous: string | undefined;
+  /** The environment promoted after this one, or undefined for the last. */
+  next: string | undefined;
+  namespace: string;
+  /** The environment's Argo CD Application (`<name>-<environment>`). */
+  application: string;
+  replicas: number;
+  autoscaling: { min: number; max: number; targetCpuPercent: number };
+  host: string;
+  cluster: string;
+  canarySteps: CanaryStep[];
+  alerts: { pageSeverity: AlertSeverity; ticketSeverity: AlertSeverity };
+}
+
+interface TierDefaults {
+  replicas: number;
+  maxReplicas: number;
+  host: (service: string, environment: string) => string;
+  canarySteps: CanaryStep[];
+  pageSeverity: AlertSeverity;
+  ticketSeverity: AlertSeverity;
+}
+
+const TIER_DEFAULTS: Record<EnvironmentTier, TierDefaults> = {
+  'pre-production': {
+    replicas: 2,
+    maxReplicas: 4,
+    host: (service, environment) => `${service}.${environment}.example.com`,
+    // 4 minutes in all: with the default analysis (first measurement after 1m, one every 1m,
+    // abort on the second failure) a failing canary is aborted at 2m, half-way to promotion.
+    canarySteps: [
+      { weight: 25, pause: '2m' },
+      { weight: 50, pause: '2m' },
+    ],
+    // Nobody is paged for an environment before production.
+    pageSeverity: 'warning',
+    ticketSeverity: 'info',
+  },
+  production: {
+    replicas: 3,
+    maxReplicas: 10,
+    host: service => `${service}.example.com`,
+    canarySteps: [
+      { weight: 10, pause: '2m' },
+      { weight: 25, pause: '5m' },
+      { weight: 50, pause: '5m' },
+      { weight: 75, pause: '5m' },
+    ],
+    pageSeverity: 'critical',
+    ticketSeverity: 'warning',
+  },
+};
+
+const DEFAULT_CLUSTER = 'https://kubernetes.default.svc';
+const DEFAULT_TARGET_CPU_PERCENT = 70;
+
+/** One problem with a spec: the field's path and the rule it broke (the shape resolve.ts reports). */
+interface EnvironmentIssue {
+  path: string;
+  message: string;
+}
+
+function resolveOne(service: string, input: EnvironmentInput, index: number, all: EnvironmentInput[]): ResolvedEnvironment {
+  const isLast = index === all.length - 1;
+  const tier: EnvironmentTier = isLast ? 'production' : 'pre-production';
+  const defaults = TIER_DEFAULTS[tier];
+  const replicas = input.replicas ?? input.autoscaling?.min ?? defaults.replicas;
+  const min = input.autoscaling?.min ?? replicas;
+  return {
+    name: input.name,
+    index,
+    isFirst: index === 0,
+    isLast,
+    tier,
+    previous: index > 0 ? all[index - 1].name : undefined,
+    next: isLast ? undefined : all[index + 1].name,
+    namespace: input.namespace ?? environmentObjectName(service, input.name),
+    application: environmentObjectName(service, input.name),
+    replicas,
+    autoscaling: {
+      min,
+      max: input.autoscaling?.max ?? Math.max(defaults.maxReplicas, min),
+      targetCpuPercent: input.autoscaling?.targetCpuPercent ?? DEFAULT_TARGET_CPU_PERCENT,
+    },
+    host: input.host ?? defaults.host(service, input.name),
+    cluster: input.cluster ?? DEFAULT_CLUSTER,
+    canarySteps: input.canary?.steps ?? defaults.canarySteps,
+    alerts: {
+      pageSeverity: input.alerts?.pageSeverity ?? defaults.pageSeverity,
+      ticketSeverity: input.alerts?.ticketSeverity ?? defaults.ticketSeverity,
+    },
+  };
+}
+
+/** `environments[1] (production)`: how an error names another environment. */
+const label = (env: ResolvedEnvironment) => `environments[${env.index}] (${env.name})`;
+
+/** Rules across one environment's fields and across environments, checked after defaults are known. */
+function environmentIssues(environments: ResolvedEnvironment[]): EnvironmentIssue[] {
+  const issues: EnvironmentIssue[] = [];
+  const rank = (severity: AlertSeverity) => ALERT_SEVERITIES.indexOf(severity);
+  for (const env of environments) {
+    const at = `environments[${env.index}]`;
+    if (env.autoscaling.min > env.autoscaling.max) {
+      issues.push({ path: `${at}.autoscaling.min`, message: `must not exceed autoscaling.max (${env.autoscaling.max})` });
+    }
+    if (env.replicas < env.autoscaling.min || env.replicas > env.autoscaling.max) {
+      issues.push({
+        path: `${at}.replicas`,
+        message: `must lie within autoscaling min..max (${env.autoscaling.min}..${env.autoscaling.max})`,
+      });
+    }
+    if (rank(env.alerts.ticketSeverity) < rank(env.alerts.pageSeverity)) {
+      issues.push({
+        path: `${at}.alerts.ticketSeverity`,
+        message: `must not be more severe than pageSeverity (${env.alerts.pageSeverity}): the slow-burn ticket would outrank the page`,
+      });
+    }
+    // Each clash is reported once, on the later environment, naming the earlier one.
+    const earlier = environments.slice(0, env.index);
+    const sameName = earlier.find(other => other.name === env.name);
+    if (sameName) {
+      issues.push({
+        path: `${at}.name`,
+        message: `must differ from the name of ${label(sameName)}: one overlay, Application and GitHub environment per name`,
+      });
+      continue;
+    }
+    const sameNamespace = earlier.find(other => other.cluster === env.cluster && other.namespace === env.namespace);
+    if (sameNamespace) {
+      issues.push({
+        path: `${at}.namespace`,
+        message: `must differ from the namespace of ${label(sameNamespace)} when both run on the same cluster (${env.cluster})`,
+      });
+    }
+    const sameHost = earlier.find(other => other.host === env.host);
+    if (sameHost) {
+      issues.push({ path: `${at}.host`, message: `must differ from the host of ${label(sameHost)}` });
+    }
+  }
+  return issues;
+}
+
+/** The environments in promotion order with every default applied, and what is wrong across them. */
+export function resolveEnvironments(
+  service: string,
+  inputs: EnvironmentInput[],
+): { environments: ResolvedEnvironment[]; issues: EnvironmentIssue[] } {
+  const environments = inputs.map((input, index) => resolveOne(service, input, index, inputs));
+  return { environments, issues: environmentIssues(environments) };
+}
+
+/** The production tier: the last environment. */
+export function productionEnvironment(environments: readonly ResolvedEnvironment[]): ResolvedEnvironment {
+  const last = environments[environments.length - 1];
+  if (!last) throw new Error('a resolved spec has at least one environment');
+  return last;
+}
