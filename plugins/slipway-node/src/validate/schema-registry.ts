@@ -1,5 +1,5 @@
 import Ajv, { ErrorObject, ValidateFunction } from 'ajv';
-import { cnpgClusterSchema, cnpgScheduledBackupSchema } from './cnpg-cluster-schema';
+import { GENERATED_CRD_KINDS, loadGeneratedCrdSchema } from './crd-schemas';
 import { traceUnknownFields, UnknownField } from './field-trace';
 import { KubernetesObject } from './types';
 
@@ -57,16 +57,26 @@ function modelSchema(load: () => ModelClass): ObjectSchema {
   };
 }
 
-/** The hand-kept CloudNativePG subsets mark complete objects `additionalProperties: false`; those errors are unknown fields. */
-function cnpgObjectSchema(schema: object): ObjectSchema {
-  let cnpgValidator: ValidateFunction | undefined;
+/**
+ * Validates with a JSON schema generated from an upstream CRD (validate/crd-schemas, made by
+ * scripts/generate-crd-schemas.js). The generator closes every object the API server would prune
+ * unknown fields of (`additionalProperties: false`), so those errors are unknown fields here.
+ * AJV compiles on first use (optimize off: a quarter of a second instead of half for the
+ * RabbitmqCluster schema, which embeds a whole StatefulSet; validating is not measurably slower).
+ */
+function generatedCrdSchema(load: () => object | undefined): ObjectSchema {
+  let validator: ValidateFunction | undefined;
   return {
     check(object) {
-      cnpgValidator ??= new Ajv({ allErrors: true, verbose: true, strict: false }).compile(schema);
-      if (cnpgValidator(object)) return { violations: [], unknownFields: [] };
+      if (!validator) {
+        const schema = load();
+        if (!schema) throw new Error('the generated schema is missing');
+        validator = new Ajv({ allErrors: true, verbose: true, strict: false, validateFormats: false, logger: false, code: { optimize: false } }).compile(schema);
+      }
+      if (validator(object)) return { violations: [], unknownFields: [] };
       const violations: SchemaViolation[] = [];
       const unknownFields: UnknownField[] = [];
-      for (const error of cnpgValidator.errors ?? []) {
+      for (const error of validator.errors ?? []) {
         if (error.keyword === 'additionalProperties') {
           const parentPath = error.instancePath.split('/').slice(1).map(segment => segment.replace(/~1/g, '/').replace(/~0/g, '~'));
           const known = Object.keys((error.parentSchema as { properties?: object } | undefined)?.properties ?? {}).sort();
@@ -78,6 +88,16 @@ function cnpgObjectSchema(schema: object): ObjectSchema {
       return { violations, unknownFields };
     },
   };
+}
+
+/** Every kind scripts/generate-crd-schemas.js made a schema for (RabbitMQ operators, External Secrets v1). */
+function generatedCrdSchemas(): Record<string, ObjectSchema> {
+  return Object.fromEntries(
+    Object.entries(GENERATED_CRD_KINDS).map(([key, { module, file }]) => {
+      const version = key.split('/').slice(-2)[0];
+      return [key, generatedCrdSchema(() => loadGeneratedCrdSchema(module, file)?.versions[version])];
+    }),
+  );
 }
 
 /* eslint-disable @typescript-eslint/no-require-imports -- loaded on first use: the models cost ~0.5 s to load all at once */
@@ -140,9 +160,38 @@ const SCHEMAS: Record<string, ObjectSchema> = {
   'gateway.networking.k8s.io/v1beta1/ReferenceGrant': modelSchema(
     () => require('@kubernetes-models/gateway-api/gateway.networking.k8s.io/v1beta1/ReferenceGrant').ReferenceGrant,
   ),
-  // CloudNativePG: no npm model, see cnpg-cluster-schema.ts
-  'postgresql.cnpg.io/v1/Cluster': cnpgObjectSchema(cnpgClusterSchema),
-  'postgresql.cnpg.io/v1/ScheduledBackup': cnpgObjectSchema(cnpgScheduledBackupSchema),
+  // CloudNativePG (models generated from the 1.24.1 release manifest)
+  'postgresql.cnpg.io/v1/Backup': modelSchema(() => require('@kubernetes-models/cloudnative-pg/postgresql.cnpg.io/v1/Backup').Backup),
+  'postgresql.cnpg.io/v1/Cluster': modelSchema(() => require('@kubernetes-models/cloudnative-pg/postgresql.cnpg.io/v1/Cluster').Cluster),
+  'postgresql.cnpg.io/v1/ClusterImageCatalog': modelSchema(
+    () => require('@kubernetes-models/cloudnative-pg/postgresql.cnpg.io/v1/ClusterImageCatalog').ClusterImageCatalog,
+  ),
+  'postgresql.cnpg.io/v1/ImageCatalog': modelSchema(() => require('@kubernetes-models/cloudnative-pg/postgresql.cnpg.io/v1/ImageCatalog').ImageCatalog),
+  'postgresql.cnpg.io/v1/Pooler': modelSchema(() => require('@kubernetes-models/cloudnative-pg/postgresql.cnpg.io/v1/Pooler').Pooler),
+  'postgresql.cnpg.io/v1/ScheduledBackup': modelSchema(() => require('@kubernetes-models/cloudnative-pg/postgresql.cnpg.io/v1/ScheduledBackup').ScheduledBackup),
+  // KEDA (models generated from the 2.10.1 release manifest)
+  'keda.sh/v1alpha1/ClusterTriggerAuthentication': modelSchema(
+    () => require('@kubernetes-models/keda/keda.sh/v1alpha1/ClusterTriggerAuthentication').ClusterTriggerAuthentication,
+  ),
+  'keda.sh/v1alpha1/ScaledJob': modelSchema(() => require('@kubernetes-models/keda/keda.sh/v1alpha1/ScaledJob').ScaledJob),
+  'keda.sh/v1alpha1/ScaledObject': modelSchema(() => require('@kubernetes-models/keda/keda.sh/v1alpha1/ScaledObject').ScaledObject),
+  'keda.sh/v1alpha1/TriggerAuthentication': modelSchema(() => require('@kubernetes-models/keda/keda.sh/v1alpha1/TriggerAuthentication').TriggerAuthentication),
+  // cert-manager (models generated from the 1.11.2 CRDs)
+  'cert-manager.io/v1/Certificate': modelSchema(() => require('@kubernetes-models/cert-manager/cert-manager.io/v1/Certificate').Certificate),
+  'cert-manager.io/v1/CertificateRequest': modelSchema(() => require('@kubernetes-models/cert-manager/cert-manager.io/v1/CertificateRequest').CertificateRequest),
+  'cert-manager.io/v1/ClusterIssuer': modelSchema(() => require('@kubernetes-models/cert-manager/cert-manager.io/v1/ClusterIssuer').ClusterIssuer),
+  'cert-manager.io/v1/Issuer': modelSchema(() => require('@kubernetes-models/cert-manager/cert-manager.io/v1/Issuer').Issuer),
+  // External Secrets v1beta1 (models generated from the 0.8.1 release manifest; ESO 0.17+ serves only v1, generated below)
+  'external-secrets.io/v1beta1/ClusterExternalSecret': modelSchema(
+    () => require('@kubernetes-models/external-secrets/external-secrets.io/v1beta1/ClusterExternalSecret').ClusterExternalSecret,
+  ),
+  'external-secrets.io/v1beta1/ClusterSecretStore': modelSchema(
+    () => require('@kubernetes-models/external-secrets/external-secrets.io/v1beta1/ClusterSecretStore').ClusterSecretStore,
+  ),
+  'external-secrets.io/v1beta1/ExternalSecret': modelSchema(() => require('@kubernetes-models/external-secrets/external-secrets.io/v1beta1/ExternalSecret').ExternalSecret),
+  'external-secrets.io/v1beta1/SecretStore': modelSchema(() => require('@kubernetes-models/external-secrets/external-secrets.io/v1beta1/SecretStore').SecretStore),
+  // Schemas generated here from upstream CRDs (validate/crd-schemas): RabbitMQ Cluster and Messaging Topology Operators, External Secrets v1
+  ...generatedCrdSchemas(),
 };
 /* eslint-enable @typescript-eslint/no-require-imports */
 

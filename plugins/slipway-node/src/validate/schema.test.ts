@@ -99,18 +99,61 @@ describe('checkObjectSchemas', () => {
     expect(problems.map(p => `${p.rule}: ${p.message}`)).toEqual(['schema-required: spec.selector: required field is missing']);
   });
 
-  it('checks the CloudNativePG subset: required storage size, bounds and typos', () => {
+  it('checks CloudNativePG with the generated 1.24 models: bounds, types, enums and typos', () => {
     const problems = check({
       apiVersion: 'postgresql.cnpg.io/v1',
       kind: 'Cluster',
       metadata: { name: 'db' },
-      spec: { instances: 0, storage: { storageClass: 'fast' }, bootstrap: { initdb: { database: 'app' } }, enablePodMonitr: true },
+      spec: { instances: 0, storage: { size: '1Gi' }, enablePDB: 'no', enablePodMonitr: true, managed: { roles: [{ name: 'reader', ensure: 'present', login: true }] } },
     });
     expect(problems.map(p => `${p.rule}: ${p.message}`).sort()).toEqual([
       'schema-minimum: spec.instances: must be >= 1 (got 0)',
-      'schema-required: spec.bootstrap.initdb.owner: required field is missing',
-      'schema-required: spec.storage.size: required field is missing',
+      'schema-type: spec.enablePDB: must be boolean (got "no")',
       'unknown-field: spec.enablePodMonitr: unknown field: the schema has no "enablePodMonitr" here',
+    ]);
+    const backup = check({ apiVersion: 'postgresql.cnpg.io/v1', kind: 'ScheduledBackup', metadata: { name: 'b' }, spec: { schedule: '0 0 0 * * *', cluster: { name: 'db' }, method: 'barmanObjectStor' } });
+    expect(backup.map(p => p.rule)).toEqual(['schema-enum']);
+  });
+
+  it('knows KEDA, cert-manager and External Secrets (v1beta1 model, v1 generated) kinds', () => {
+    const scaledObject = {
+      apiVersion: 'keda.sh/v1alpha1',
+      kind: 'ScaledObject',
+      metadata: { name: 'worker' },
+      spec: { scaleTargetRef: { name: 'worker' }, minReplicaCount: 0, triggers: [{ type: 'rabbitmq', metadata: { queueName: 'jobs', mode: 'QueueLength', value: '20' } }] },
+    };
+    expect(check(scaledObject)).toEqual([]);
+    expect(check({ ...scaledObject, spec: { ...scaledObject.spec, pollingIntervl: 5 } }).map(p => p.message)).toEqual([
+      'spec.pollingIntervl: unknown field: the schema has no "pollingIntervl" here (did you mean spec.pollingInterval?)',
+    ]);
+    const certificate = { apiVersion: 'cert-manager.io/v1', kind: 'Certificate', metadata: { name: 'web' }, spec: { secretName: 'web-tls', dnsNames: ['web.example.com'], issuerRef: { name: 'letsencrypt', kind: 'ClusterIssuer' } } };
+    expect(check(certificate)).toEqual([]);
+    expect(check({ ...certificate, spec: { dnsNames: ['web.example.com'] } }).map(p => p.message).sort()).toEqual([
+      'spec.issuerRef: required field is missing',
+      'spec.secretName: required field is missing',
+    ]);
+    const externalSecret = (apiVersion: string, spec: Record<string, unknown>) => ({ apiVersion, kind: 'ExternalSecret', metadata: { name: 'db' }, spec });
+    const esSpec = { secretStoreRef: { name: 'vault', kind: 'ClusterSecretStore' }, target: { name: 'db-credentials' }, data: [{ secretKey: 'password', remoteRef: { key: 'db' } }] };
+    expect(check(externalSecret('external-secrets.io/v1', esSpec))).toEqual([]);
+    expect(check(externalSecret('external-secrets.io/v1beta1', esSpec))).toEqual([]);
+    expect(check(externalSecret('external-secrets.io/v1', { ...esSpec, target: { creationPolicy: 'Sometimes' } })).map(p => p.rule)).toEqual(['schema-enum']);
+  });
+
+  it('checks RabbitMQ operator kinds with the schemas generated from their CRDs, unknown fields included', () => {
+    const cluster = check({
+      apiVersion: 'rabbitmq.com/v1beta1',
+      kind: 'RabbitmqCluster',
+      metadata: { name: 'mq' },
+      spec: { replicas: 3, replics: 3, persistence: { storage: '10Gi' }, resources: { requests: { cpu: '500m', memory: '1Gi' } }, rabbitmq: { additionalConfig: 'x' } },
+    });
+    expect(cluster.map(p => `${p.rule}: ${p.message}`)).toEqual([
+      'unknown-field: spec.replics: unknown field: the schema has no "replics" here (did you mean spec.replicas?)',
+    ]);
+    const queue = check({ apiVersion: 'rabbitmq.com/v1beta1', kind: 'Queue', metadata: { name: 'q' }, spec: { durable: 'yes', arguments: { 'x-dead-letter-exchange': 'dlx' } } });
+    expect(queue.map(p => `${p.rule}: ${p.message}`).sort()).toEqual([
+      'schema-required: spec.name: required field is missing',
+      'schema-required: spec.rabbitmqClusterReference: required field is missing',
+      'schema-type: spec.durable: must be boolean (got "yes")',
     ]);
   });
 

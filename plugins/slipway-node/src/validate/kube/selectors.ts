@@ -1,11 +1,13 @@
 import type { KubernetesObject, LoadedObject } from '../types';
-import { asArray, asRecord, asString, asStringMap, getPath, recordsOf, type JsonRecord } from './json';
-import { nameOf, objectsOfKind, type ObjectSet } from './objectSets';
+import { asArray, asRecord, asString, asStringMap, recordsOf, type JsonRecord } from './json';
+import { operatorPods, operatorServices } from '../operators';
+import { type ObjectSet } from './objectSets';
 import { containersOf, podTemplates } from './workloads';
 
 /**
  * Label selectors and the pods they can select. Pods come from workload templates and
- * from operators we generate objects for (CloudNativePG runs the database pods).
+ * from operators that run them for custom resources (validate/operators: CloudNativePG
+ * instances, RabbitMQ nodes, PgBouncer poolers).
  */
 
 /** `{matchLabels, matchExpressions}` (metav1.LabelSelector); an empty selector selects everything. */
@@ -64,33 +66,8 @@ export interface PodGroup {
   owner: LoadedObject;
   labels: Record<string, string>;
   ports: NamedPort[];
-}
-
-/**
- * CloudNativePG labels its instance pods `cnpg.io/cluster`, `cnpg.io/podRole: instance` and
- * `cnpg.io/instanceRole` (plus the legacy `role`), and copies `inheritedMetadata.labels`.
- * Primary and replica pods are listed apart so role-specific selectors match.
- */
-function cloudNativePgPods(loaded: LoadedObject): PodGroup[] {
-  const cluster = nameOf(loaded.object);
-  const inherited = asStringMap(getPath(loaded.object, 'spec', 'inheritedMetadata', 'labels'));
-  // The instance container's ports (cloudnative-pg pkg/specs/pods.go, createPostgresContainers).
-  const ports: NamedPort[] = [
-    { name: 'postgresql', containerPort: 5432, protocol: 'TCP' },
-    { name: 'metrics', containerPort: 9187, protocol: 'TCP' },
-    { name: 'status', containerPort: 8000, protocol: 'TCP' },
-  ];
-  return ['primary', 'replica'].map(role => ({
-    owner: loaded,
-    labels: {
-      ...inherited,
-      'cnpg.io/cluster': cluster,
-      'cnpg.io/podRole': 'instance',
-      'cnpg.io/instanceRole': role,
-      role,
-    },
-    ports,
-  }));
+  /** For pods an operator runs: what makes them, for messages. */
+  origin?: string;
 }
 
 export function isCloudNativePgCluster(object: KubernetesObject): boolean {
@@ -111,8 +88,19 @@ export function podGroups(set: ObjectSet): PodGroup[] {
     labels: template.labels,
     ports: containersOf(template).flatMap(ref => containerPorts(ref.container)),
   }));
-  for (const loaded of objectsOfKind(set, 'Cluster')) {
-    if (isCloudNativePgCluster(loaded.object)) groups.push(...cloudNativePgPods(loaded));
-  }
+  // Pods operators run for custom resources (CloudNativePG instances, RabbitMQ nodes), from validate/operators.
+  for (const pods of operatorPods(set)) groups.push({ owner: pods.owner, labels: pods.labels, ports: pods.ports, origin: `${pods.origin} (${pods.role} pods)` });
   return groups;
+}
+
+/**
+ * The Services of a set as the cluster will have them: those in Git and those operators write
+ * for custom resources in it (`<cluster>-rw`, a RabbitmqCluster's `<name>` and `<name>-nodes`).
+ * An operator's Service stands in as a LoadedObject at its owner's file, for lookups only:
+ * problems are never reported on it.
+ */
+export function deployedServices(set: ObjectSet): LoadedObject[] {
+  const own = set.objects.filter(loaded => loaded.object.kind === 'Service');
+  const made = operatorServices(set).map(service => ({ ...service.owner, object: service.object }));
+  return [...own, ...made];
 }

@@ -1,5 +1,6 @@
 import type { KubernetesObject, LoadedObject } from '../types';
 import { asNumber, asRecord, asString, asStringMap, getPath, recordsOf, type JsonRecord } from './json';
+import { embeddedPodTemplate, operatorAutoscalers } from '../operators';
 import { nameOf, objectsOfKind, sameNamespace, type ObjectSet } from './objectSets';
 
 /** Kinds that own a pod template. */
@@ -41,9 +42,30 @@ export function usesWorkloadRef(object: KubernetesObject): boolean {
   return object.kind === 'Rollout' && asRecord(getPath(object, 'spec', 'workloadRef')) !== undefined;
 }
 
+/** A pod template a custom resource embeds (KEDA ScaledJob), checked like a workload's (validate/operators). */
+function embeddedTemplateOf(loaded: LoadedObject): PodTemplate | undefined {
+  const embedded = embeddedPodTemplate(loaded.object);
+  if (!embedded) return undefined;
+  const path = embedded.path.split('.');
+  const template = asRecord(getPath(loaded.object, ...path));
+  const spec = asRecord(template?.spec);
+  if (!template || !spec) return undefined;
+  return {
+    loaded,
+    object: loaded.object,
+    labels: asStringMap(getPath(template, 'metadata', 'labels')),
+    spec,
+    specPath: `${embedded.path}.spec`,
+    labelsPath: `${embedded.path}.metadata.labels`,
+    longRunning: embedded.longRunning,
+    replicated: embedded.replicated,
+  };
+}
+
 export function podTemplateOf(loaded: LoadedObject): PodTemplate | undefined {
   const object = loaded.object;
-  if (!isWorkload(object) || usesWorkloadRef(object)) return undefined;
+  if (!isWorkload(object)) return embeddedTemplateOf(loaded);
+  if (usesWorkloadRef(object)) return undefined;
   const templatePath = object.kind === 'CronJob' ? ['spec', 'jobTemplate', 'spec', 'template'] : ['spec', 'template'];
   const template = asRecord(getPath(object, ...templatePath));
   const spec = asRecord(template?.spec);
@@ -104,9 +126,9 @@ export function apiGroup(apiVersion: string): string {
   return slash < 0 ? '' : apiVersion.slice(0, slash);
 }
 
+/** The autoscalers of a workload: HPAs in Git and those operators write (KEDA's keda-hpa-<name> for a ScaledObject). */
 export function hpasTargeting(set: ObjectSet, object: KubernetesObject): KubernetesObject[] {
-  return objectsOfKind(set, 'HorizontalPodAutoscaler')
-    .map(loaded => loaded.object)
+  return [...objectsOfKind(set, 'HorizontalPodAutoscaler').map(loaded => loaded.object), ...operatorAutoscalers(set).map(made => made.object)]
     .filter(hpa => scaleTargetMatches(hpa, object));
 }
 

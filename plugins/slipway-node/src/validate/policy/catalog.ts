@@ -4,9 +4,9 @@ import {
   asRecord,
   asString,
   asStringMap,
+  deployingApplications,
   fileProblem,
   getPath,
-  isCloudNativePgCluster,
   objectProblem,
   objectSets,
   parseYamlDocuments,
@@ -15,49 +15,93 @@ import {
   type JsonRecord,
   type ObjectSet,
 } from '../kube';
+import { operatorPods } from '../operators';
 
 /**
- * The Backstage entity must find its objects. The Kubernetes plugin lists objects by the
- * label `backstage.io/kubernetes-id=<annotation>`, and the Argo CD plugin finds
- * Applications by `argocd/app-selector`; an object without the label is invisible.
+ * The Backstage entities must find their objects. The Kubernetes plugin lists objects by the
+ * label `backstage.io/kubernetes-id=<annotation>` (or the entity's
+ * `backstage.io/kubernetes-label-selector`), and the Argo CD plugin finds Applications by
+ * `argocd/app-selector`; an object without the label is invisible.
+ *
+ * A repo may register several Components (catalog-info.yaml holds one YAML document per entity):
+ * a system's API and frontend, say. Each deployed object must then belong to exactly one of them,
+ * and each Component's annotations must match the objects and Applications that belong to it.
  */
 
 const CATALOG_FILES = ['catalog-info.yaml', 'catalog-info.yml'];
 export const KUBERNETES_ID = 'backstage.io/kubernetes-id';
+const LABEL_SELECTOR = 'backstage.io/kubernetes-label-selector';
 const APP_NAME = 'app.kubernetes.io/name';
 const REQUIRED_SPEC_FIELDS = ['owner', 'lifecycle', 'type'];
 
 interface Component {
   file: string;
+  name: string;
   entity: JsonRecord;
   kubernetesId?: string;
+  /** `backstage.io/kubernetes-label-selector`, parsed (equality terms only). */
+  labelSelector?: Record<string, string>;
 }
 
-function findComponent(model: RepoModel): Component | ValidationProblem {
+/** `a=b,c=d` (equality only, as the Argo CD plugins and most label selectors in annotations use it). */
+function parseSelector(selector: string): Record<string, string> | undefined {
+  const out: Record<string, string> = {};
+  for (const part of selector.split(',').map(item => item.trim()).filter(Boolean)) {
+    const match = /^([^=!\s]+)\s*==?\s*([^=\s]*)$/.exec(part);
+    if (!match) return undefined;
+    out[match[1]] = match[2];
+  }
+  return Object.keys(out).length > 0 ? out : undefined;
+}
+
+function matches(selector: Record<string, string>, labels: Record<string, string>): boolean {
+  return Object.entries(selector).every(([key, value]) => labels[key] === value);
+}
+
+function findComponents(model: RepoModel): Component[] | ValidationProblem {
   const file = CATALOG_FILES.find(path => model.files.has(path));
   if (!file) {
     return fileProblem('catalog', 'catalog-component', 'catalog-info.yaml', '', 'is missing: the repo must register a Backstage Component');
   }
   const components = parseYamlDocuments(model.files.get(file) ?? '', file)
     .map(document => asRecord(document.value))
-    .filter((entity): entity is JsonRecord => entity?.kind === 'Component');
-  if (components.length === 0) {
-    return fileProblem('catalog', 'catalog-component', file, '', 'has no kind: Component entity');
-  }
-  const entity = components.find(candidate => asString(getPath(candidate, 'metadata', 'annotations', KUBERNETES_ID))) ?? components[0];
-  return { file, entity, kubernetesId: asString(getPath(entity, 'metadata', 'annotations', KUBERNETES_ID)) };
+    .filter((entity): entity is JsonRecord => entity?.kind === 'Component')
+    .map((entity, index) => {
+      const annotations = asStringMap(getPath(entity, 'metadata', 'annotations'));
+      const selector = annotations[LABEL_SELECTOR];
+      return {
+        file,
+        name: asString(getPath(entity, 'metadata', 'name')) ?? `#${index + 1}`,
+        entity,
+        kubernetesId: annotations[KUBERNETES_ID],
+        ...(selector !== undefined ? { labelSelector: parseSelector(selector) } : {}),
+      };
+    });
+  if (components.length === 0) return fileProblem('catalog', 'catalog-component', file, '', 'has no kind: Component entity');
+  return components;
 }
 
-function checkEntity(component: Component): ValidationProblem[] {
+/** `Component "orders" metadata.annotations[...]`: which entity of a multi-Component file. */
+function entityField(components: Component[], component: Component, field: string): string {
+  return components.length > 1 ? `Component "${component.name}" ${field}` : field;
+}
+
+/** Whether the repo's objects can be found at all: some Component names them by id or selector. */
+function findsObjects(components: Component[]): boolean {
+  return components.some(component => component.kubernetesId !== undefined || component.labelSelector !== undefined);
+}
+
+function checkEntity(components: Component[], component: Component): ValidationProblem[] {
   const out: ValidationProblem[] = [];
   const spec = asRecord(component.entity.spec) ?? {};
   const missing = REQUIRED_SPEC_FIELDS.filter(field => !asString(spec[field]));
   if (missing.length > 0) {
-    out.push(fileProblem('catalog', 'catalog-required-fields', component.file, 'spec',
+    out.push(fileProblem('catalog', 'catalog-required-fields', component.file, entityField(components, component, 'spec'),
       `Component lacks ${missing.map(field => `spec.${field}`).join(', ')}`));
   }
-  if (!component.kubernetesId) {
-    out.push(fileProblem('catalog', 'catalog-kubernetes-id', component.file, `metadata.annotations["${KUBERNETES_ID}"]`,
+  // A Component without the annotation is fine beside one that has it (a library, docs): it deploys nothing here.
+  if (!findsObjects(components) && components.indexOf(component) === 0) {
+    out.push(fileProblem('catalog', 'catalog-kubernetes-id', component.file, entityField(components, component, `metadata.annotations["${KUBERNETES_ID}"]`),
       'is missing: the Kubernetes tab would show nothing'));
   }
   return out;
@@ -84,55 +128,92 @@ function kustomizeLabels(model: RepoModel): { objects: Record<string, string>; t
   return { objects, templates };
 }
 
-/** Label maps Backstage lists: the object's own, and the pods' it makes. */
-function labelSites(loaded: LoadedObject): Array<{ field: string; labels: Record<string, string>; template: boolean }> {
-  const sites = [{ field: 'metadata.labels', labels: asStringMap(loaded.object.metadata?.labels), template: false }];
-  const template = podTemplateOf(loaded);
-  if (template) sites.push({ field: template.labelsPath, labels: template.labels, template: true });
-  if (loaded.object.kind === 'CronJob') {
-    sites.push({ field: 'spec.jobTemplate.metadata.labels', labels: asStringMap(getPath(loaded.object, 'spec', 'jobTemplate', 'metadata', 'labels')), template: true });
+interface LabelSite {
+  loaded: LoadedObject;
+  field: string;
+  labels: Record<string, string>;
+  /** Which labels kustomize adds here in the raw fallback: the object's, a pod template's, or none (a custom resource's field). */
+  added: 'objects' | 'templates' | 'none';
+}
+
+/** Label maps Backstage lists: each object's own, the pods it makes, and the pods an operator runs for it. */
+function labelSites(set: ObjectSet): LabelSite[] {
+  const sites: LabelSite[] = [];
+  for (const loaded of set.objects) {
+    sites.push({ loaded, field: 'metadata.labels', labels: asStringMap(loaded.object.metadata?.labels), added: 'objects' });
+    const template = podTemplateOf(loaded);
+    if (template) sites.push({ loaded, field: template.labelsPath, labels: template.labels, added: 'templates' });
+    if (loaded.object.kind === 'CronJob') {
+      sites.push({ loaded, field: 'spec.jobTemplate.metadata.labels', labels: asStringMap(getPath(loaded.object, 'spec', 'jobTemplate', 'metadata', 'labels')), added: 'templates' });
+    }
   }
-  if (isCloudNativePgCluster(loaded.object)) {
-    sites.push({ field: 'spec.inheritedMetadata.labels', labels: asStringMap(getPath(loaded.object, 'spec', 'inheritedMetadata', 'labels')), template: true });
+  // Operator-run pods (CloudNativePG instances, RabbitMQ nodes) get their labels from a field of the resource.
+  const seen = new Set<string>();
+  for (const pods of operatorPods(set)) {
+    const field = pods.labelSources[0]?.field ?? 'metadata.labels';
+    const key = `${set.objects.indexOf(pods.owner)} ${field}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    sites.push({ loaded: pods.owner, field, labels: pods.labels, added: 'none' });
   }
   return sites;
 }
 
-function checkObjectLabels(set: ObjectSet, kubernetesId: string, model: RepoModel): ValidationProblem[] {
+/** The Components whose Kubernetes tab lists an object with these labels. */
+function componentsSelecting(components: Component[], labels: Record<string, string>): Component[] {
+  return components.filter(component =>
+    component.labelSelector ? matches(component.labelSelector, labels) : component.kubernetesId !== undefined && labels[KUBERNETES_ID] === component.kubernetesId,
+  );
+}
+
+function describeIds(components: Component[]): string {
+  const ids = components.map(component => component.kubernetesId).filter((id): id is string => !!id);
+  return ids.length === 1 ? ids[0] : `one of ${ids.join(', ')}`;
+}
+
+/** Every label site belongs to exactly one Component; returns the Components each set's objects belong to. */
+function checkObjectLabels(set: ObjectSet, components: Component[], model: RepoModel, found: Set<Component>): ValidationProblem[] {
+  const withIds = components.filter(component => component.kubernetesId || component.labelSelector);
+  if (withIds.length === 0) return [];
   const added = set.environment === undefined ? kustomizeLabels(model) : { objects: {}, templates: {} };
   const out: ValidationProblem[] = [];
-  for (const loaded of set.objects) {
-    for (const site of labelSites(loaded)) {
-      const labels = { ...(site.template ? added.templates : added.objects), ...site.labels };
-      const faults: string[] = [];
-      if (labels[KUBERNETES_ID] === undefined) faults.push(`lacks ${KUBERNETES_ID}: ${kubernetesId}`);
-      else if (labels[KUBERNETES_ID] !== kubernetesId) faults.push(`has ${KUBERNETES_ID}: ${labels[KUBERNETES_ID]}, not ${kubernetesId}`);
-      if (!labels[APP_NAME]) faults.push(`lacks ${APP_NAME}`);
-      if (faults.length > 0) {
-        out.push(objectProblem('catalog', 'catalog-object-labels', loaded, site.field,
-          `${faults.join(' and ')}: Backstage finds objects by the Component's ${KUBERNETES_ID} annotation`));
-      }
+  for (const site of labelSites(set)) {
+    const labels = { ...(site.added === 'none' ? {} : added[site.added]), ...site.labels };
+    const owners = componentsSelecting(withIds, labels);
+    owners.forEach(owner => found.add(owner));
+    const faults: string[] = [];
+    const id = labels[KUBERNETES_ID];
+    if (owners.length === 0) {
+      if (id === undefined) faults.push(`lacks ${KUBERNETES_ID}: ${describeIds(withIds)}`);
+      else faults.push(withIds.length > 1 ? `has ${KUBERNETES_ID}: ${id}, which no Component of ${withIds[0].file} declares (${describeIds(withIds)})` : `has ${KUBERNETES_ID}: ${id}, not ${describeIds(withIds)}`);
+    } else if (owners.length > 1) {
+      faults.push(`is listed by ${owners.length} Components (${owners.map(owner => owner.name).join(', ')}): each object belongs on one entity page`);
+    }
+    if (!labels[APP_NAME]) faults.push(`lacks ${APP_NAME}`);
+    if (faults.length > 0) {
+      out.push(objectProblem('catalog', 'catalog-object-labels', site.loaded, site.field,
+        `${faults.join(' and ')}: Backstage finds objects by each Component's ${KUBERNETES_ID} annotation`));
     }
   }
   return out;
 }
 
-/** `a=b,c=d` (equality only, as the Argo CD plugins use it). */
-function parseSelector(selector: string): Record<string, string> | undefined {
-  const out: Record<string, string> = {};
-  for (const part of selector.split(',').map(item => item.trim()).filter(Boolean)) {
-    const match = /^([^=!\s]+)\s*==?\s*([^=\s]*)$/.exec(part);
-    if (!match) return undefined;
-    out[match[1]] = match[2];
-  }
-  return Object.keys(out).length > 0 ? out : undefined;
+/** The Applications whose Argo CD card belongs on a Component's page: those labelled with or deploying its objects. */
+function applicationsOf(model: RepoModel, components: Component[], component: Component): LoadedObject[] {
+  const applications = argoCdApplications(model);
+  if (components.length === 1) return applications;
+  const deployed = new Map(deployingApplications(model).map(({ application, sets }) => [application, sets]));
+  return applications.filter(application => {
+    if (componentsSelecting([component], asStringMap(application.object.metadata?.labels)).length > 0) return true;
+    return (deployed.get(application) ?? []).some(set => labelSites(set).some(site => componentsSelecting([component], site.labels).length > 0));
+  });
 }
 
-function checkArgoCdSelector(model: RepoModel, component: Component): ValidationProblem[] {
-  const applications = argoCdApplications(model);
+function checkArgoCdSelector(model: RepoModel, components: Component[], component: Component): ValidationProblem[] {
+  const applications = applicationsOf(model, components, component);
   if (applications.length === 0) return [];
   const annotations = asStringMap(getPath(component.entity, 'metadata', 'annotations'));
-  const field = 'metadata.annotations["argocd/app-selector"]';
+  const field = entityField(components, component, 'metadata.annotations["argocd/app-selector"]');
   const raw = annotations['argocd/app-selector'];
   if (raw === undefined) {
     const appName = annotations['argocd/app-name'];
@@ -144,21 +225,34 @@ function checkArgoCdSelector(model: RepoModel, component: Component): Validation
   if (!selector) {
     return [fileProblem('catalog', 'catalog-argocd-selector', component.file, field, `"${raw}" is not a key=value[,key=value] selector`)];
   }
+  const owner = components.length > 1 ? `Component "${component.name}"` : 'Component';
   return applications
-    .filter(({ object }) => {
-      const labels = asStringMap(object.metadata?.labels);
-      return !Object.entries(selector).every(([key, value]) => labels[key] === value);
-    })
+    .filter(({ object }) => !matches(selector, asStringMap(object.metadata?.labels)))
     .map(loaded => objectProblem('catalog', 'catalog-argocd-selector', loaded, 'metadata.labels',
-      `does not match the Component's argocd/app-selector "${raw}": the Argo CD plugin would not show this Application`));
+      `does not match the ${owner}'s argocd/app-selector "${raw}": the Argo CD plugin would not show this Application`));
+}
+
+/** A Component whose id no deployed object carries has an empty Kubernetes tab (usually a renamed id). */
+function checkComponentObjects(model: RepoModel, components: Component[], found: Set<Component>): ValidationProblem[] {
+  const deploysObjects = objectSets(model).some(set => set.objects.length > 0);
+  if (!deploysObjects) return [];
+  return components
+    .filter(component => (component.kubernetesId || component.labelSelector) && !found.has(component))
+    .map(component => {
+      const annotation = component.labelSelector ? LABEL_SELECTOR : KUBERNETES_ID;
+      const value = asStringMap(getPath(component.entity, 'metadata', 'annotations'))[annotation];
+      return fileProblem('catalog', 'catalog-component-objects', component.file, entityField(components, component, `metadata.annotations["${annotation}"]`),
+        `"${value}" matches none of the deployed objects: this Component's Kubernetes tab would show nothing`);
+    });
 }
 
 export const checkCatalog: ModelCheck = model => {
-  const component = findComponent(model);
-  if (!('entity' in component)) return [component];
-  const out = [...checkEntity(component), ...checkArgoCdSelector(model, component)];
-  if (component.kubernetesId) {
-    for (const set of objectSets(model)) out.push(...checkObjectLabels(set, component.kubernetesId, model));
-  }
+  const components = findComponents(model);
+  if (!Array.isArray(components)) return [components];
+  const out: ValidationProblem[] = [];
+  for (const component of components) out.push(...checkEntity(components, component), ...checkArgoCdSelector(model, components, component));
+  const found = new Set<Component>();
+  for (const set of objectSets(model)) out.push(...checkObjectLabels(set, components, model, found));
+  out.push(...checkComponentObjects(model, components, found));
   return out;
 };

@@ -4,6 +4,7 @@ import {
   asString,
   asStringMap,
   containersOf,
+  deployedServices,
   getPath,
   nameOf,
   objectSets,
@@ -77,9 +78,8 @@ function shortNameFault(host: string, context: HostContext): string | undefined 
   }
   const labels = name.split('.');
   if (labels.length === 1) {
-    const local = context.set.objects.some(
-      ({ object }) => object.kind === 'Service' && nameOf(object) === name && sameNamespace(object, context.owner),
-    );
+    // Services operators write count (a bare `orders-db-rw` from the pod's own namespace resolves).
+    const local = deployedServices(context.set).some(({ object }) => nameOf(object) === name && sameNamespace(object, context.owner));
     if (local && !context.strict) return undefined;
     return `"${host}" is a bare service name, which resolves only in the caller's namespace: write <svc>.<namespace>${CLUSTER_SUFFIX}`;
   }

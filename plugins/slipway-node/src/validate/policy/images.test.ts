@@ -1,6 +1,8 @@
 import type { RepoModel } from '../types';
 import { checkImages, parseImage, SKIP_RECONCILE_ANNOTATION, unpinnedEnvironments } from './images';
-import { baselineModel, edit, problemsOf, rulesOf } from './__fixtures__/repoModel';
+import { add, baselineModel, edit, problemsOf, rulesOf } from './__fixtures__/repoModel';
+import { firstPartyImages } from './firstPartyImages';
+import { renderExample } from '../rules/__fixtures__/renderedRepo';
 
 /** Sets the image of the Rollout's container (and, optionally, the migration Job's) in one environment. */
 function setImage(model: RepoModel, environment: string, image: string, alsoJob = true): RepoModel {
@@ -84,5 +86,64 @@ describe('image pinning', () => {
   it('does not let another environment\'s skip-reconcile excuse production', () => {
     const model = skipReconcile(setImage(baselineModel(), 'production', 'ghcr.io/example-org/orders'), 'staging');
     expect(problemsOf(checkImages, model).map(p => p.environment)).toEqual(['production', 'production']);
+  });
+});
+
+describe('first-party images come from the golden path\'s CI, not the workload kind', () => {
+  const worker = (image: string) => ({
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name: 'orders-worker', labels: {} },
+    spec: {
+      selector: { matchLabels: { app: 'orders-worker' } },
+      template: { metadata: { labels: { app: 'orders-worker' } }, spec: { containers: [{ name: 'worker', image, args: ['worker'] }] } },
+    },
+  });
+  const CI = `name: ci
+on: {push: {branches: [main]}}
+env:
+  REGISTRY: ghcr.io
+  IMAGE: \${{ env.REGISTRY }}/example-org/orders
+jobs:
+  image:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: docker/build-push-action@v6
+        with:
+          push: true
+          tags: \${{ env.IMAGE }}:sha-\${{ github.sha }}
+  deploy:
+    runs-on: ubuntu-latest
+    steps:
+      - run: cd deploy/overlays/staging && kustomize edit set image "\${IMAGE}=\${IMAGE}@\${DIGEST}"
+`;
+
+  it('applies the pinning rules to a Deployment running the service image (a worker), where only Rollouts counted before', () => {
+    const model = add(baselineModel(), worker('ghcr.io/example-org/orders:nightly'));
+    const problems = problemsOf(checkImages, model).filter(p => p.object === 'Deployment/orders-worker');
+    expect(problems.map(p => `${p.environment} ${p.rule}`)).toEqual(['staging image-unpinned', 'production image-unpinned']);
+  });
+
+  it('reads the image from the workflow: build-push tags and kustomize edit set image, env resolved', () => {
+    const model = baselineModel();
+    model.files.set('.github/workflows/ci.yaml', CI);
+    expect([...firstPartyImages(model).repositories]).toEqual(['ghcr.io/example-org/orders']);
+    expect(firstPartyImages(model).declaredIn.get('ghcr.io/example-org/orders')).toBe('.github/workflows/ci.yaml jobs.image');
+  });
+
+  it('does not take a third-party image the overlays pin for the service\'s own when CI names the image', () => {
+    const model = baselineModel();
+    model.files.set('.github/workflows/ci.yaml', CI);
+    model.files.set('deploy/overlays/staging/kustomization.yaml', `${model.files.get('deploy/overlays/staging/kustomization.yaml')}  - name: busybox\n    newTag: "1.36"\n`);
+    expect(firstPartyImages(model).repositories).toEqual(new Set(['ghcr.io/example-org/orders']));
+    // Without a workflow that says, the overlays' images stand in.
+    const withoutCi = { ...model, files: new Map([...model.files].filter(([file]) => !file.startsWith('.github/'))) };
+    expect(firstPartyImages(withoutCi).repositories).toEqual(new Set(['ghcr.io/example-org/orders', 'busybox']));
+  });
+
+  it('finds the generated repo\'s image in its CI workflow', async () => {
+    const files = await renderExample('minimal');
+    const model = { files, environments: new Map(), rawObjects: [] };
+    expect(firstPartyImages(model).declaredIn).toEqual(new Map([['ghcr.io/example-org/orders', '.github/workflows/ci.yaml jobs.image']]));
   });
 });

@@ -1,4 +1,5 @@
 import type { ModelCheck, RepoModel, ValidationProblem } from '../types';
+import { firstPartyImages } from './firstPartyImages';
 import {
   asArray,
   asRecord,
@@ -16,7 +17,8 @@ import {
 /**
  * Image references. A built overlay must deploy an image a build made: our CI pushes
  * `sha-<commit>` (and releases `v<semver>`); third-party images need an explicit tag.
- * Seed 000 deployed a base tag (`staging-initial`) that was never pushed.
+ * Seed 000 deployed a base tag (`staging-initial`) that was never pushed. Which images are the
+ * repo's own comes from its CI workflow (firstPartyImages.ts), whatever workload runs them.
  */
 
 const problem = problemsFor('policy');
@@ -59,22 +61,8 @@ export function applicationSourcePaths(application: unknown): string[] {
   return sources.map(source => asString(asRecord(source)?.path)).filter((path): path is string => !!path);
 }
 
-/** Images of the service itself: those the Rollouts run (the migration Job reuses them). */
-function firstPartyRepositories(set: ObjectSet): Set<string> {
-  const out = new Set<string>();
-  for (const template of podTemplates(set)) {
-    if (template.object.kind !== 'Rollout') continue;
-    for (const ref of containersOf(template)) {
-      const image = asString(ref.container.image);
-      if (image) out.add(parseImage(image).repository);
-    }
-  }
-  return out;
-}
-
 /** Whether the set runs the service's own image without tag or digest (the pre-first-build state). */
-function hasUntaggedServiceImage(set: ObjectSet): boolean {
-  const ours = firstPartyRepositories(set);
+function hasUntaggedServiceImage(set: ObjectSet, ours: Set<string>): boolean {
   return podTemplates(set).some(template =>
     containersOf(template).some(ref => {
       const image = parseImage(asString(ref.container.image) ?? '');
@@ -89,16 +77,16 @@ function hasUntaggedServiceImage(set: ObjectSet): boolean {
  */
 export function unpinnedEnvironments(model: RepoModel): string[] {
   const skipping = skipReconcileEnvironments(model);
+  const ours = firstPartyImages(model).repositories;
   return objectSets(model)
-    .filter(set => set.environment !== undefined && skipping.has(set.environment) && hasUntaggedServiceImage(set))
+    .filter(set => set.environment !== undefined && skipping.has(set.environment) && hasUntaggedServiceImage(set, ours))
     .map(set => set.environment as string)
     .sort();
 }
 
-function checkSet(set: ObjectSet, skipping: Set<string>): ValidationProblem[] {
+function checkSet(set: ObjectSet, skipping: Set<string>, ours: Set<string>): ValidationProblem[] {
   const out: ValidationProblem[] = [];
   const built = set.environment !== undefined;
-  const ours = firstPartyRepositories(set);
   for (const template of podTemplates(set)) {
     for (const ref of containersOf(template)) {
       const field = `${ref.path}.image`;
@@ -135,5 +123,6 @@ function checkSet(set: ObjectSet, skipping: Set<string>): ValidationProblem[] {
 
 export const checkImages: ModelCheck = model => {
   const skipping = skipReconcileEnvironments(model);
-  return objectSets(model).flatMap(set => checkSet(set, skipping));
+  const ours = firstPartyImages(model).repositories;
+  return objectSets(model).flatMap(set => checkSet(set, skipping, ours));
 };

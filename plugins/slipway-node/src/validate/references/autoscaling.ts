@@ -1,5 +1,6 @@
 import type { ModelCheck, ValidationProblem } from '../types';
 import { asNumber, asRecord, asString, getPath, objectSets, objectsOfKind, problemsFor, scaleTargetMatches, type ObjectSet } from '../kube';
+import { operatorAutoscalers } from '../operators';
 
 /** An HPA must scale something that exists (our Rollout), within bounds that make sense. */
 
@@ -18,6 +19,15 @@ function checkSet(set: ObjectSet): ValidationProblem[] {
     if (max === undefined || min > max) {
       out.push(problem('hpa-min-max', hpa, 'spec.maxReplicas',
         max === undefined ? 'is missing' : `(${max}) is below spec.minReplicas (${min})`));
+    }
+  }
+  // Autoscalers operators write (KEDA's HPA for a ScaledObject): reported on the custom resource.
+  for (const made of operatorAutoscalers(set)) {
+    const ref = asRecord(getPath(made.object, 'spec', 'scaleTargetRef'));
+    const target = `${asString(ref?.apiVersion) ?? '?'} ${asString(ref?.kind) ?? '?'}/${asString(ref?.name) ?? '?'}`;
+    if (!set.objects.some(loaded => scaleTargetMatches(made.object, loaded.object))) {
+      out.push(problem('hpa-target-exists', made.owner, made.targetField,
+        `${target} is not among the deployed objects: the HPA ${made.origin} makes (${made.object.metadata.name}) would scale nothing`));
     }
   }
   return out;

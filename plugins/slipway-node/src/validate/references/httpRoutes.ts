@@ -1,5 +1,5 @@
 import type { ModelCheck, ValidationProblem } from '../types';
-import { asNumber, asString, getPath, nameOf, objectSets, objectsOfKind, problemsFor, recordsOf, type ObjectSet } from '../kube';
+import { asNumber, asString, deployedServices, getPath, nameOf, objectSets, objectsOfKind, problemsFor, recordsOf, type ObjectSet } from '../kube';
 
 /** HTTPRoute backendRefs must name Services that exist and expose the referenced port. */
 
@@ -7,7 +7,8 @@ const problem = problemsFor('reference');
 
 function checkSet(set: ObjectSet): ValidationProblem[] {
   const out: ValidationProblem[] = [];
-  const services = objectsOfKind(set, 'Service');
+  // Operators' Services count: a route may send traffic to a RabbitMQ management UI or a Pooler.
+  const services = deployedServices(set);
   for (const route of objectsOfKind(set, 'HTTPRoute')) {
     const routeNamespace = route.object.metadata.namespace;
     for (const { record: rule, index: ruleIndex } of recordsOf(getPath(route.object, 'spec', 'rules'))) {

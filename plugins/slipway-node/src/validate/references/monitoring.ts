@@ -3,6 +3,7 @@ import {
   asArray,
   asString,
   asStringMap,
+  deployedServices,
   getPath,
   matchesLabelSelector,
   objectSets,
@@ -33,7 +34,8 @@ function inMonitorScope(monitor: KubernetesObject, candidate: KubernetesObject):
 
 function checkServiceMonitors(set: ObjectSet): ValidationProblem[] {
   const out: ValidationProblem[] = [];
-  const services = objectsOfKind(set, 'Service');
+  // Operators' Services count: a ServiceMonitor for RabbitMQ selects the Service its operator writes.
+  const services = deployedServices(set);
   for (const monitor of objectsOfKind(set, 'ServiceMonitor')) {
     const selector = getPath(monitor.object, 'spec', 'selector');
     const selected = services.filter(

@@ -19,10 +19,32 @@ describe('Secrets, ConfigMaps and ServiceAccounts pods need', () => {
     expect(problemsOf(checkPodReferences, model)[0].message).toContain('"url" is not a key of Secret/orders-db-app (made by CloudNativePG Cluster/orders-db');
   });
 
-  it('accepts the superuser secret and optional references', () => {
+  it('accepts the superuser secret only with enableSuperuserAccess (CloudNativePG makes none by default), and optional references', () => {
     const model = edit(baselineModel(), 'Rollout', 'orders', addEnv({ name: 'PGPASS', valueFrom: { secretKeyRef: { name: 'orders-db-superuser', key: 'password' } } }));
     edit(model, 'Rollout', 'orders', addEnv({ name: 'FEATURE', valueFrom: { configMapKeyRef: { name: 'flags', key: 'x', optional: true } } }));
+    expect(problemsOf(checkPodReferences, model).map(p => p.message)).toEqual([
+      expect.stringContaining('Secret/orders-db-superuser is not in the deployed objects'),
+      expect.stringContaining('Secret/orders-db-superuser is not in the deployed objects'),
+    ]);
+    edit(model, 'Cluster', 'orders-db', cluster => { cluster.spec.enableSuperuserAccess = true; });
     expect(rulesOf(checkPodReferences, model)).toEqual([]);
+  });
+
+  it('resolves the Secrets of the other operators in validate/operators', () => {
+    const uses = (name: string, key: string) => addEnv({ name: name.toUpperCase().replace(/-/g, '_'), valueFrom: { secretKeyRef: { name, key } } });
+    const model = baselineModel();
+    for (const [name, key] of [['orders-mq-default-user', 'connection_string'], ['orders-tls', 'tls.crt'], ['orders-worker-user-credentials', 'password']]) {
+      edit(model, 'Rollout', 'orders', uses(name, key));
+    }
+    expect(problemsOf(checkPodReferences, model).map(p => p.rule)).toEqual(Array(6).fill('env-secret-ref'));
+    add(model, { apiVersion: 'rabbitmq.com/v1beta1', kind: 'RabbitmqCluster', metadata: { name: 'orders-mq', labels: {} }, spec: { replicas: 3 } });
+    add(model, { apiVersion: 'cert-manager.io/v1', kind: 'Certificate', metadata: { name: 'orders', labels: {} }, spec: { secretName: 'orders-tls', issuerRef: { name: 'ca' } } });
+    add(model, { apiVersion: 'rabbitmq.com/v1beta1', kind: 'User', metadata: { name: 'orders-worker', labels: {} }, spec: { rabbitmqClusterReference: { name: 'orders-mq' } } });
+    expect(rulesOf(checkPodReferences, model)).toEqual([]);
+    edit(model, 'Rollout', 'orders', uses('orders-mq-default-user', 'uri'));
+    expect(problemsOf(checkPodReferences, model)[0].message).toContain(
+      '"uri" is not a key of Secret/orders-mq-default-user (made by RabbitMQ Cluster Operator RabbitmqCluster/orders-mq; keys: username, password, default_user.conf, provider, type, host, port, connection_string)',
+    );
   });
 
   it('flags a missing ConfigMap or ConfigMap key', () => {
@@ -41,6 +63,9 @@ describe('Secrets, ConfigMaps and ServiceAccounts pods need', () => {
       spec: { secretStoreRef: { name: 'vault', kind: 'ClusterSecretStore' }, data: [{ secretKey: 'api-key', remoteRef: { key: 'stripe' } }] },
     });
     expect(rulesOf(checkPodReferences, model)).toEqual([]);
+    // An ExternalSecret with creationPolicy Merge writes into a Secret that must exist already: it makes none.
+    edit(model, 'ExternalSecret', 'stripe', externalSecret => { externalSecret.spec.target = { creationPolicy: 'Merge' }; });
+    expect(problemsOf(checkPodReferences, model).map(p => p.rule)).toEqual(['env-secret-ref', 'env-secret-ref']);
   });
 
   it('checks envFrom and volumes, and the ServiceAccount', () => {

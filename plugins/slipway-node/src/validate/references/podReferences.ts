@@ -13,6 +13,7 @@ import {
   type ObjectSet,
   type PodTemplate,
 } from '../kube';
+import { secretMakingOperators } from '../operators';
 import { knownConfigMaps, knownSecrets, sourcesNear, type KnownSource } from './knownSecrets';
 
 /**
@@ -65,7 +66,7 @@ function checkReference(template: PodTemplate, reference: Reference, known: Map<
   const rule = reference.kind === 'Secret' ? 'env-secret-ref' : 'env-configmap-ref';
   const sources = sourcesNear(known, reference.name, template.object);
   if (sources.length === 0) {
-    const hint = reference.kind === 'Secret' ? ' and no operator we know of (CloudNativePG, External Secrets, Sealed Secrets) makes it' : '';
+    const hint = reference.kind === 'Secret' ? ` and no operator we know of (${secretMakingOperators().join(', ')}) makes it` : '';
     return [problem(rule, template.loaded, reference.field,
       `${reference.kind}/${reference.name} is not in the deployed objects${hint}: the pod would not start`)];
   }

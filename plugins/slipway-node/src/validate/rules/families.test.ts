@@ -150,6 +150,7 @@ const CASES: Record<FamilyRuleId, Case> = {
   'catalog-required-fields': withFile('catalog-info.yaml', CATALOG.replace('  lifecycle: experimental\n', '')),
   'catalog-kubernetes-id': withFile('catalog-info.yaml', CATALOG.replace('    backstage.io/kubernetes-id: orders\n', '')),
   'catalog-object-labels': rollout(r => { delete r.spec.template.metadata.labels['backstage.io/kubernetes-id']; }),
+  'catalog-component-objects': withFile('catalog-info.yaml', CATALOG.replace('backstage.io/kubernetes-id: orders\n', 'backstage.io/kubernetes-id: orders-api\n')),
   'catalog-argocd-selector': withFile('catalog-info.yaml', CATALOG.replace('    argocd/app-selector: backstage.io/kubernetes-id=orders\n', '')),
   // references
   'service-selector': model(m => edit(m, 'Service', 'orders', s => { s.spec.selector = { app: 'nope' }; })),

@@ -14,6 +14,8 @@ import { promqlUnknownSeries } from './promql-unknown-series';
 import { networkpolicyPorts } from './networkpolicy-ports';
 import { networkGatewaySource } from './network-gateway-source';
 import { gatewayAdmitsRoute } from './gateway-admits-route';
+import { gatewayTlsSecret } from './gateway-tls-secret';
+import { operatorResourceRefs } from './operator-resource-refs';
 import { rolloutsPluginRegistered } from './rollouts-plugin-registered';
 import { pdbAllowsDrain } from './pdb-allows-drain';
 import { canaryAnalysisRules } from './canary-analysis';
@@ -85,6 +87,8 @@ export const CHECK_UNITS = [
   networkpolicyPorts,
   networkGatewaySource,
   gatewayAdmitsRoute,
+  gatewayTlsSecret,
+  operatorResourceRefs,
   rolloutsPluginRegistered,
   pdbAllowsDrain,
   ciLeastPrivilege,

@@ -6,6 +6,7 @@ import {
   asRecord,
   asString,
   asStringMap,
+  deployedServices,
   getPath,
   matchesLabelSelector,
   matchesServiceSelector,
@@ -164,7 +165,7 @@ function describePort(port: PodPort): string {
 
 /** Every (route, Gateway, pods, pod port) a route's backendRefs lead to in this overlay. */
 function backendsOf(model: RepoModel, set: ObjectSet, groups: PodGroup[]): Backend[] {
-  const services = objectsOfKind(set, 'Service');
+  const services = deployedServices(set);
   const out: Backend[] = [];
   for (const route of objectsOfKind(set, ...ROUTE_KINDS)) {
     const routeNamespace = route.object.metadata?.namespace;

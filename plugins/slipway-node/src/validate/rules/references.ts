@@ -25,8 +25,8 @@ export const referenceRules = defineRules([
   {
     id: 'hpa-target-exists',
     check: 'reference',
-    summary: 'Every HorizontalPodAutoscaler\'s scaleTargetRef names a deployed object (apiVersion, kind and name): otherwise it scales nothing.',
-    remediation: 'Point spec.scaleTargetRef at the Rollout or Deployment (apiVersion argoproj.io/v1alpha1, kind Rollout for a canary).',
+    summary: 'Every HorizontalPodAutoscaler\'s scaleTargetRef, and a KEDA ScaledObject\'s (which becomes the HPA keda-hpa-<name>; apps/v1 Deployment unless it says otherwise), names a deployed object (apiVersion, kind and name): otherwise it scales nothing.',
+    remediation: 'Point spec.scaleTargetRef at the Rollout or Deployment (apiVersion argoproj.io/v1alpha1, kind Rollout for a canary; a ScaledObject needs apiVersion and kind for anything but a Deployment).',
     source: 'https://kubernetes.io/docs/tasks/run-application/horizontal-pod-autoscale/',
   },
   {

@@ -1,0 +1,110 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- cases build deep, loosely typed manifests */
+import type { LoadedObject, RepoModel } from '../types';
+import { gatewayTlsSecret } from './gateway-tls-secret';
+import { editFile, renderExample, unitProblems } from './__fixtures__/renderedRepo';
+
+const GATEWAY_FILE = 'deploy/platform/gateway.yaml';
+const gateway = (certificate: string, annotations?: Record<string, string>): any => ({
+  apiVersion: 'gateway.networking.k8s.io/v1',
+  kind: 'Gateway',
+  metadata: { name: 'public-gateway', namespace: 'gateway-system', ...(annotations ? { annotations } : {}) },
+  spec: {
+    gatewayClassName: 'eg',
+    listeners: [
+      { name: 'http', protocol: 'HTTP', port: 80 },
+      { name: 'https', protocol: 'HTTPS', port: 443, hostname: '*.example.com', tls: { mode: 'Terminate', certificateRefs: [{ name: certificate }] } },
+    ],
+  },
+});
+const certificate = (secretName: string): any => ({
+  apiVersion: 'cert-manager.io/v1',
+  kind: 'Certificate',
+  metadata: { name: 'public-gateway', namespace: 'gateway-system' },
+  spec: { secretName, dnsNames: ['*.example.com'], issuerRef: { kind: 'ClusterIssuer', name: 'letsencrypt' } },
+});
+
+/** A repo whose deploy/platform holds these objects (the service's own overlays do not matter here). */
+function platformRepo(...objects: any[]): RepoModel {
+  const rawObjects: LoadedObject[] = objects.map(object => ({ object, file: GATEWAY_FILE }));
+  return { files: new Map(), environments: new Map(), rawObjects };
+}
+
+const run = (model: RepoModel) => gatewayTlsSecret.run(model);
+
+describe('gateway-tls-secret', () => {
+  it('passes a listener whose Secret a cert-manager Certificate writes', () => {
+    expect(run(platformRepo(gateway('public-gateway-tls'), certificate('public-gateway-tls')))).toEqual([]);
+  });
+
+  it('reports a listener naming another Secret than the Certificate writes, at the field', () => {
+    const problems = run(platformRepo(gateway('public-gateway-tls'), certificate('public-gateway-cert')));
+    expect(problems).toEqual([
+      {
+        check: 'reference',
+        rule: 'gateway-tls-secret',
+        file: GATEWAY_FILE,
+        object: 'Gateway/public-gateway',
+        message:
+          'Gateway/public-gateway spec.listeners[1].tls.certificateRefs[0].name: Secret/public-gateway-tls of listener "https" is made by nothing in the repo, ' +
+          'which makes the certificate Secrets public-gateway-cert (cert-manager Certificate/public-gateway) in this namespace: the listener would have no certificate (ResolvedRefs=False) and serve no TLS',
+      },
+    ]);
+  });
+
+  it('counts the Secret cert-manager\'s gateway-shim writes for an annotated Gateway', () => {
+    const annotated = gateway('public-gateway-tls', { 'cert-manager.io/cluster-issuer': 'letsencrypt' });
+    expect(run(platformRepo(annotated, certificate('other-cert')))).toEqual([]);
+  });
+
+  it('reports a Secret in Git without tls.crt and tls.key', () => {
+    const secret = { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'public-gateway-tls', namespace: 'gateway-system' }, stringData: { 'tls.crt': 'x', key: 'y' } };
+    const problems = run(platformRepo(gateway('public-gateway-tls'), secret));
+    expect(problems.map(p => p.message)).toEqual([expect.stringContaining('(from Secret/public-gateway-tls) has no tls.key: a listener certificate is a kubernetes.io/tls Secret')]);
+  });
+
+  it('says nothing when the repo provides no certificate in that namespace (the platform team does), or for Passthrough', () => {
+    expect(run(platformRepo(gateway('public-gateway-tls')))).toEqual([]);
+    const passthrough = gateway('public-gateway-tls');
+    passthrough.spec.listeners[1].tls.mode = 'Passthrough';
+    expect(run(platformRepo(passthrough, certificate('other')))).toEqual([]);
+  });
+
+  it('never throws on malformed listeners', () => {
+    const broken = gateway('x');
+    broken.spec.listeners = [{ tls: 'yes' }, { tls: { certificateRefs: 'x' } }, null, 7];
+    expect(run(platformRepo(broken, certificate('y')))).toEqual([]);
+  });
+
+  describe('on the generated repo', () => {
+    const withCertificate = (secretName: string) => async () => {
+      let files = await renderExample('minimal');
+      files = editFile(files, GATEWAY_FILE, /^/, [
+        'apiVersion: cert-manager.io/v1',
+        'kind: Certificate',
+        'metadata:',
+        '  name: public-gateway',
+        '  namespace: gateway-system',
+        'spec:',
+        `  secretName: ${secretName}`,
+        '  dnsNames: ["*.example.com"]',
+        '  issuerRef: {kind: ClusterIssuer, name: letsencrypt}',
+        '---',
+        '',
+      ].join('\n'));
+      return unitProblems(gatewayTlsSecret, files);
+    };
+
+    it('passes the minimal variant, whose certificate the platform provides', async () => {
+      expect(await unitProblems(gatewayTlsSecret, await renderExample('minimal'))).toEqual([]);
+    });
+
+    it('passes with a Certificate for public-gateway-tls in deploy/platform', async () => {
+      expect(await withCertificate('public-gateway-tls')()).toEqual([]);
+    });
+
+    it('reports the Gateway when that Certificate writes another Secret', async () => {
+      const problems = await withCertificate('public-gateway-certificate')();
+      expect(problems.map(p => `${p.file} ${p.object}`)).toEqual([`${GATEWAY_FILE} Gateway/public-gateway`]);
+    });
+  });
+});
