@@ -153,11 +153,31 @@ const HELPERS = {
   major: ([x]) => `(${x} | string).split(".")[0]`,
   seconds: ([x]) => `(${x} / 1000)`,
   errorBudgetPercent: ([x]) => `(((1 - ${x}) * 100).toFixed(4) | float)`,
+  titleCase: ([x]) => `((${x} | string).charAt(0).toUpperCase() ~ (${x} | string).slice(1))`,
 };
-const HELPER_ARITY = { yaml: 1, json: 1, eq: 2, registryHost: 1, major: 1, seconds: 1, errorBudgetPercent: 1 };
+const HELPER_ARITY = { yaml: 1, json: 1, eq: 2, registryHost: 1, major: 1, seconds: 1, errorBudgetPercent: 1, titleCase: 1 };
+
+/**
+ * `{{joinList items "and" key="name" before="`" after="`"}}` → `a`, `b` and `c`: the only helper
+ * with hash arguments (string literals), written out with Nunjucks' join(separator, attribute).
+ */
+function joinListCall(node, env, state) {
+  if (node.params.length !== 2) fail(state, node, 'joinList takes a list and a conjunction');
+  const options = { key: '"name"', before: '""', after: '""' };
+  for (const pair of node.hash ? node.hash.pairs : []) {
+    if (!(pair.key in options) || pair.value.type !== 'StringLiteral') fail(state, node, `joinList option ${pair.key}`);
+    options[pair.key] = expression(pair.value, env, state);
+  }
+  const [list, conjunction] = node.params.map(param => expression(param, env, state));
+  const { key, before, after } = options;
+  const word = item => `${before} ~ ${item}[${key}] ~ ${after}`;
+  const many = `${before} ~ (${list}.slice(0, -1) | join(${after} ~ ", " ~ ${before}, ${key})) ~ ${after} ~ " " ~ ${conjunction} ~ " " ~ ${word(`${list}[${list}.length - 1]`)}`;
+  return `((${many}) if ${list}.length > 1 else ((${word(`${list}[0]`)}) if ${list}.length == 1 else ""))`;
+}
 
 function helperCall(node, env, state) {
   const name = node.path.original;
+  if (name === 'joinList' && node.path.type === 'PathExpression') return joinListCall(node, env, state);
   if (node.path.type !== 'PathExpression' || !Object.prototype.hasOwnProperty.call(HELPERS, name)) {
     fail(state, node, `unknown helper ${name}`);
   }
@@ -319,7 +339,8 @@ function escapeText(text, state) {
 /**
  * Translates one Handlebars template to Nunjucks.
  * @param {string} source the template
- * @param {{ file?: string, partials?: Record<string, string> }} options partial sources by name
+ * @param {{ file?: string, partials?: Record<string, string>, ext?: Record<string, string> }} options partial sources
+ *   by name, and context names bound to Nunjucks expressions
  * @returns {string}
  */
 function translateTemplate(source, options = {}) {
@@ -330,7 +351,9 @@ function translateTemplate(source, options = {}) {
   } catch (error) {
     fail(state, null, `Handlebars parse error: ${error.message}`);
   }
-  const env = { ctx: { thisExpr: 'values', ext: new Map(), parent: null }, blockParams: new Map(), loop: null, inPartial: false };
+  // options.ext: names the renderer adds to the context (`environment` in per-environment files).
+  const ext = new Map(Object.entries(options.ext || {}));
+  const env = { ctx: { thisExpr: 'values', ext, parent: null }, blockParams: new Map(), loop: null, inPartial: false };
   return mergeText(program(ast, env, state))
     .map(segment => (segment.text !== undefined ? escapeText(segment.text, state) : segment.code))
     .join('');
@@ -353,7 +376,15 @@ function listFiles(root, relative = '') {
  * inlined, the skeleton's README and `_partials/` left out (as the renderer does).
  * @returns {{ templates: string[], copied: string[] }} output-relative paths
  */
-function translateSkeleton(skeletonDir, outDir) {
+const ENVIRONMENT_PLACEHOLDER = '[environment]';
+
+/**
+ * @param {{ environments?: string[] }} options the spec's environment names, in order: a path
+ *   holding `[environment]` is written once per environment (fetch:template cannot loop over a
+ *   list for file names), with `environment` bound to `values.spec.environments[i]` as the
+ *   renderer binds it.
+ */
+function translateSkeleton(skeletonDir, outDir, options = {}) {
   const all = listFiles(skeletonDir);
   const partials = {};
   for (const file of all.filter(f => f.startsWith(PARTIALS_DIR) && f.endsWith('.hbs'))) {
@@ -367,17 +398,25 @@ function translateSkeleton(skeletonDir, outDir) {
     if (file.endsWith('.njk')) throw new TranslationError(`${file}: a verbatim .njk file would be rendered by fetch:template`);
     const from = path.join(skeletonDir, file);
     const mode = fs.statSync(from).mode & 0o777;
-    const target = file.endsWith('.hbs') ? `${file.slice(0, -'.hbs'.length)}.njk` : file;
-    const to = path.join(outDir, target);
-    fs.mkdirSync(path.dirname(to), { recursive: true });
-    if (file.endsWith('.hbs')) {
-      fs.writeFileSync(to, translateTemplate(fs.readFileSync(from, 'utf8'), { file, partials }), { mode });
-      templates.push(target);
-    } else {
-      fs.copyFileSync(from, to);
-      copied.push(target);
+    const perEnvironment = file.includes(ENVIRONMENT_PLACEHOLDER);
+    if (perEnvironment && !file.endsWith('.hbs')) throw new TranslationError(`${file}: a verbatim file per environment`);
+    if (perEnvironment && !options.environments) throw new TranslationError(`${file}: needs the spec's environments (options.environments)`);
+    const copies = perEnvironment
+      ? options.environments.map((name, index) => ({ file: file.split(ENVIRONMENT_PLACEHOLDER).join(name), ext: { environment: `values.spec.environments[${index}]` } }))
+      : [{ file, ext: {} }];
+    for (const copy of copies) {
+      const target = copy.file.endsWith('.hbs') ? `${copy.file.slice(0, -'.hbs'.length)}.njk` : copy.file;
+      const to = path.join(outDir, target);
+      fs.mkdirSync(path.dirname(to), { recursive: true });
+      if (file.endsWith('.hbs')) {
+        fs.writeFileSync(to, translateTemplate(fs.readFileSync(from, 'utf8'), { file, partials, ext: copy.ext }), { mode });
+        templates.push(target);
+      } else {
+        fs.copyFileSync(from, to);
+        copied.push(target);
+      }
+      fs.chmodSync(to, mode);
     }
-    fs.chmodSync(to, mode);
   }
   return { templates, copied };
 }

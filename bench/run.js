@@ -366,7 +366,9 @@ async function benchFetchTemplate() {
   console.log('\n3. Side by side with Backstage\'s built-in fetch:template producing the same repo');
   const templateRoot = await tempDir('slipway-bench-template-');
   const translateStart = nowMs();
-  const translated = translateSkeleton(skeletonDir('node-service'), path.join(templateRoot, 'skeleton'));
+  // Both examples run the default environments; the translation writes their per-environment files.
+  const environments = resolveServiceSpec(examples.minimal).environments.map(environment => environment.name);
+  const translated = translateSkeleton(skeletonDir('node-service'), path.join(templateRoot, 'skeleton'), { environments });
   const translateMs = nowMs() - translateStart;
   fs.writeFileSync(
     path.join(templateRoot, 'template.yaml'),

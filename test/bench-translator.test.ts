@@ -93,7 +93,7 @@ describe('handlebarsToNunjucks', () => {
   it('translates the whole node-service skeleton to files that render exactly like Slipway', async () => {
     const out = await fs.mkdtemp(path.join(os.tmpdir(), 'slipway-translator-'));
     try {
-      const { templates } = translateSkeleton(skeletonDir('node-service'), out);
+      const { templates } = translateSkeleton(skeletonDir('node-service'), out, { environments: ['staging', 'production'] });
       expect(templates).toContain('deploy/base/rollout.yaml.njk');
       for (const values of [
         { name: 'orders', owner: 'group:default/team-a', description: 'Takes orders.' },
