@@ -137,6 +137,43 @@ async function benchActionlint(nextSpec) {
   return { first, warm };
 }
 
+/**
+ * Where a render's time goes, per service of its own (fresh names: nothing is reused but the
+ * compiled skeleton and the lock reconciled for the same dependencies): the templates, the
+ * lock, and the rest, which is mostly the syntax parse of every YAML file (kept for validation).
+ */
+async function benchRenderPhases(nextSpec) {
+  const entries = await slipwayNode.loadCompiledSkeleton();
+  const lockPath = path.join(skeletonDir('node-service'), 'package-lock.json');
+  const skeletonLock = fs.existsSync(lockPath) ? fs.readFileSync(lockPath, 'utf8') : undefined;
+  const phases = { templates: [], lock: [], rest: [] };
+  for (let i = 0; i < WARMUP + ITERATIONS; i++) {
+    const start = nowMs();
+    const files = await renderService(nextSpec());
+    const total = nowMs() - start;
+    const other = nextSpec();
+    const templatesStart = nowMs();
+    const context = createSkeletonContext(other);
+    for (const entry of entries) {
+      if (!entry.render) continue;
+      if (!entry.perEnvironment) entry.render(context);
+      else for (const environment of other.environments) entry.render({ ...context, environment });
+    }
+    const lockStart = nowMs();
+    const packageJson = files.find(file => file.path === 'package.json');
+    if (skeletonLock && packageJson) slipwayNode.reconcileLockfileContent(packageJson.content, skeletonLock);
+    const end = nowMs();
+    if (i < WARMUP) continue;
+    phases.templates.push(lockStart - templatesStart);
+    phases.lock.push(end - lockStart);
+    phases.rest.push(total - (end - templatesStart));
+  }
+  const median = samples => stats(samples).median;
+  line('  of which templates (Handlebars, every file), median', ms(median(phases.templates)));
+  line('  of which the lock (reused per dependency set), median', ms(median(phases.lock)));
+  line('  of which the rest (YAML syntax parse kept for validation)', ms(median(phases.rest)));
+}
+
 async function benchOneService() {
   console.log('\n1. One service: render + in-process validation (kustomize skipped), minimal example');
   const coldStart = nowMs();
@@ -186,6 +223,7 @@ async function benchOneService() {
   line('first render (loads + compiles the skeleton)', ms(cold));
   line(`render + validate, median of ${full.n} (p90)`, `${ms(full.median)} (p90 ${ms(full.p90)})`, `target <= ${TARGETS.oneServiceMs} ms: ${verdict(pass)}`);
   line('render only (resolveServiceSpec + renderService)', `${ms(renderOnly.median)} (p90 ${ms(renderOnly.p90)})`);
+  await benchRenderPhases(nextSpec);
   line('validate only, right after its render', `${ms(validateOnly.median)} (p90 ${ms(validateOnly.p90)})`);
   line(`check units' share of validate (${CHECK_UNITS.length} units), median`, `${ms(unitsCost.median)} (with ${ms(stats(withUnits).median)}, without ${ms(stats(withoutUnits).median)})`);
   line('files rendered / report', `${files.length} files, ok=${report.ok}, ${report.stats.objects} objects checked`);

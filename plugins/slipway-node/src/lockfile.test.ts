@@ -384,3 +384,73 @@ describe('the node-service skeleton lock', () => {
     expect(reconcileLockfileContent(pkg, JSON.stringify(lock))).toBe(stringifyLikeNpm(lock));
   });
 });
+
+describe('reconcileLockfileContent across renders', () => {
+  /** The reference path: parse both, reconcile, serialise; no reuse. */
+  const reference = (packageJson: string, packageLock: string) =>
+    stringifyLikeNpm(reconcileLock(JSON.parse(packageJson) as PackageJson, JSON.parse(packageLock) as Lockfile));
+
+  // Each is preceded by a package of the same dependencies under another name, so it fills a reused lock.
+  const variants: Array<[string, Partial<PackageJson>]> = [
+    ['a scoped name', { name: '@acme/orders' }],
+    ['a name and version JSON must escape', { name: 'or"d\\ers\u2028', version: '1.0.0-rc.1' }],
+    ['no name', { name: undefined }],
+    ['no version', { version: undefined }],
+    ['a name that is not a string', { name: 7 as unknown as string }],
+    ['a bin named after the package', { name: '@acme/cli', bin: 'bin/cli.js' }],
+    ['a license object, funding and an install script', { license: { type: 'MIT' }, funding: 'https://example.com', scripts: { postinstall: 'x' } }],
+    ['other engines', { engines: { node: '>=22' } }],
+    ['the dependencies declared in another order', { dependencies: { p: '^1.0.0', a: '^1.0.0' } }],
+    ['fewer dependencies', { devDependencies: {}, optionalDependencies: undefined }],
+  ];
+
+  it.each(variants)('writes the reference lock for %s, the second time too', (_label, overrides) => {
+    const lock = JSON.stringify(fixtureLock());
+    const keepsName = 'name' in overrides && typeof overrides.name !== 'string';
+    const warmUp = JSON.stringify(fixturePackage({ ...overrides, name: keepsName ? overrides.name : 'warm-up' }));
+    const pkg = JSON.stringify(fixturePackage(overrides));
+    expect(reconcileLockfileContent(warmUp, lock)).toBe(reference(warmUp, lock));
+    expect(reconcileLockfileContent(pkg, lock)).toBe(reference(pkg, lock));
+  });
+
+  it('writes the reference lock for every node-service variant, name after name', async () => {
+    const checkedIn = await fs.readFile(path.join(SKELETONS_DIR, 'node-service/package-lock.json'), 'utf8');
+    const entries = await loadCompiledSkeleton({ skeletonsDir: SKELETONS_DIR });
+    const packageTemplate = entries.find(e => e.path === 'package.json')!.render!;
+    for (const database of ['none', 'postgres', 'none', 'postgres']) {
+      for (const name of ['orders', 'payments-api']) {
+        const pkg = packageTemplate(createSkeletonContext(resolveServiceSpec({ name, owner: 'group:default/a', description: `"${name}" \\ é`, database })));
+        expect(reconcileLockfileContent(pkg, checkedIn)).toBe(reference(pkg, checkedIn));
+      }
+    }
+  });
+
+  it('parses and reconciles a lock once per dependency set, not once per render', () => {
+    // Indented: a lock text no other test uses, so the first call below is the first for it.
+    const lock = JSON.stringify(fixtureLock(), null, 1);
+    const parse = jest.spyOn(JSON, 'parse');
+    try {
+      for (const name of ['first', 'second', 'third']) reconcileLockfileContent(JSON.stringify(fixturePackage({ name })), lock);
+      expect(parse.mock.calls.filter(([text]) => text === lock)).toHaveLength(1);
+    } finally {
+      parse.mockRestore();
+    }
+  });
+
+  it('still refuses a package.json the lock does not satisfy, every time', () => {
+    const lock = JSON.stringify(fixtureLock());
+    const pkg = JSON.stringify(fixturePackage({ dependencies: { a: '^1.0.0', zod: '^4.0.0' } }));
+    for (let i = 0; i < 2; i++) expect(() => reconcileLockfileContent(pkg, lock)).toThrow(/zod@\^4\.0\.0 is not in the lock/);
+  });
+
+  it('does not mistake one lock for another with the same dependencies', () => {
+    const pkg = JSON.stringify(fixturePackage());
+    const one = JSON.stringify(fixtureLock());
+    const patched = fixtureLock();
+    patched.packages['node_modules/f'] = entry('1.0.1');
+    const other = JSON.stringify(patched);
+    expect(reconcileLockfileContent(pkg, one)).toBe(reference(pkg, one));
+    expect(reconcileLockfileContent(pkg, other)).toBe(reference(pkg, other));
+    expect(reconcileLockfileContent(pkg, other)).not.toBe(reconcileLockfileContent(pkg, one));
+  });
+});

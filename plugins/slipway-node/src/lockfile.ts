@@ -79,9 +79,12 @@ export interface Lockfile {
   [field: string]: unknown;
 }
 
-/** Rewrites the rendered package-lock.json, if any, for the rendered package.json. */
+/** The lock `reconcileLockfile` rewrites: the one at the repo root. */
+export const LOCKFILE_PATH = 'package-lock.json';
+
+/** Rewrites the rendered package-lock.json, if any, for the rendered package.json (or throws). */
 export function reconcileLockfile(files: RenderedFile[]): RenderedFile[] {
-  const lockFile = files.find(file => file.path === 'package-lock.json');
+  const lockFile = files.find(file => file.path === LOCKFILE_PATH);
   if (!lockFile) return files;
   const packageFile = files.find(file => file.path === 'package.json');
   if (!packageFile) {
@@ -91,11 +94,29 @@ export function reconcileLockfile(files: RenderedFile[]): RenderedFile[] {
   return files.map(file => (file === lockFile ? { ...file, content } : file));
 }
 
-/** The text form of `reconcileLock`: package.json and package-lock.json in, the new lock's text out. */
+/**
+ * The text form of `reconcileLock`: package.json and package-lock.json in, the new lock's text out.
+ * Repeated calls with the same lock and the same dependencies reuse the reconciled, serialised lock
+ * (see `LockTemplate`); the text is the same as `stringifyLikeNpm(reconcileLock(pkg, lock))`.
+ */
 export function reconcileLockfileContent(packageJson: string, packageLock: string): string {
   const pkg = parseJson<PackageJson>(packageJson, 'package.json');
+  // Malformed input takes the reference path, which reports it.
+  if (!isRecord(pkg) || pkg.workspaces !== undefined) return reconcileLockfileText(pkg, packageLock);
+  const root = rootEntry(pkg);
+  const dependencies = dependencySet(pkg, root);
+  const templates = lockTemplates.get(packageLock);
+  const template = templates?.get(dependencies);
+  if (template) return fillLockTemplate(template, pkg, root);
+  if (template === null) return reconcileLockfileText(pkg, packageLock);
   const lock = parseJson<Lockfile>(packageLock, 'package-lock.json');
-  return stringifyLikeNpm(reconcileLock(pkg, lock));
+  const reconciled = reconcileLock(pkg, lock);
+  rememberLockTemplate(packageLock, dependencies, cutLockTemplate(reconciled));
+  return stringifyLikeNpm(reconciled);
+}
+
+function reconcileLockfileText(pkg: PackageJson, packageLock: string): string {
+  return stringifyLikeNpm(reconcileLock(pkg, parseJson<Lockfile>(packageLock, 'package-lock.json')));
 }
 
 type EdgeType = 'prod' | 'dev' | 'optional' | 'peer' | 'peerOptional';
@@ -457,6 +478,111 @@ export function stringifyLikeNpm(value: unknown): string {
     },
     2,
   )}\n`;
+}
+
+// --- reuse across renders ------------------------------------------------------------------
+
+/*
+ * Every render of a skeleton reconciles the same checked-in lock, and every service with the same
+ * dependencies gets the same lock but for three values: the top-level name and version and the
+ * root entry `packages[""]`. Parsing the lock, walking its graph and serialising it (a 31 KB lock
+ * for node-service: most of the cost) is done once per lock text and dependency set, into a
+ * template cut from that very output at those three places; a render serialises only its root
+ * entry. lockfile.test.ts compares the filled template with the reference path on every variant.
+ */
+
+type LockHole = 'name' | 'version' | 'root';
+
+/** A serialised lock with holes: `text[0] holes[0] text[1] … holes[n-1] text[n]`. */
+interface LockTemplate {
+  text: string[];
+  holes: LockHole[];
+}
+
+/**
+ * Marks the holes in the lock the template is cut from (JSON writes the NUL as `\u0000`). A lock that
+ * held a marker's text itself would show that hole twice: it is then not cut, and takes the reference path.
+ */
+const HOLE_MARK = '\u0000slipway-lock-hole:';
+/** A record, like the root entry it stands for, so that it sorts where the root entry sorts. */
+const ROOT_HOLE_ENTRY: LockEntry = { [`${HOLE_MARK}root`]: true };
+/** `packages[""]` sits two levels deep: its lines are indented by four more spaces than at the top. */
+const ROOT_DEPTH = 2;
+
+/** By lock text, then by `dependencySet`; null: the lock cannot be cut into a template (reference path). */
+const lockTemplates = new Map<string, Map<string, LockTemplate | null>>();
+// A process renders a handful of skeletons; a long-running backend also sees skeleton edits.
+const LOCK_TEXTS_LIMIT = 8;
+const DEPENDENCY_SETS_LIMIT = 32;
+
+/** What the reconciled lock depends on besides name, version and root entry: which of those exist, and the root's edges. */
+function dependencySet(pkg: PackageJson, root: LockEntry): string {
+  return JSON.stringify([
+    typeof pkg.name === 'string',
+    typeof pkg.version === 'string',
+    root.peerDependencies,
+    root.peerDependenciesMeta,
+    root.dependencies,
+    root.optionalDependencies,
+    root.devDependencies,
+  ]);
+}
+
+function rememberLockTemplate(packageLock: string, dependencies: string, template: LockTemplate | null): void {
+  let templates = lockTemplates.get(packageLock);
+  if (!templates) {
+    if (lockTemplates.size >= LOCK_TEXTS_LIMIT) lockTemplates.delete(lockTemplates.keys().next().value as string);
+    templates = new Map();
+    lockTemplates.set(packageLock, templates);
+  }
+  if (templates.size >= DEPENDENCY_SETS_LIMIT) templates.delete(templates.keys().next().value as string);
+  templates.set(dependencies, template);
+}
+
+/** `stringifyLikeNpm(value)` as it appears nested `depth` levels deep in a larger document. */
+function nestedText(value: unknown, depth: number): string {
+  return stringifyLikeNpm(value).slice(0, -1).replace(/\n/g, `\n${'  '.repeat(depth)}`);
+}
+
+function holeText(hole: LockHole): string {
+  return hole === 'root' ? nestedText(ROOT_HOLE_ENTRY, ROOT_DEPTH) : JSON.stringify(`${HOLE_MARK}${hole}`);
+}
+
+/** The reconciled lock's text cut at its holes, or null when a hole is not found exactly once. */
+function cutLockTemplate(reconciled: Lockfile): LockTemplate | null {
+  const withHoles: Lockfile = { ...reconciled, packages: { ...reconciled.packages, '': ROOT_HOLE_ENTRY } };
+  const holes: LockHole[] = ['root'];
+  for (const hole of ['name', 'version'] as const) {
+    if (withHoles[hole] === undefined) continue;
+    withHoles[hole] = `${HOLE_MARK}${hole}`;
+    holes.push(hole);
+  }
+  const serialised = stringifyLikeNpm(withHoles);
+  const found: Array<{ hole: LockHole; at: number; length: number }> = [];
+  for (const hole of holes) {
+    const marker = holeText(hole);
+    const at = serialised.indexOf(marker);
+    if (at < 0 || serialised.lastIndexOf(marker) !== at) return null;
+    found.push({ hole, at, length: marker.length });
+  }
+  found.sort((a, b) => a.at - b.at);
+  const text: string[] = [];
+  let from = 0;
+  for (const { at, length } of found) {
+    text.push(serialised.slice(from, at));
+    from = at + length;
+  }
+  text.push(serialised.slice(from));
+  return { text, holes: found.map(({ hole }) => hole) };
+}
+
+function fillLockTemplate(template: LockTemplate, pkg: PackageJson, root: LockEntry): string {
+  let out = template.text[0]!;
+  template.holes.forEach((hole, index) => {
+    out += hole === 'root' ? nestedText(root, ROOT_DEPTH) : JSON.stringify(pkg[hole]);
+    out += template.text[index + 1]!;
+  });
+  return out;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

@@ -53,6 +53,9 @@ export interface EnvironmentContext extends SkeletonContext {
 
 export const SLIPWAY_SKELETON_VERSION = '0.1.0';
 
+/** The same for every service: serialised once, not on every render. */
+const METRICS_CONTRACT_JSON = `${JSON.stringify(SERVICE_METRICS_CONTRACT, null, 2)}\n`;
+
 export function createSkeletonContext(spec: ServiceSpec): SkeletonContext {
   const selector = { 'app.kubernetes.io/name': spec.name };
   const common: Record<string, string> = {
@@ -72,7 +75,7 @@ export function createSkeletonContext(spec: ServiceSpec): SkeletonContext {
     metrics: {
       ...SERVICE_METRICS,
       durationBucketsSeconds: durationBucketsFor(spec.analysis.p95LatencyMs),
-      contractJson: `${JSON.stringify(SERVICE_METRICS_CONTRACT, null, 2)}\n`,
+      contractJson: METRICS_CONTRACT_JSON,
     },
     alertsRunbookUrl: `${browseUrl(spec.gitops.repoUrl)}/blob/${spec.gitops.branch}/docs/alerts.md`,
     labels: { common, selector },

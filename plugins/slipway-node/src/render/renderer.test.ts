@@ -5,6 +5,8 @@ import { parse, parseAllDocuments } from 'yaml';
 import { MAX_ENVIRONMENT_NAME_LENGTH, MAX_SERVICE_NAME_LENGTH, resolveServiceSpec } from '@slipway/common';
 import { skeletonDir } from '@slipway/skeletons';
 import { loadCompiledSkeleton, renderService, RenderedFile } from './renderer';
+import { createSkeletonContext } from './context';
+import { Lockfile, PackageJson, reconcileLock, stringifyLikeNpm } from '../lockfile';
 
 const minimal = { name: 'orders', owner: 'group:default/team-a', description: 'Takes orders.' };
 
@@ -159,8 +161,58 @@ describe('renderService', () => {
     );
   });
 
+  it('leaves out exactly the files that render to what String.prototype.trim removes', async () => {
+    const dir = await tempSkeleton({
+      'blank.txt.hbs': '{{#if postgres}}x{{/if}} \t\n\r\v\f\u00a0\u2028\u2029\u3000\ufeff\n',
+      'zero-width.txt.hbs': '\u200b\n',
+      'kept.txt.hbs': '\n x \n',
+    });
+    const files = await renderService(resolveServiceSpec(minimal), { skeletonsDir: dir, skeleton: 'probe' });
+    expect(files.map(file => [file.path, file.content])).toEqual([
+      ['kept.txt', '\n x \n'],
+      ['zero-width.txt', '\u200b\n'],
+    ]);
+  });
+
   it('rejects skeleton names that could leave the skeletons folder', async () => {
     await expect(renderService(resolveServiceSpec(minimal), { skeleton: '../etc' })).rejects.toThrow(/skeleton: must be/);
+  });
+});
+
+describe('renderService against the reference path', () => {
+  const examplesDir = path.resolve(__dirname, '../../../../examples');
+  const example = async (name: string) => parse(await fs.readFile(path.join(examplesDir, `${name}.yaml`), 'utf8')) as Record<string, unknown>;
+
+  /** The render without any reuse: every template run, whitespace-only output dropped by trim, the lock reconciled from scratch. */
+  async function referenceRender(values: Record<string, unknown>): Promise<RenderedFile[]> {
+    const spec = resolveServiceSpec(values);
+    const context = createSkeletonContext(spec);
+    const files: RenderedFile[] = [];
+    for (const entry of await loadCompiledSkeleton()) {
+      const outputs = entry.perEnvironment
+        ? spec.environments.map(environment => ({ path: entry.path.split('[environment]').join(environment.name), context: { ...context, environment } }))
+        : [{ path: entry.path, context }];
+      for (const output of outputs) {
+        const content = entry.render ? entry.render(output.context) : entry.content!;
+        if (entry.render && content.trim() === '') continue;
+        files.push({ path: output.path, content, executable: entry.executable });
+      }
+    }
+    const pkg = files.find(file => file.path === 'package.json')!;
+    const lock = files.find(file => file.path === 'package-lock.json')!;
+    lock.content = stringifyLikeNpm(reconcileLock(JSON.parse(pkg.content) as PackageJson, JSON.parse(lock.content) as Lockfile));
+    return files;
+  }
+
+  it.each(['minimal', 'postgres', 'three-environments'])('renders examples/%s.yaml byte for byte, service after service', async name => {
+    const values = await example(name);
+    // The second and third renders reuse what the first one made (the reconciled lock, parses).
+    for (const serviceName of [values.name, 'second-service', 'third']) {
+      const valuesOfService = { ...values, name: serviceName };
+      const rendered = await renderService(resolveServiceSpec(valuesOfService));
+      expect(rendered.map(file => file.path)).toContain('package-lock.json');
+      expect(rendered).toEqual(await referenceRender(valuesOfService));
+    }
   });
 });
 

@@ -4,7 +4,7 @@ import { ServiceSpec } from '@slipway/common';
 import { skeletonDir as packagedSkeletonDir } from '@slipway/skeletons';
 import { compileSkeletonFile, CompiledSkeletonFile, createSkeletonHandlebars } from './handlebars';
 import { createSkeletonContext, EnvironmentContext, SkeletonContext } from './context';
-import { reconcileLockfile } from '../lockfile';
+import { LOCKFILE_PATH, reconcileLockfile } from '../lockfile';
 import { parseYamlFile } from '../validate/yaml-documents';
 
 /** One file of a rendered repo, relative to the repo root with '/' separators. */
@@ -143,7 +143,8 @@ export async function renderService(spec: ServiceSpec, options: RenderOptions = 
   });
   const emit = (entry: SkeletonEntry, outPath: string, fileContext: SkeletonContext | EnvironmentContext) => {
     const content = entry.render ? entry.render(fileContext) : entry.content!;
-    if (entry.render && content.trim() === '') return;
+    // Same as `content.trim() === ''` (\s is exactly what trim removes) without copying the file.
+    if (entry.render && !/\S/.test(content)) return;
     files.push({ path: outPath, content, executable: entry.executable });
   };
   for (const entry of entries) {
@@ -156,6 +157,10 @@ export async function renderService(spec: ServiceSpec, options: RenderOptions = 
     }
   }
   const reconciled = reconcileLockfile(files);
-  for (const file of reconciled) checkSyntax(file);
+  for (const file of reconciled) {
+    // reconcileLockfile has parsed the skeleton's lock and written this one with JSON.stringify.
+    if (file.path === LOCKFILE_PATH) continue;
+    checkSyntax(file);
+  }
   return reconciled;
 }

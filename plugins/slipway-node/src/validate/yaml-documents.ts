@@ -71,10 +71,13 @@ function deepFreeze<T>(value: T): T {
 }
 
 /**
- * Recent parses by file and content. The renderer parses every file it renders and the
- * validator, run next on the same files, would parse them again: parsing is most of the cost.
+ * Recent parses by content, then by file (problems name their file). The renderer parses every
+ * file it renders and the validator, run next on the same files, would parse them again: parsing
+ * is most of the cost. The content itself is the key, not a `file + content` string built per
+ * call: V8 keeps a string's hash, so the validator's lookup of the string the renderer made
+ * hashes nothing, where a new key string was copied and hashed on every lookup.
  */
-const recentParses = new Map<string, ParsedYamlFile>();
+const recentParses = new Map<string, Map<string, ParsedYamlFile>>();
 // Enough for a render followed by its validation (a repo is a few dozen YAML files); about 8 MiB.
 const RECENT_PARSES_LIMIT = 128;
 
@@ -83,13 +86,24 @@ const RECENT_PARSES_LIMIT = 128;
  * duplicate keys) become problems located by file and line. Results are cached and frozen.
  */
 export function parseYamlFile(file: string, content: string): ParsedYamlFile {
-  const key = `${file}\0${content}`;
-  const cached = recentParses.get(key);
-  if (cached) return cached;
+  let byFile = recentParses.get(content);
+  const cached = byFile?.get(file);
+  if (cached) {
+    // Least recently used goes first: a skeleton's files that every render makes alike stay parsed.
+    recentParses.delete(content);
+    recentParses.set(content, byFile!);
+    return cached;
+  }
   const parsed = parseYamlFileUncached(file, content);
   for (const document of parsed.documents) deepFreeze(document.value);
-  if (recentParses.size >= RECENT_PARSES_LIMIT) recentParses.delete(recentParses.keys().next().value as string);
-  recentParses.set(key, parsed);
+  if (!byFile) {
+    if (recentParses.size >= RECENT_PARSES_LIMIT) recentParses.delete(recentParses.keys().next().value as string);
+    byFile = new Map();
+    recentParses.set(content, byFile);
+  }
+  // The same content under ever new names (a caller's temporary paths) must not grow without bound.
+  if (byFile.size >= RECENT_PARSES_LIMIT) byFile.clear();
+  byFile.set(file, parsed);
   return parsed;
 }
 
