@@ -225,26 +225,5 @@ describe('the node-service skeleton', () => {
     expect(parse(files.get('deploy/overlays/production/hpa.yaml')!.content).spec.metrics).toBeUndefined();
   });
 
-  /** Free-text spec fields: they may only be emitted through a quoting helper. */
-  const FREE_TEXT_FIELDS = ['spec.description'];
-
-  it('never writes free text bare', async () => {
-    const root = skeletonDir('node-service');
-    const offenders: string[] = [];
-    const walk = async (dir: string): Promise<void> => {
-      for (const entry of await fs.readdir(dir, { withFileTypes: true })) {
-        const full = path.join(dir, entry.name);
-        if (entry.isDirectory()) await walk(full);
-        else if (entry.name.endsWith('.hbs')) {
-          const source = await fs.readFile(full, 'utf8');
-          for (const mustache of source.match(/(?<!\\)\{\{[^}]*\}\}/g) ?? []) {
-            const usesFreeText = FREE_TEXT_FIELDS.some(field => mustache.includes(field));
-            if (usesFreeText && !/^\{\{(yaml|json)\s/.test(mustache)) offenders.push(`${path.relative(root, full)}: ${mustache}`);
-          }
-        }
-      }
-    };
-    await walk(root);
-    expect(offenders).toEqual([]);
-  });
+  // Free text through quoting helpers only: skeletonFreeText.test.ts, for every skeleton.
 });
