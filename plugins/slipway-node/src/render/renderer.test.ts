@@ -3,7 +3,6 @@ import os from 'os';
 import path from 'path';
 import { parse, parseAllDocuments } from 'yaml';
 import { MAX_ENVIRONMENT_NAME_LENGTH, MAX_SERVICE_NAME_LENGTH, resolveServiceSpec } from '@slipway/common';
-import { skeletonDir } from '@slipway/skeletons';
 import { loadCompiledSkeleton, renderService, RenderedFile } from './renderer';
 import { createSkeletonContext } from './context';
 import { Lockfile, PackageJson, reconcileLock, stringifyLikeNpm } from '../lockfile';
