@@ -21,6 +21,7 @@ import {
   type JsonRecord,
   type ObjectSet,
 } from '../kube';
+import { findGateway, GATEWAY_API_GROUP, isGatewayApi, namesGateway } from './gateway-data-planes';
 import { atSource } from './source-location';
 import { defineCheck } from './types';
 
@@ -49,7 +50,6 @@ import { defineCheck } from './types';
  */
 
 const RULE = 'gateway-admits-route';
-const GATEWAY_GROUP = 'gateway.networking.k8s.io';
 const ROUTE_KINDS = ['HTTPRoute', 'GRPCRoute'];
 const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
 
@@ -83,10 +83,6 @@ interface RepoFacts {
   destinationOf: Map<ObjectSet, string>;
 }
 
-function isGateway(object: KubernetesObject): boolean {
-  return object.kind === 'Gateway' && apiGroup(object.apiVersion ?? '') === GATEWAY_GROUP;
-}
-
 function repoFacts(model: RepoModel, sets: ObjectSet[]): RepoFacts {
   const raw = wellFormed(model.rawObjects);
   const manifestedBy = new Map<LoadedObject, Set<string>>();
@@ -102,7 +98,7 @@ function repoFacts(model: RepoModel, sets: ObjectSet[]): RepoFacts {
   }
   return {
     model,
-    rawGateways: raw.filter(loaded => isGateway(loaded.object)),
+    rawGateways: raw.filter(loaded => isGatewayApi(loaded, 'Gateway')),
     namespaceObjects: raw.filter(loaded => loaded.object.kind === 'Namespace' && loaded.object.apiVersion === 'v1'),
     applications: argoCdApplications(model),
     manifestedBy,
@@ -133,14 +129,6 @@ function namespaceMetadata(facts: RepoFacts, set: ObjectSet, namespace: string):
   }
   labels[NAMESPACE_NAME_LABEL] = namespace;
   return { labels, sources };
-}
-
-/** The Gateway a parentRef names: the overlay's own first, then the repo's other manifests; exact namespace before none. */
-function resolveGateway(facts: RepoFacts, set: ObjectSet, name: string, namespace: string | undefined): LoadedObject | undefined {
-  const candidates = [...objectsOfKind(set, 'Gateway').filter(({ object }) => isGateway(object)), ...facts.rawGateways]
-    .filter(({ object }) => nameOf(object) === name);
-  const exact = candidates.find(({ object }) => namespace === undefined || object.metadata.namespace === namespace);
-  return exact ?? candidates.find(({ object }) => object.metadata.namespace === undefined);
 }
 
 /** `*.example.com` → `.example.com`; a plain hostname → undefined. */
@@ -191,7 +179,7 @@ function listenerRefusal(listener: JsonRecord, gateway: KubernetesObject, contex
   const allowed = asRecord(listener.allowedRoutes);
   const kinds = recordsOf(allowed?.kinds);
   if (kinds.length > 0) {
-    const admits = kinds.some(({ record }) => record.kind === context.route.object.kind && (asString(record.group) ?? GATEWAY_GROUP) === context.group);
+    const admits = kinds.some(({ record }) => record.kind === context.route.object.kind && (asString(record.group) ?? GATEWAY_API_GROUP) === context.group);
     if (!admits) return `admits only ${kinds.map(({ record }) => String(record.kind)).join(', ')} (allowedRoutes.kinds), not ${context.route.object.kind}`;
   } else {
     const byProtocol = KINDS_BY_PROTOCOL.get(protocol);
@@ -234,15 +222,14 @@ type ParentVerdict =
 
 /** Whether one parentRef attaches the route, and if not, why. */
 function judgeParent(facts: RepoFacts, set: ObjectSet, context: RouteContext, parent: JsonRecord, field: string): ParentVerdict | undefined {
-  const group = asString(parent.group) ?? GATEWAY_GROUP;
-  const kind = asString(parent.kind) ?? 'Gateway';
   // Services (mesh) and implementation-specific parents are outside what this rule can prove.
-  if (group !== GATEWAY_GROUP || kind !== 'Gateway') return undefined;
+  if (!namesGateway(parent)) return undefined;
   const name = asString(parent.name);
   if (!name) return undefined; // the schema stage reports a parentRef without a name
   const namespace = asString(parent.namespace) || context.namespace;
   const shown = `Gateway ${namespace ? `${namespace}/` : ''}${name}`;
-  const gateway = resolveGateway(facts, set, name, namespace);
+  // The overlay's own Gateways first, then the repo's other manifests.
+  const gateway = findGateway([...objectsOfKind(set, 'Gateway'), ...facts.rawGateways], name, namespace);
   if (!gateway) {
     return {
       attached: false,
@@ -320,7 +307,7 @@ export const gatewayAdmitsRoute = defineCheck({
     const sets = objectSets(model);
     const facts = repoFacts(model, sets);
     return sets.flatMap(set => objectsOfKind(set, ...ROUTE_KINDS)
-      .filter(({ object }) => apiGroup(object.apiVersion ?? '') === GATEWAY_GROUP)
+      .filter(({ object }) => apiGroup(object.apiVersion ?? '') === GATEWAY_API_GROUP)
       .flatMap(route => checkRoute(facts, set, route)));
   },
 });

@@ -14,7 +14,7 @@ import { asString, getPath, nameOf, wellFormed, type JsonRecord, type ObjectSet 
  * which the generator's defaults read too).
  */
 
-const GATEWAY_API_GROUP = 'gateway.networking.k8s.io';
+export const GATEWAY_API_GROUP = 'gateway.networking.k8s.io';
 
 export interface ProxySource {
   /** `gateway-system/public-gateway`, or the bare name when the namespace is unknown. */
@@ -36,13 +36,25 @@ export interface ProxySource {
   where: string;
 }
 
-function isGatewayApi(loaded: LoadedObject, kind: string): boolean {
+export function isGatewayApi(loaded: LoadedObject, kind: string): boolean {
   return loaded.object.kind === kind && typeof loaded.object.apiVersion === 'string' && loaded.object.apiVersion.startsWith(`${GATEWAY_API_GROUP}/`);
 }
 
 /** Objects the repo holds anywhere: this overlay's build, then every raw manifest (deploy/platform included). */
 function candidates(model: RepoModel, set: ObjectSet, kind: string): LoadedObject[] {
   return [...set.objects, ...wellFormed(model.rawObjects)].filter(loaded => isGatewayApi(loaded, kind));
+}
+
+/**
+ * The Gateway a parentRef names among `objects` (earlier ones first): one in the named namespace,
+ * else one without a namespace (a raw manifest kustomize would place).
+ */
+export function findGateway(objects: LoadedObject[], name: string, namespace: string | undefined): LoadedObject | undefined {
+  const named = objects.filter(loaded => isGatewayApi(loaded, 'Gateway') && nameOf(loaded.object) === name);
+  return (
+    named.find(({ object }) => namespace === undefined || object.metadata?.namespace === namespace) ??
+    named.find(({ object }) => object.metadata?.namespace === undefined)
+  );
 }
 
 /** A parentRef that names a Gateway (not a Service, as GAMMA mesh routes do). */
@@ -60,10 +72,7 @@ function placementOf(implementation: GatewayImplementation, namespace: string | 
 export function proxySourceOf(model: RepoModel, set: ObjectSet, route: LoadedObject, parentRef: JsonRecord): ProxySource {
   const gatewayName = asString(parentRef.name) ?? '';
   const refNamespace = asString(parentRef.namespace) ?? route.object.metadata?.namespace;
-  const gateway = candidates(model, set, 'Gateway').find(loaded => {
-    const own = loaded.object.metadata?.namespace;
-    return nameOf(loaded.object) === gatewayName && (own === undefined || refNamespace === undefined || own === refNamespace);
-  });
+  const gateway = findGateway(candidates(model, set, 'Gateway'), gatewayName, refNamespace);
   const gatewayNamespace = gateway?.object.metadata?.namespace ?? refNamespace;
   const gatewayRef = gatewayNamespace ? `${gatewayNamespace}/${gatewayName}` : gatewayName;
   const className = gateway ? asString(getPath(gateway.object, 'spec', 'gatewayClassName')) : undefined;
