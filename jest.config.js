@@ -23,9 +23,11 @@ module.exports = {
     '<rootDir>/test/**/*.test.ts',
   ],
   // Skeleton files are templates of another repo, including its tests: never run or map them here.
-  modulePathIgnorePatterns: ['<rootDir>/skeletons/', '/dist/'],
+  // Only the golden path definitions (skeletons/index.ts, skeletons/<path>/golden-path*.ts) are code of this repo.
+  modulePathIgnorePatterns: ['<rootDir>/skeletons/[^/]+/(?!golden-path[.])', '/dist/'],
   moduleNameMapper: {
     '^@slipway/common$': '<rootDir>/plugins/slipway-common/src',
+    '^@slipway/skeletons$': '<rootDir>/skeletons/index.ts',
     '^@slipway/node$': '<rootDir>/plugins/slipway-node/src',
     '^@slipway/plugin-scaffolder-backend-module-slipway$': '<rootDir>/plugins/scaffolder-backend-module-slipway/src',
     '^@slipway/plugin-slipway-backend$': '<rootDir>/plugins/slipway-backend/src',

@@ -42,8 +42,8 @@ const path = require('path');
 const Handlebars = require('handlebars');
 
 const PARTIALS_DIR = '_partials/';
-/** Files of the skeleton that are not part of the output (mirrors the renderer). */
-const SKELETON_META_FILES = new Set(['README.md']);
+/** Files of the golden path folder that are not part of the output: the renderer's own test. */
+const { isGoldenPathPart } = require('@slipway/skeletons');
 const NUNJUCKS_KEYWORDS = new Set(['and', 'or', 'not', 'in', 'is', 'if', 'else', 'true', 'false', 'none', 'null', 'True', 'False', 'None', 'loop']);
 
 class TranslationError extends Error {}
@@ -392,7 +392,7 @@ function translateSkeleton(skeletonDir, outDir, options = {}) {
   }
   const templates = [];
   const copied = [];
-  for (const file of all.filter(f => !SKELETON_META_FILES.has(f) && !f.startsWith(PARTIALS_DIR))) {
+  for (const file of all.filter(f => !isGoldenPathPart(f))) {
     // fetch:template renders every path as a template and renders every .njk file.
     if (/\$\{\{|\{%|\{#|#\}/.test(file)) throw new TranslationError(`${file}: its name would be read as a Nunjucks tag`);
     if (file.endsWith('.njk')) throw new TranslationError(`${file}: a verbatim .njk file would be rendered by fetch:template`);

@@ -97,8 +97,8 @@ function listFiles(root, relative = '') {
 }
 
 const examples = {
-  minimal: parseYaml(fs.readFileSync(path.join(ROOT, 'examples/minimal.yaml'), 'utf8')),
-  postgres: parseYaml(fs.readFileSync(path.join(ROOT, 'examples/postgres.yaml'), 'utf8')),
+  minimal: parseYaml(fs.readFileSync(path.join(ROOT, 'skeletons/node-service/examples/minimal.yaml'), 'utf8')),
+  postgres: parseYaml(fs.readFileSync(path.join(ROOT, 'skeletons/node-service/examples/postgres.yaml'), 'utf8')),
 };
 
 // ---------------------------------------------------------------------------------------------

@@ -5,12 +5,13 @@
  *
  *   node scripts/sync-template-form.js [--check] [template.yaml ...]
  *
- * Default template: templates/node-service/template.yaml. Needs a build (`npx tsc -b`)
- * because it reads the spec from @slipway/common.
+ * Default: every built-in golden path's template (skeletons/<golden path>/template.yaml).
+ * Needs a build (`npx tsc -b`) because it reads each golden path's spec from @slipway/skeletons.
  *
  * Which form field feeds which spec field is read from the template itself: every
- * `${{ parameters.X }}` that is the whole value at spec path P in the input of the
- * `slipway:service:generate` step binds form field X to P. For each bound field the
+ * `${{ parameters.X }}` that is the whole value at spec path P in the `values` of the
+ * `slipway:generate` step binds form field X to P, and the step's `goldenPath` names the
+ * spec P belongs to. For each bound field the
  * script rewrites the schema part (type, pattern, lengths, enum, ranges, description,
  * default) from `specFieldJsonSchema(P)`, keeping only `title`, `ui:*` keys and a
  * `default` the spec does not set; and it adds the field to its page's `required`
@@ -23,9 +24,11 @@ const path = require('path');
 const { isDeepStrictEqual } = require('util');
 const YAML = require('yaml');
 const { specFieldJsonSchema, specJsonSchema, specPathSegments } = require('@slipway/common');
+const { createGoldenPathRegistry } = require('@slipway/skeletons');
 
-const GENERATE_ACTION = 'slipway:service:generate';
-const DEFAULT_TEMPLATE = path.join(__dirname, '..', 'templates', 'node-service', 'template.yaml');
+const GENERATE_ACTION = 'slipway:generate';
+const GOLDEN_PATHS = createGoldenPathRegistry();
+const DEFAULT_TEMPLATES = GOLDEN_PATHS.list().map(goldenPath => path.join(goldenPath.dir, 'template.yaml'));
 // The same binding reader the CLI uses, from the module that owns the action.
 const { templateBindings } = require('@slipway/plugin-scaffolder-backend-module-slipway');
 
@@ -34,15 +37,17 @@ function isFormOnlyKey(key) {
   return key === 'title' || key.startsWith('ui:');
 }
 
-/** `{ bindings: { formField: specPath }, problems }`, read from the generate step's input. */
+/** `{ bindings: { formField: specPath }, spec, problems }`, read from the generate step's input. */
 function parameterBindings(template) {
-  const { bindings, problems } = templateBindings(template);
-  return { bindings, problems };
+  const { bindings, goldenPath, problems } = templateBindings(template);
+  const found = goldenPath ? GOLDEN_PATHS.get(goldenPath) : undefined;
+  if (goldenPath && !found) problems.push(`goldenPath ${goldenPath} is not a registered golden path (${GOLDEN_PATHS.ids().join(', ')})`);
+  return { bindings, spec: found ? found.spec : undefined, problems };
 }
 
 /** True when every object on the way to `specPath` requires the next key (a list item, `[0]`, is there only if the list is). */
-function isRequiredInSpec(specPath) {
-  let node = specJsonSchema();
+function isRequiredInSpec(specPath, schema) {
+  let node = specJsonSchema(schema);
   for (const key of specPathSegments(specPath)) {
     if (typeof key === 'number') {
       if (!node || node.type !== 'array' || !(node.minItems > key)) return false;
@@ -78,15 +83,16 @@ function pages(template) {
  * field missing from the form, required spec field not asked).
  */
 function analyse(template) {
-  const { bindings, problems } = parameterBindings(template);
+  const { bindings, spec: schema, problems } = parameterBindings(template);
   const errors = [...problems];
   const changes = [];
   const fixes = [];
+  if (!schema) return { bindings, changes, errors, fixes };
   const formPages = pages(template);
   for (const [field, specPath] of Object.entries(bindings)) {
-    const spec = specFieldJsonSchema(specPath);
+    const spec = specFieldJsonSchema(specPath, schema);
     if (!spec) {
-      errors.push(`${GENERATE_ACTION} input ${specPath} (from parameters.${field}) is not a spec field`);
+      errors.push(`${GENERATE_ACTION} values.${specPath} (from parameters.${field}) is not a spec field`);
       continue;
     }
     const pageIndex = formPages.findIndex(page => page && page.properties && page.properties[field]);
@@ -105,13 +111,13 @@ function analyse(template) {
       fixes.push({ kind: 'field', pageIndex, field, value: desired });
     }
     const required = Array.isArray(page.required) ? page.required : [];
-    if (isRequiredInSpec(specPath) && !required.includes(field)) {
+    if (isRequiredInSpec(specPath, schema) && !required.includes(field)) {
       changes.push(`${field} (${specPath}): required by the spec but not by the form`);
       fixes.push({ kind: 'required', pageIndex, field });
     }
   }
   const bound = new Set(Object.values(bindings));
-  for (const key of specJsonSchema().required || []) {
+  for (const key of specJsonSchema(schema).required || []) {
     if (!bound.has(key)) errors.push(`the spec requires ${key}, but no form field feeds it`);
   }
   return { bindings, changes, errors, fixes };
@@ -152,7 +158,7 @@ function main(argv) {
   }
   const files = argv.filter(arg => !arg.startsWith('-'));
   let status = 0;
-  for (const file of files.length ? files : [DEFAULT_TEMPLATE]) {
+  for (const file of files.length ? files : DEFAULT_TEMPLATES) {
     const relative = path.relative(process.cwd(), file) || file;
     const text = fs.readFileSync(file, 'utf8');
     const result = syncTemplateForm(text);

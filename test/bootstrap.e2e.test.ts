@@ -36,7 +36,7 @@ async function runWorkflowSed(dir: string, environment: string, job = 'deploy'):
 describe('image bootstrap', () => {
   let dir: string;
   beforeAll(async () => {
-    ({ dir } = await generateRepo(await readValuesFile('examples/minimal.yaml')));
+    ({ dir } = await generateRepo(await readValuesFile('skeletons/node-service/examples/minimal.yaml')));
   });
   afterAll(() => fs.rm(dir, { recursive: true, force: true }));
 
@@ -86,7 +86,7 @@ describe('image bootstrap', () => {
 describe('image bootstrap with three environments (dev → staging → production)', () => {
   let dir: string;
   beforeAll(async () => {
-    ({ dir } = await generateRepo(await readValuesFile('examples/three-environments.yaml')));
+    ({ dir } = await generateRepo(await readValuesFile('skeletons/node-service/examples/three-environments.yaml')));
   });
   afterAll(() => fs.rm(dir, { recursive: true, force: true }));
 
@@ -118,7 +118,7 @@ describe('image bootstrap with three environments (dev → staging → productio
 
 describe('Argo CD sync order of the postgres variant (simulated from its built overlays)', () => {
   it('applies the ServiceAccount and the Cluster, then the migration hook, then the Rollout', async () => {
-    const { dir } = await generateRepo(await readValuesFile('examples/postgres.yaml'));
+    const { dir } = await generateRepo(await readValuesFile('skeletons/node-service/examples/postgres.yaml'));
     try {
       let model: RepoModel | undefined;
       const capture = { id: 'capture-model', check: 'reference' as const, summary: 'test', remediation: 'test', run: (seen: RepoModel) => ((model = seen), []) };

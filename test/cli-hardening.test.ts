@@ -12,8 +12,8 @@ import { formatValidationReport, validateRepoDir } from '@slipway/node';
 
 const ROOT = path.resolve(__dirname, '..');
 const BIN = path.join(ROOT, 'packages/slipway-cli/bin/slipway.js');
-const MINIMAL = path.join(ROOT, 'examples/minimal.yaml');
-const TEMPLATE = path.join(ROOT, 'templates/node-service/template.yaml');
+const MINIMAL = path.join(ROOT, 'skeletons/node-service/examples/minimal.yaml');
+const TEMPLATE = path.join(ROOT, 'skeletons/node-service/template.yaml');
 const ONE_MIB = 1024 * 1024;
 
 interface Run {
@@ -70,7 +70,7 @@ afterEach(async () => {
   await fs.rm(dir, { recursive: true, force: true });
 });
 
-/** A copy of the repo rendered from examples/minimal.yaml, to edit. */
+/** A copy of the repo rendered from skeletons/node-service/examples/minimal.yaml, to edit. */
 async function repoCopy(): Promise<string> {
   const repo = path.join(dir, 'repo');
   await fs.cp(path.join(rendered, 'repo'), repo, { recursive: true });

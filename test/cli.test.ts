@@ -11,7 +11,7 @@ import { parseAllDocuments } from 'yaml';
 
 const ROOT = path.resolve(__dirname, '..');
 const BIN = path.join(ROOT, 'packages/slipway-cli/bin/slipway.js');
-const TEMPLATE = path.join(ROOT, 'templates/node-service/template.yaml');
+const TEMPLATE = path.join(ROOT, 'skeletons/node-service/template.yaml');
 
 interface Run {
   code: number;

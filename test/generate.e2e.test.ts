@@ -43,8 +43,8 @@ async function promqlOfBuiltOverlays(dir: string): Promise<string[]> {
 }
 
 describe.each([
-  ['default', 'examples/minimal.yaml'],
-  ['postgres', 'examples/postgres.yaml'],
+  ['default', 'skeletons/node-service/examples/minimal.yaml'],
+  ['postgres', 'skeletons/node-service/examples/postgres.yaml'],
 ])('a generated %s service', (variant, valuesFile) => {
   let dir: string;
   let spec: ServiceSpec;
@@ -132,13 +132,13 @@ describe.each([
  * is the same as the default variant's (nothing in src/ depends on the environments), so this
  * renders, validates and builds the overlays without a second npm ci and service run.
  */
-describe('a generated service with three environments (examples/three-environments.yaml)', () => {
+describe('a generated service with three environments (skeletons/node-service/examples/three-environments.yaml)', () => {
   let dir: string;
   let spec: ServiceSpec;
   const built = new Map<string, K8sObject[]>();
 
   beforeAll(async () => {
-    ({ dir, spec } = await generateRepo(await readValuesFile('examples/three-environments.yaml')));
+    ({ dir, spec } = await generateRepo(await readValuesFile('skeletons/node-service/examples/three-environments.yaml')));
     const kustomize = await requireShippedKustomize();
     for (const env of spec.environments) {
       const result = await kustomizeBuild(kustomize, path.join(dir, 'deploy/overlays', env.name));

@@ -74,7 +74,7 @@ describe('a generated service judged by a real Prometheus', () => {
   const canary = (name: string) => canaries.find(candidate => candidate.name === name)!;
 
   beforeAll(async () => {
-    ({ dir, spec } = await generateRepo(await readValuesFile('examples/minimal.yaml')));
+    ({ dir, spec } = await generateRepo(await readValuesFile('skeletons/node-service/examples/minimal.yaml')));
     await runOk('npm', ['ci', '--no-audit', '--no-fund'], { cwd: dir, timeoutMs: 300_000 });
     await runOk('npm', ['run', 'build'], { cwd: dir, timeoutMs: 120_000 });
     for (const environment of ['staging', 'production']) manifests.set(environment, await builtOverlay(dir, environment));

@@ -26,8 +26,8 @@ async function writeRulesFile(dir: string, environment: string): Promise<string>
 }
 
 describe.each([
-  ['default', 'examples/minimal.yaml'],
-  ['postgres', 'examples/postgres.yaml'],
+  ['default', 'skeletons/node-service/examples/minimal.yaml'],
+  ['postgres', 'skeletons/node-service/examples/postgres.yaml'],
 ])('the %s variant\'s alerts under promtool', (_variant, valuesFile) => {
   let dir: string;
   beforeAll(async () => {
@@ -49,7 +49,7 @@ describe.each([
 describe('the three-environment example\'s dev alerts under promtool', () => {
   let dir: string;
   beforeAll(async () => {
-    ({ dir } = await generateRepo(await readValuesFile('examples/three-environments.yaml')));
+    ({ dir } = await generateRepo(await readValuesFile('skeletons/node-service/examples/three-environments.yaml')));
   });
   afterAll(() => dir && fs.rm(dir, { recursive: true, force: true }));
 
@@ -64,7 +64,7 @@ describe('the three-environment example\'s dev alerts under promtool', () => {
 
 describe('the alert unit tests catch a reintroduced defect', () => {
   it('fail when PodsNotReady counts a finished Job\'s pod again', async () => {
-    const { dir } = await generateRepo(await readValuesFile('examples/postgres.yaml'));
+    const { dir } = await generateRepo(await readValuesFile('skeletons/node-service/examples/postgres.yaml'));
     try {
       const rulesFile = await writeRulesFile(dir, 'production');
       const rules = parse(await fs.readFile(rulesFile, 'utf8')) as { groups: Array<{ rules: Array<{ alert?: string; expr: string }> }> };

@@ -121,7 +121,7 @@ describe('finding: scaffolder request bodies', () => {
 
   it('still dry-runs Slipway\'s template with its directory, within the dry-run limit', async () => {
     const { parse } = await import('yaml');
-    const templateYaml = await fs.readFile(path.join(REPO_ROOT, 'templates/node-service/template.yaml'), 'utf8');
+    const templateYaml = await fs.readFile(path.join(REPO_ROOT, 'skeletons/node-service/template.yaml'), 'utf8');
     const response = await postJson(backend.port, DRY_RUN, {
       template: parse(templateYaml),
       values: values('dry'),

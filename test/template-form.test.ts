@@ -9,6 +9,7 @@ import path from 'path';
 import YAML from 'yaml';
 import { templateEntityV1beta3Validator } from '@backstage/plugin-scaffolder-common';
 import { specFieldJsonSchema, specJsonSchema } from '@slipway/common';
+import { createGoldenPathRegistry } from '@slipway/skeletons';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const sync = require('../scripts/sync-template-form.js') as {
@@ -17,7 +18,18 @@ const sync = require('../scripts/sync-template-form.js') as {
   syncTemplateForm(text: string): { text: string; changes: string[]; errors: string[] };
 };
 
-const TEMPLATE = path.join(__dirname, '..', 'templates', 'node-service', 'template.yaml');
+const TEMPLATE = path.join(__dirname, '..', 'skeletons', 'node-service', 'template.yaml');
+
+describe.each(createGoldenPathRegistry().list().map(goldenPath => [goldenPath.id, goldenPath] as const))('the %s golden path\'s template.yaml', (id, goldenPath) => {
+  it('renders this golden path and has its form equal to the golden path\'s spec', async () => {
+    const text = await fs.readFile(path.join(goldenPath.dir, 'template.yaml'), 'utf8');
+    const template = YAML.parse(text);
+    expect(await templateEntityV1beta3Validator.check(template)).toBe(true);
+    const generate = template.spec.steps.find((step: any) => step.action === 'slipway:generate');
+    expect(generate?.input.goldenPath).toBe(id);
+    expect(sync.checkTemplateForm(text)).toEqual([]);
+  });
+});
 
 function edit(text: string, change: (template: any) => void): string {
   const template = YAML.parse(text);
@@ -25,7 +37,7 @@ function edit(text: string, change: (template: any) => void): string {
   return YAML.stringify(template, { lineWidth: 0 });
 }
 
-describe('templates/node-service/template.yaml', () => {
+describe('skeletons/node-service/template.yaml', () => {
   let text: string;
   let template: any;
 
@@ -38,7 +50,7 @@ describe('templates/node-service/template.yaml', () => {
     expect(await templateEntityV1beta3Validator.check(template)).toBe(true);
     expect(template.metadata.name).toBe('slipway-node-service');
     expect(template.spec.steps.map((step: any) => [step.action, step.if ?? 'always'])).toEqual([
-      ['slipway:service:generate', 'always'],
+      ['slipway:generate', 'always'],
       ['slipway:validate', 'always'],
       // `!== 'github'`: a REST caller that leaves publisher out (no form defaults there) publishes locally.
       ['slipway:publish:local', "${{ parameters.publisher !== 'github' }}"],
@@ -125,15 +137,15 @@ describe('templates/node-service/template.yaml', () => {
 
   it('reports what it cannot repair: a binding to a non-spec path, a missing form field, an unasked required field', () => {
     const broken = edit(text, t => {
-      const generate = t.spec.steps[0];
-      generate.input.nmae = '${{ parameters.name }}';
-      delete generate.input.owner;
-      generate.input.environments[0].host = '${{ parameters.stagingHostname }}';
+      const values = t.spec.steps[0].input.values;
+      values.nmae = '${{ parameters.name }}';
+      delete values.owner;
+      values.environments[0].host = '${{ parameters.stagingHostname }}';
     });
     expect(sync.checkTemplateForm(broken)).toEqual(
       expect.arrayContaining([
         'parameters.name feeds both name and nmae',
-        'slipway:service:generate input nmae (from parameters.name) is not a spec field',
+        'slipway:generate values.nmae (from parameters.name) is not a spec field',
         'parameters.stagingHostname feeds environments[0].host but is not a form field',
         'the spec requires owner, but no form field feeds it',
       ]),

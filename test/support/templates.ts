@@ -20,7 +20,7 @@ export async function registerTemplateVariant(
   name: string,
   change: (steps: Array<Record<string, any>>) => void,
 ): Promise<string> {
-  const template = parse(await fs.readFile(path.join(REPO_ROOT, 'templates/node-service/template.yaml'), 'utf8'));
+  const template = parse(await fs.readFile(path.join(REPO_ROOT, 'skeletons/node-service/template.yaml'), 'utf8'));
   template.metadata.name = name;
   change(template.spec.steps);
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'slipway-template-'));

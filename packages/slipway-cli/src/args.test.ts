@@ -12,18 +12,21 @@ function parseError(argv: string[]): CliError {
 }
 
 describe('parseCliArgs', () => {
-  it('parses render, defaulting the skeleton to node-service', () => {
+  it('parses render, defaulting the golden path to node-service', () => {
     expect(parseCliArgs(['render', '--values', 'v.yaml', '--out', 'o'])).toEqual({
       command: 'render',
-      template: 'node-service',
+      goldenPath: 'node-service',
       values: 'v.yaml',
       out: 'o',
       skeletonsDir: undefined,
     });
-    expect(parseCliArgs(['render', '--template=node-service', '--values=v.yaml', '--out=o', '--skeletons-dir', 's'])).toMatchObject({
-      template: 'node-service',
+    expect(parseCliArgs(['render', '--golden-path=node-worker', '--values=v.yaml', '--out=o', '--skeletons-dir', 's'])).toMatchObject({
+      goldenPath: 'node-worker',
       skeletonsDir: 's',
     });
+    // --template is the flag's older name, kept for scripts written before golden paths.
+    expect(parseCliArgs(['render', '--template=node-service', '--values=v.yaml', '--out=o'])).toMatchObject({ goldenPath: 'node-service' });
+    expect(() => parseCliArgs(['render', '--template=a', '--golden-path=b', '--values=v.yaml', '--out=o'])).toThrow(/--golden-path or its older name --template, not both/);
   });
 
   it('parses validate with its flags', () => {

@@ -5,15 +5,16 @@ import { describeLimit, MAX_INPUT_FILE_BYTES } from './input-file';
 export const USAGE = `slipway: render, validate and dry-run Slipway service templates
 
 Usage:
-  slipway render   --values <file.yaml> --out <dir> [--template node-service] [--skeletons-dir <dir>]
+  slipway render   --values <file.yaml> --out <dir> [--golden-path node-service] [--skeletons-dir <dir>]
   slipway validate <dir> [--no-kustomize] [--json]
   slipway dry-run  --template <template.yaml> --values <file.yaml> --out <dir> [--skeletons-dir <dir>]
   slipway --help
 
 Commands:
-  render     Resolve the service spec from a YAML values file (name, owner and description are
-             enough; every other field has a default), render the skeleton and write the repo
-             into <dir>, which must not exist or be empty.
+  render     Resolve a golden path's spec from a YAML values file (name, owner and description
+             are enough; every other field has a default), render its skeleton and write the
+             repo into <dir>, which must not exist or be empty. --golden-path picks the golden
+             path (default node-service; --template is the older name of this flag).
   validate   Run the validation pipeline on a repo folder: YAML, schemas, kustomize overlay
              builds, policy and cross-references. --no-kustomize skips the overlay builds;
              --json prints the report as JSON.
@@ -35,12 +36,13 @@ Exit codes:
 
 export type Command =
   | { command: 'help' }
-  | { command: 'render'; template: string; values: string; out: string; skeletonsDir?: string }
+  | { command: 'render'; goldenPath: string; values: string; out: string; skeletonsDir?: string }
   | { command: 'validate'; dir: string; kustomize: 'auto' | 'skip'; json: boolean }
   | { command: 'dry-run'; template: string; values: string; out: string; skeletonsDir?: string };
 
 const OPTIONS = {
   template: { type: 'string' },
+  'golden-path': { type: 'string' },
   values: { type: 'string' },
   out: { type: 'string' },
   'skeletons-dir': { type: 'string' },
@@ -52,7 +54,7 @@ const OPTIONS = {
 type OptionName = keyof typeof OPTIONS;
 
 const ALLOWED: Record<Exclude<Command['command'], 'help'>, OptionName[]> = {
-  render: ['template', 'values', 'out', 'skeletons-dir', 'help'],
+  render: ['golden-path', 'template', 'values', 'out', 'skeletons-dir', 'help'],
   validate: ['no-kustomize', 'json', 'help'],
   'dry-run': ['template', 'values', 'out', 'skeletons-dir', 'help'],
 };
@@ -96,7 +98,11 @@ export function parseCliArgs(argv: string[]): Command {
   if (rest.length) throw new CliError(`slipway ${name} takes no positional arguments (got ${rest.join(' ')}).`);
   const skeletonsDir = values['skeletons-dir'];
   if (name === 'render') {
-    return { command: 'render', template: values.template ?? 'node-service', values: need('values'), out: need('out'), skeletonsDir };
+    if (values['golden-path'] !== undefined && values.template !== undefined) {
+      throw new CliError('slipway render takes --golden-path or its older name --template, not both.');
+    }
+    const goldenPath = values['golden-path'] ?? values.template ?? 'node-service';
+    return { command: 'render', goldenPath, values: need('values'), out: need('out'), skeletonsDir };
   }
   return { command: 'dry-run', template: need('template'), values: need('values'), out: need('out'), skeletonsDir };
 }

@@ -72,7 +72,7 @@ describe('slipway main()', () => {
       [['render', '--values', path.join(dir, 'broken.yaml'), '--out', path.join(dir, 'o')], /is not valid YAML/],
       [['render', '--values', path.join(dir, 'values.yaml'), '--out', path.join(dir, 'full')], /refusing to write into .*not empty/],
       [['render', '--values', path.join(dir, 'values.yaml'), '--out', path.join(dir, 'values.yaml')], /is a file, not a folder/],
-      [['render', '--values', path.join(dir, 'values.yaml'), '--out', path.join(dir, 'o'), '--template', 'no-such-skeleton'], /no skeleton named no-such-skeleton/],
+      [['render', '--values', path.join(dir, 'values.yaml'), '--out', path.join(dir, 'o'), '--golden-path', 'no-such-path'], /no golden path named no-such-path; the golden paths are node-service/],
       [['validate', path.join(dir, 'nowhere')], /is not a folder/],
       [['render', '--nope'], /Unknown option/],
       [['dry-run', '--template', path.join(dir, 'values.yaml'), '--values', path.join(dir, 'values.yaml'), '--out', path.join(dir, 'o')], /not a Backstage Template/],

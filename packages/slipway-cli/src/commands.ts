@@ -1,11 +1,12 @@
 import { promises as fs } from 'fs';
 import path from 'path';
-import { formatValidationReport, renderService, validateRepoDir } from '@slipway/node';
+import { formatValidationReport, renderGoldenPath, validateRepoDir } from '@slipway/node';
+import { createGoldenPathRegistry } from '@slipway/skeletons';
 import { startDryRunBackend } from './backend';
 import { CliError, CliIO, EXIT, ExitCode } from './errors';
 import { ensureEmptyOutDir, writeOutputFiles } from './output';
 import { readTemplateFile, valuesToParameters } from './template';
-import { readServiceSpec } from './values';
+import { formatSpecIssues, readServiceSpec, readValuesFile } from './values';
 
 const ANSI_ESCAPE = /\u001b\[[0-9;]*m/g;
 
@@ -14,21 +15,29 @@ function seconds(ms: number): string {
 }
 
 export async function renderCommand(
-  options: { template: string; values: string; out: string; skeletonsDir?: string },
+  options: { goldenPath: string; values: string; out: string; skeletonsDir?: string },
   io: CliIO,
 ): Promise<ExitCode> {
-  const { spec } = await readServiceSpec(options.values);
+  const registry = createGoldenPathRegistry({ skeletonsDir: options.skeletonsDir });
+  const goldenPath = registry.get(options.goldenPath);
+  if (!goldenPath) {
+    throw new CliError(`no golden path named ${options.goldenPath}; the golden paths are ${registry.ids().join(', ')}`);
+  }
+  const values = await readValuesFile(options.values);
+  const resolved = goldenPath.resolve(values);
+  if (!resolved.ok) throw new CliError(formatSpecIssues(options.values, resolved.issues));
+  const spec = resolved.spec;
   await ensureEmptyOutDir(options.out);
   let files;
   try {
-    files = await renderService(spec, { skeleton: options.template, skeletonsDir: options.skeletonsDir });
+    files = await renderGoldenPath(goldenPath, spec);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new CliError(`no skeleton named ${options.template}${options.skeletonsDir ? ` in ${options.skeletonsDir}` : ''}`);
+    if (code === 'ENOENT') throw new CliError(`no ${goldenPath.id} skeleton in ${options.skeletonsDir ?? 'the packaged skeletons'}`);
     throw new CliError(`rendering failed: ${(error as Error).message}`, EXIT.FAILURE);
   }
   await writeOutputFiles(options.out, files);
-  io.stdout(`Rendered ${spec.name} (${options.template}, database: ${spec.database}): ${files.length} files into ${options.out}`);
+  io.stdout(`Rendered ${spec.name} (${goldenPath.id}, ${goldenPath.summary(spec).details}): ${files.length} files into ${options.out}`);
   return EXIT.OK;
 }
 

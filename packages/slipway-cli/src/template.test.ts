@@ -3,7 +3,7 @@ import { resolveServiceSpec } from '@slipway/common';
 import { CliError } from './errors';
 import { parameterBindings, readTemplateFile, repoPickerValue, valuesToParameters, TemplateEntity } from './template';
 
-const TEMPLATE = path.resolve(__dirname, '../../../templates/node-service/template.yaml');
+const TEMPLATE = path.resolve(__dirname, '../../../skeletons/node-service/template.yaml');
 
 describe('mapping values to the template form', () => {
   let template: TemplateEntity;

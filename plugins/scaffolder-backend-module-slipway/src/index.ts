@@ -12,6 +12,13 @@ export {
   SERVICE_GENERATE_ACTION_ONLY_INPUTS,
   type ServiceGenerateActionOptions,
 } from './actions/serviceGenerate';
+export {
+  createGenerateAction,
+  GENERATE_ACTION_ID,
+  GENERATE_ACTION_INPUTS,
+  type GenerateActionOptions,
+} from './actions/generate';
+export { slipwayGoldenPathsExtensionPoint, type SlipwayGoldenPathsExtensionPoint } from './extensions';
 export { templateBindings, type TemplateBindings } from './actions/templateBindings';
 export { createValidateAction, VALIDATE_ACTION_ID, KUSTOMIZE_MODES } from './actions/validate';
 export {
@@ -21,9 +28,10 @@ export {
   type PublishLocalActionOptions,
 } from './actions/publishLocal';
 
+import { GENERATE_ACTION_ID } from './actions/generate';
 import { SERVICE_GENERATE_ACTION_ID } from './actions/serviceGenerate';
 import { VALIDATE_ACTION_ID } from './actions/validate';
 import { PUBLISH_LOCAL_ACTION_ID } from './actions/publishLocal';
 
 /** Every action id this module registers. */
-export const SLIPWAY_ACTION_IDS = [SERVICE_GENERATE_ACTION_ID, VALIDATE_ACTION_ID, PUBLISH_LOCAL_ACTION_ID] as const;
+export const SLIPWAY_ACTION_IDS = [GENERATE_ACTION_ID, SERVICE_GENERATE_ACTION_ID, VALIDATE_ACTION_ID, PUBLISH_LOCAL_ACTION_ID] as const;

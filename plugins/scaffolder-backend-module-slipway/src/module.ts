@@ -2,15 +2,20 @@ import path from 'path';
 import { coreServices, createBackendModule } from '@backstage/backend-plugin-api';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
-import { githubPublishingHosts, LocalRepoStore } from '@slipway/node';
+import type { GoldenPath } from '@slipway/common';
+import { checkGoldenPathParts, githubPublishingHosts, LocalRepoStore } from '@slipway/node';
+import { createGoldenPathRegistry } from '@slipway/skeletons';
+import { createGenerateAction } from './actions/generate';
 import { createPublishLocalAction, DEFAULT_GIT_AUTHOR } from './actions/publishLocal';
 import { createServiceGenerateAction } from './actions/serviceGenerate';
+import { slipwayGoldenPathsExtensionPoint } from './extensions';
 import { createValidateAction } from './actions/validate';
 import { reconcilePublishesWithRetry } from './recovery/reconcilePublishes';
 
 /**
- * The Slipway scaffolder module: registers `slipway:service:generate`,
- * `slipway:validate` and `slipway:publish:local` with the scaffolder.
+ * The Slipway scaffolder module: registers `slipway:generate` (every golden path, built-in
+ * and added through `slipwayGoldenPathsExtensionPoint`), `slipway:service:generate` (node-service,
+ * for older templates), `slipway:validate` and `slipway:publish:local` with the scaffolder.
  *
  * Config (all optional):
  *
@@ -28,6 +33,12 @@ export const scaffolderModuleSlipway = createBackendModule({
   pluginId: 'scaffolder',
   moduleId: 'slipway',
   register(reg) {
+    const added: GoldenPath[] = [];
+    reg.registerExtensionPoint(slipwayGoldenPathsExtensionPoint, {
+      addGoldenPath(...goldenPaths) {
+        added.push(...goldenPaths);
+      },
+    });
     reg.registerInit({
       deps: {
         scaffolder: scaffolderActionsExtensionPoint,
@@ -69,9 +80,23 @@ export const scaffolderModuleSlipway = createBackendModule({
         const githubHosts = githubPublishingHosts(config);
         logger.info(githubHosts.length ? `GitHub publishing is available for ${githubHosts.join(', ')}` : 'GitHub publishing is not configured (no integrations.github credentials)');
 
+        const goldenPaths = createGoldenPathRegistry({ skeletonsDir });
+        for (const goldenPath of added) {
+          // A path a module adds is checked as the built-in ones are by the tests: a broken one is left out, not half-offered.
+          const problems = await checkGoldenPathParts(goldenPath).catch((error: Error) => [error.message]);
+          const duplicate = goldenPaths.get(goldenPath.id) ? ['its id is already registered'] : [];
+          if (problems.length || duplicate.length) {
+            logger.error(`Golden path ${goldenPath.id} was not added: ${[...duplicate, ...problems].join('; ')}`);
+            continue;
+          }
+          goldenPaths.add(goldenPath);
+        }
+        logger.info(`Golden paths: ${goldenPaths.ids().join(', ')}`);
+
         scaffolder.addActions(
+          createGenerateAction({ goldenPaths, baseUrl, githubHosts }),
           createServiceGenerateAction({ skeletonsDir, baseUrl, githubHosts }),
-          createValidateAction(),
+          createValidateAction({ goldenPaths }),
           createPublishLocalAction({ repos, baseUrl, author, catalog, auth }),
         );
       },

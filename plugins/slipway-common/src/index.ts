@@ -10,5 +10,6 @@ export * from './resolveEnvironments';
 export * from './gatewayDataPlanes';
 export * from './jsonSchema';
 export * from './metrics';
+export * from './goldenPath';
 export * from './supplyChain';
 export type { ResolvedCi, ResolvedImage } from './resolveSupplyChain';

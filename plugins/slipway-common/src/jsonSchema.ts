@@ -4,15 +4,20 @@ import { serviceSpecSchema } from './spec';
 /** A JSON Schema (draft 2020-12 subset) object, as the Backstage template form consumes it. */
 export type JsonSchemaObject = { [key: string]: unknown };
 
-let cached: JsonSchemaObject | undefined;
+const cached = new WeakMap<z.ZodType, JsonSchemaObject>();
 
 /**
- * The spec as JSON Schema, describing what a user may write (input side, with defaults).
- * The template form's parameters are checked against this, so the two cannot drift.
+ * A golden path's spec as JSON Schema (default: node-service's), describing what a user may
+ * write (input side, with defaults). The template form's parameters are checked against
+ * this, so the two cannot drift.
  */
-export function specJsonSchema(): JsonSchemaObject {
-  cached ??= z.toJSONSchema(serviceSpecSchema, { io: 'input', target: 'draft-7' }) as JsonSchemaObject;
-  return cached;
+export function specJsonSchema(schema: z.ZodType = serviceSpecSchema): JsonSchemaObject {
+  let json = cached.get(schema);
+  if (!json) {
+    json = z.toJSONSchema(schema, { io: 'input', target: 'draft-7' }) as JsonSchemaObject;
+    cached.set(schema, json);
+  }
+  return json;
 }
 
 /**
@@ -34,8 +39,8 @@ export function specPathSegments(path: string): Array<string | number> {
  * The JSON Schema of one top-level or nested field, addressed by a spec path such as
  * `gateway.name` or `environments[0].host` (an index addresses the list's item schema).
  */
-export function specFieldJsonSchema(path: string): JsonSchemaObject | undefined {
-  let node: JsonSchemaObject | undefined = specJsonSchema();
+export function specFieldJsonSchema(path: string, schema: z.ZodType = serviceSpecSchema): JsonSchemaObject | undefined {
+  let node: JsonSchemaObject | undefined = specJsonSchema(schema);
   for (const key of specPathSegments(path)) {
     if (typeof key === 'number') {
       node = node?.type === 'array' ? (node.items as JsonSchemaObject | undefined) : undefined;

@@ -1,14 +1,14 @@
 /**
  * The metric contract between the generated service and the generated PromQL, declared once.
  *
+ * Each golden path declares its own (`GoldenPath.metrics`, e.g. skeletons/node-service/golden-path.metrics.ts):
  * - The renderer writes it into every generated repo as `src/metrics.contract.json`; the
  *   service's `src/metrics.ts` creates its counters and histograms from that file, so the
- *   code cannot export other names or labels than the ones declared here.
- * - The skeleton's AnalysisTemplate and PrometheusRule take their names from
- *   `SERVICE_METRICS` (derived from the declaration below).
+ *   code cannot export other names or labels than the ones declared.
+ * - The skeleton's AnalysisTemplate and PrometheusRule take their names from the declaration.
  * - The validator (rule promql-unknown-series) checks every selector of every query against
- *   the repo's `src/metrics.contract.json` (this declaration when the repo has none), plus the
- *   labels the repo's ServiceMonitors make Prometheus add.
+ *   the repo's `src/metrics.contract.json` (its golden path's declaration when the repo has
+ *   none), plus the labels the repo's ServiceMonitors make Prometheus add.
  * - The end-to-end tests check that a running generated service exports exactly this.
  */
 
@@ -34,52 +34,6 @@ export interface MetricsContract {
 
 /** Where a generated repo keeps its copy of the contract. */
 export const METRICS_CONTRACT_FILE = 'src/metrics.contract.json';
-
-const REQUEST_LABELS = ['method', 'route', 'status_code'] as const;
-
-/** The golden path's declaration: the only place these names are written. */
-export const SERVICE_METRICS_CONTRACT: MetricsContract = {
-  metrics: [
-    {
-      name: 'http_requests_total',
-      type: 'counter',
-      help: 'HTTP requests answered, by method, route pattern and status code.',
-      labels: REQUEST_LABELS,
-    },
-    {
-      name: 'http_request_duration_seconds',
-      type: 'histogram',
-      help: 'Time from receiving an HTTP request to finishing its response, in seconds.',
-      labels: REQUEST_LABELS,
-    },
-  ],
-  runtimeMetricPrefixes: ['process_', 'nodejs_'],
-};
-
-function declared(name: string): MetricDeclaration {
-  const metric = SERVICE_METRICS_CONTRACT.metrics.find(candidate => candidate.name === name);
-  if (!metric) throw new Error(`metric ${name} is not declared in SERVICE_METRICS_CONTRACT`);
-  return metric;
-}
-
-function label(name: string): string {
-  if (!REQUEST_LABELS.includes(name as (typeof REQUEST_LABELS)[number])) throw new Error(`label ${name} is not declared`);
-  return name;
-}
-
-/** The names skeletons use (`metrics.*`), each looked up in the declaration so none can drift. */
-export const SERVICE_METRICS = {
-  /** Counter of finished HTTP requests. */
-  requestsTotal: declared('http_requests_total').name,
-  /** Histogram of request durations; PromQL reads its `_bucket` series. */
-  requestDurationSeconds: declared('http_request_duration_seconds').name,
-  labels: {
-    method: label('method'),
-    /** Route pattern (e.g. /orders/:id), never the raw URL, to keep cardinality bounded. */
-    route: label('route'),
-    statusCode: label('status_code'),
-  },
-} as const;
 
 /**
  * The series a contract's metrics appear as, with the label names each carries: a counter or

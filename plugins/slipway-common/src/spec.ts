@@ -215,96 +215,243 @@ export const DATABASE_ENGINES = ['none', 'postgres'] as const;
 export const LANGUAGES = ['typescript'] as const;
 export const LIFECYCLES = ['experimental', 'production', 'deprecated'] as const;
 
+/** Spec fragment: Who the component is and who owns it: the catalog entity, the repo and every object are named from these. */
+export const identityFragment = {
+  name: z
+    .string({ error: 'is required' })
+    .min(1, { error: 'is required' })
+    .max(MAX_SERVICE_NAME_LENGTH, {
+      error: `must be at most ${MAX_SERVICE_NAME_LENGTH} characters so every derived name (e.g. <name>-db-replication) stays within 63`,
+    })
+    .regex(new RegExp(DNS1123_LABEL_PATTERN), {
+      error: "must be a DNS-1123 label: lowercase letters, digits and '-', starting and ending with a letter or digit",
+    })
+    .describe('Service name: a DNS-1123 label. Names the repo, the image and every Kubernetes object.'),
+  owner: entityRef('group:default/team-a')
+    .min(1, { error: 'is required' })
+    .describe('Owning team or user, as a Backstage entity reference.'),
+  description: z
+    .string({ error: 'is required' })
+    .min(1, { error: 'is required' })
+    .max(2000, { error: 'must be at most 2000 characters' })
+    .regex(new RegExp(FREE_TEXT_PATTERN), { error: 'must not contain control characters such as NUL or ESC (tab and line breaks are fine)' })
+    .describe('What the service does. Free text; it is written verbatim as one string.'),
+  system: entityRef('system:default/payments').optional().describe('Backstage system the service belongs to.'),
+  lifecycle: z.enum(LIFECYCLES, { error: `must be one of ${LIFECYCLES.join(', ')}` }).default('experimental').describe('Backstage lifecycle of the component.'),
+};
+
+/** Spec fragment: Where CI pushes the image and how the cluster pulls it. */
+export const imageFragment = {
+  image: z
+    .object({
+      registry: z
+        .string()
+        .regex(new RegExp(IMAGE_REGISTRY_PATTERN), { error: 'must be a registry host with an optional path, e.g. ghcr.io/acme' })
+        .default('ghcr.io/example-org')
+        .describe('Container registry (and namespace) CI pushes to.'),
+      repository: z
+        .string()
+        .regex(new RegExp(IMAGE_REPOSITORY_PATTERN), { error: 'must be a lowercase image repository name' })
+        .optional()
+        .describe('Image repository under the registry. Default: the service name.'),
+      push: z
+        .object({
+          auth: z
+            .enum(REGISTRY_AUTH_METHODS, { error: `must be one of ${REGISTRY_AUTH_METHODS.join(', ')}` })
+            .optional()
+            .describe(
+              'How CI logs in to push: github-token (the workflow token; ghcr.io only), secrets (the two named GitHub secrets), ' +
+                'aws-oidc (Amazon ECR through an IAM role GitHub OIDC assumes), gcp-oidc (Artifact Registry through workload identity federation). ' +
+                'Default: github-token for ghcr.io, secrets for any other registry.',
+            ),
+          usernameSecret: z
+            .string()
+            .regex(new RegExp(GITHUB_SECRET_NAME_PATTERN), { error: 'must be a GitHub secret name (A-Z, 0-9, _; not starting with GITHUB_)' })
+            .default('REGISTRY_USERNAME')
+            .describe('With auth secrets: the GitHub secret holding the registry user name.'),
+          passwordSecret: z
+            .string()
+            .regex(new RegExp(GITHUB_SECRET_NAME_PATTERN), { error: 'must be a GitHub secret name (A-Z, 0-9, _; not starting with GITHUB_)' })
+            .default('REGISTRY_PASSWORD')
+            .describe('With auth secrets: the GitHub secret holding the registry password or access token (push scope only).'),
+          awsRoleArn: z
+            .string()
+            .regex(new RegExp(AWS_ROLE_ARN_PATTERN), { error: 'must be an IAM role ARN such as arn:aws:iam::123456789012:role/ci-push' })
+            .optional()
+            .describe('With auth aws-oidc: the IAM role CI assumes through GitHub OIDC; it needs ECR push rights on the repository. The region is read from the registry host.'),
+          gcpWorkloadIdentityProvider: z
+            .string()
+            .regex(new RegExp(GCP_WORKLOAD_IDENTITY_PROVIDER_PATTERN), {
+              error: 'must be projects/<number>/locations/global/workloadIdentityPools/<pool>/providers/<provider>',
+            })
+            .optional()
+            .describe('With auth gcp-oidc: the workload identity provider that trusts this repository.'),
+          gcpServiceAccount: z
+            .string()
+            .regex(new RegExp(GCP_SERVICE_ACCOUNT_PATTERN), { error: 'must be a service account e-mail such as ci-push@my-project.iam.gserviceaccount.com' })
+            .optional()
+            .describe('With auth gcp-oidc: the service account CI impersonates; it needs roles/artifactregistry.writer.'),
+        })
+        .strict()
+        .prefault({})
+        .describe('How CI authenticates to the registry to push. Never a token in the repo: secrets or OIDC only.'),
+      pullSecret: dnsLabel('image pull Secret')
+        .optional()
+        .describe(
+          'A kubernetes.io/dockerconfigjson Secret in each namespace that lets the nodes pull a private image (a private ghcr.io package needs one); ' +
+            'created outside Git, by hand or by External Secrets, and listed in the ServiceAccount imagePullSecrets. Default: none (public image, or node credentials).',
+        ),
+    })
+    .strict()
+    .prefault({})
+    .describe('Where CI pushes the image (tagged sha-<short commit>) and how it is pulled.'),
+};
+
+/** Spec fragment: The environments, in promotion order. */
+export const environmentsFragment = {
+  environments: environmentsSchema,
+};
+
+/** Spec fragment: Container resource requests and limits. */
+export const resourcesFragment = {
+  resources: z
+    .object({
+      cpuRequest: quantity('100m').default('100m').describe('CPU request of the service container.'),
+      memoryRequest: quantity('128Mi').default('128Mi').describe('Memory request of the service container.'),
+      cpuLimit: quantity('500m').default('500m').describe('CPU limit of the service container.'),
+      memoryLimit: quantity('256Mi').default('256Mi').describe('Memory limit of the service container.'),
+    })
+    .strict()
+    .prefault({})
+    .describe('Container resource requests and limits.'),
+};
+
+/** Spec fragment: Cluster DNS the pods may reach once egress is denied by default. */
+export const networkFragment = {
+  dns: z
+    .object({
+      namespace: dnsLabel('cluster DNS namespace').default('kube-system').describe('Namespace the cluster DNS pods (CoreDNS) run in.'),
+      podLabels: podLabels('Labels of the cluster DNS pods; CoreDNS keeps k8s-app: kube-dns.').default({ 'k8s-app': 'kube-dns' }),
+      ipBlocks: z
+        .array(z.string().regex(new RegExp(CIDR_PATTERN), { error: 'must be a CIDR block such as 169.254.20.10/32' }))
+        .max(8, { error: 'must have at most 8 entries' })
+        .default(['169.254.20.10/32'])
+        .describe(
+          'DNS servers that are not pods a selector can match: NodeLocal DNSCache (hostNetwork, 169.254.20.10 by default; in its iptables mode also the kube-dns Service IP) ' +
+            'or GKE Cloud DNS (169.254.169.254/32). Allowed on port 53 only; [] to allow just the DNS pods.',
+        ),
+    })
+    .strict()
+    .prefault({})
+    .describe('Cluster DNS the pods may query on port 53 (UDP and TCP) once their egress is denied by default.'),
+};
+
+/** Spec fragment: Prometheus wiring: where it scrapes from and which labels select the rules. */
+export const monitoringFragment = {
+  monitoring: z
+    .object({
+      namespace: dnsLabel('monitoring namespace')
+        .default('monitoring')
+        .describe('Namespace Prometheus scrapes from; the NetworkPolicy admits it to the metrics port.'),
+      prometheusUrl: z
+        .string()
+        .regex(/^https?:\/\/[a-z0-9.-]+(:[0-9]{1,5})?(\/[A-Za-z0-9._~/-]*)?$/, { error: 'must be an http(s) URL' })
+        .default('http://prometheus-operated.monitoring.svc.cluster.local:9090')
+        .describe('Prometheus the AnalysisTemplate queries. Use the fully qualified service name.'),
+      ruleLabels: z
+        .record(
+          z.string().regex(new RegExp(LABEL_KEY_PATTERN), { error: 'must be a label key' }),
+          z.string().regex(new RegExp(LABEL_VALUE_PATTERN), { error: 'must be a label value' }).max(63),
+        )
+        .default({ release: 'kube-prometheus-stack' })
+        .describe('Labels the Prometheus operator selects ServiceMonitors and PrometheusRules by.'),
+    })
+    .strict()
+    .prefault({})
+    .describe('Prometheus wiring.'),
+};
+
+/** Spec fragment: Argo CD, the GitOps repo and the CI workflow that delivers it. */
+export const deliveryFragment = {
+  argocd: z
+    .object({
+      namespace: dnsLabel('Argo CD namespace').default('argocd').describe('Namespace the Argo CD Applications live in.'),
+      project: dnsLabel('Argo CD project').default('default').describe('Argo CD project of the Applications.'),
+    })
+    .strict()
+    .prefault({})
+    .describe('Argo CD Applications.'),
+  gitops: z
+    .object({
+      repoUrl: z
+        .string()
+        .regex(new RegExp(GIT_URL_PATTERN), { error: 'must be an https:// or git@ repository URL (http:// only for localhost)' })
+        .optional()
+        .describe('Repository Argo CD syncs from. Default: https://github.com/example-org/<name>.git.'),
+      branch: z
+        .string()
+        .regex(new RegExp(GIT_BRANCH_PATTERN), { error: 'must be a branch name' })
+        .default('main')
+        .describe('Branch Argo CD syncs and CI commits image pins to.'),
+    })
+    .strict()
+    .prefault({})
+    .describe('Where the generated repo lives.'),
+  ci: z
+    .object({
+      nodeVersion: z
+        .string()
+        .regex(/^(20|22|24)(\.[0-9]+){0,2}$/, { error: 'must be Node 20, 22 or 24' })
+        .default('22')
+        .describe('Node version of CI and of the image: the build stage and the distroless runtime both use its major.'),
+      baseImages: z
+        .object({
+          build: z
+            .string()
+            .regex(new RegExp(BASE_IMAGE_PATTERN), { error: 'must be an image pinned by a tag other than latest and/or a digest' })
+            .optional()
+            .describe('Base image of the build stage, e.g. node:22-bookworm-slim@sha256:<digest>. Must run the Node major of ci.nodeVersion. Default: node:<major>-bookworm-slim.'),
+          runtime: z
+            .string()
+            .regex(new RegExp(BASE_IMAGE_PATTERN), { error: 'must be an image pinned by a tag other than latest and/or a digest' })
+            .optional()
+            .describe('Base image of the runtime stage (its entrypoint must be node, running as non-root). Must run the Node major of ci.nodeVersion. Default: gcr.io/distroless/nodejs<major>-debian12:nonroot.'),
+        })
+        .strict()
+        .prefault({})
+        .describe('Dockerfile base images. Pin them by digest (image:tag@sha256:…) where your registry mirror lets you; the defaults are pinned by tag.'),
+      actions: z
+        .object({
+          checkout: action('Checks out the repo.', DEFAULT_ACTIONS.checkout),
+          setupNode: action('Installs Node.', DEFAULT_ACTIONS.setupNode),
+          setupBuildx: action('Sets up Docker Buildx.', DEFAULT_ACTIONS.setupBuildx),
+          login: action('Logs in to the registry.', DEFAULT_ACTIONS.login),
+          buildPush: action('Builds and pushes the image with its SBOM and provenance attestations.', DEFAULT_ACTIONS.buildPush),
+          configureAwsCredentials: action('With image.push.auth aws-oidc: assumes the IAM role through GitHub OIDC.', DEFAULT_ACTIONS.configureAwsCredentials),
+          googleAuth: action('With image.push.auth gcp-oidc: authenticates through workload identity federation.', DEFAULT_ACTIONS.googleAuth),
+        })
+        .strict()
+        .prefault({})
+        .describe('GitHub Actions used by the workflow, each pinned to a full commit SHA (a tag can be moved; a SHA cannot), with its release tag as a comment.'),
+    })
+    .strict()
+    .prefault({})
+    .describe('GitHub Actions workflow settings.'),
+
+};
+
+/*
+ * The node-service golden path's spec: the shared fragments (each one object of fields, spread
+ * in, so the field order, which is the form's, stays as written) and its own fields.
+ */
 export const serviceSpecSchema = z
   .object({
-    name: z
-      .string({ error: 'is required' })
-      .min(1, { error: 'is required' })
-      .max(MAX_SERVICE_NAME_LENGTH, {
-        error: `must be at most ${MAX_SERVICE_NAME_LENGTH} characters so every derived name (e.g. <name>-db-replication) stays within 63`,
-      })
-      .regex(new RegExp(DNS1123_LABEL_PATTERN), {
-        error: "must be a DNS-1123 label: lowercase letters, digits and '-', starting and ending with a letter or digit",
-      })
-      .describe('Service name: a DNS-1123 label. Names the repo, the image and every Kubernetes object.'),
-    owner: entityRef('group:default/team-a')
-      .min(1, { error: 'is required' })
-      .describe('Owning team or user, as a Backstage entity reference.'),
-    description: z
-      .string({ error: 'is required' })
-      .min(1, { error: 'is required' })
-      .max(2000, { error: 'must be at most 2000 characters' })
-      .regex(new RegExp(FREE_TEXT_PATTERN), { error: 'must not contain control characters such as NUL or ESC (tab and line breaks are fine)' })
-      .describe('What the service does. Free text; it is written verbatim as one string.'),
-    system: entityRef('system:default/payments').optional().describe('Backstage system the service belongs to.'),
-    lifecycle: z.enum(LIFECYCLES, { error: `must be one of ${LIFECYCLES.join(', ')}` }).default('experimental').describe('Backstage lifecycle of the component.'),
+    ...identityFragment,
     language: z.enum(LANGUAGES, { error: `must be one of ${LANGUAGES.join(', ')}` }).default('typescript').describe('Service language and skeleton.'),
     port: port('Port the service listens on for HTTP traffic.').default(8080),
     metricsPort: port('Port /metrics is served on, kept apart from traffic the gateway routes.').default(9464),
-    image: z
-      .object({
-        registry: z
-          .string()
-          .regex(new RegExp(IMAGE_REGISTRY_PATTERN), { error: 'must be a registry host with an optional path, e.g. ghcr.io/acme' })
-          .default('ghcr.io/example-org')
-          .describe('Container registry (and namespace) CI pushes to.'),
-        repository: z
-          .string()
-          .regex(new RegExp(IMAGE_REPOSITORY_PATTERN), { error: 'must be a lowercase image repository name' })
-          .optional()
-          .describe('Image repository under the registry. Default: the service name.'),
-        push: z
-          .object({
-            auth: z
-              .enum(REGISTRY_AUTH_METHODS, { error: `must be one of ${REGISTRY_AUTH_METHODS.join(', ')}` })
-              .optional()
-              .describe(
-                'How CI logs in to push: github-token (the workflow token; ghcr.io only), secrets (the two named GitHub secrets), ' +
-                  'aws-oidc (Amazon ECR through an IAM role GitHub OIDC assumes), gcp-oidc (Artifact Registry through workload identity federation). ' +
-                  'Default: github-token for ghcr.io, secrets for any other registry.',
-              ),
-            usernameSecret: z
-              .string()
-              .regex(new RegExp(GITHUB_SECRET_NAME_PATTERN), { error: 'must be a GitHub secret name (A-Z, 0-9, _; not starting with GITHUB_)' })
-              .default('REGISTRY_USERNAME')
-              .describe('With auth secrets: the GitHub secret holding the registry user name.'),
-            passwordSecret: z
-              .string()
-              .regex(new RegExp(GITHUB_SECRET_NAME_PATTERN), { error: 'must be a GitHub secret name (A-Z, 0-9, _; not starting with GITHUB_)' })
-              .default('REGISTRY_PASSWORD')
-              .describe('With auth secrets: the GitHub secret holding the registry password or access token (push scope only).'),
-            awsRoleArn: z
-              .string()
-              .regex(new RegExp(AWS_ROLE_ARN_PATTERN), { error: 'must be an IAM role ARN such as arn:aws:iam::123456789012:role/ci-push' })
-              .optional()
-              .describe('With auth aws-oidc: the IAM role CI assumes through GitHub OIDC; it needs ECR push rights on the repository. The region is read from the registry host.'),
-            gcpWorkloadIdentityProvider: z
-              .string()
-              .regex(new RegExp(GCP_WORKLOAD_IDENTITY_PROVIDER_PATTERN), {
-                error: 'must be projects/<number>/locations/global/workloadIdentityPools/<pool>/providers/<provider>',
-              })
-              .optional()
-              .describe('With auth gcp-oidc: the workload identity provider that trusts this repository.'),
-            gcpServiceAccount: z
-              .string()
-              .regex(new RegExp(GCP_SERVICE_ACCOUNT_PATTERN), { error: 'must be a service account e-mail such as ci-push@my-project.iam.gserviceaccount.com' })
-              .optional()
-              .describe('With auth gcp-oidc: the service account CI impersonates; it needs roles/artifactregistry.writer.'),
-          })
-          .strict()
-          .prefault({})
-          .describe('How CI authenticates to the registry to push. Never a token in the repo: secrets or OIDC only.'),
-        pullSecret: dnsLabel('image pull Secret')
-          .optional()
-          .describe(
-            'A kubernetes.io/dockerconfigjson Secret in each namespace that lets the nodes pull a private image (a private ghcr.io package needs one); ' +
-              'created outside Git, by hand or by External Secrets, and listed in the ServiceAccount imagePullSecrets. Default: none (public image, or node credentials).',
-          ),
-      })
-      .strict()
-      .prefault({})
-      .describe('Where CI pushes the image (tagged sha-<short commit>) and how it is pulled.'),
-    environments: environmentsSchema,
+    ...imageFragment,
+    ...environmentsFragment,
     analysis: z
       .object({
         successRate: z
@@ -390,16 +537,7 @@ export const serviceSpecSchema = z
       .strict()
       .prefault({})
       .describe('CloudNativePG settings, used when database is postgres.'),
-    resources: z
-      .object({
-        cpuRequest: quantity('100m').default('100m').describe('CPU request of the service container.'),
-        memoryRequest: quantity('128Mi').default('128Mi').describe('Memory request of the service container.'),
-        cpuLimit: quantity('500m').default('500m').describe('CPU limit of the service container.'),
-        memoryLimit: quantity('256Mi').default('256Mi').describe('Memory limit of the service container.'),
-      })
-      .strict()
-      .prefault({})
-      .describe('Container resource requests and limits.'),
+    ...resourcesFragment,
     gateway: z
       .object({
         name: dnsLabel('gateway name').default('public-gateway').describe('Name of the Gateway the HTTPRoutes attach to.'),
@@ -428,107 +566,9 @@ export const serviceSpecSchema = z
       .strict()
       .prefault({})
       .describe('Gateway API Gateway the HTTPRoutes attach to.'),
-    dns: z
-      .object({
-        namespace: dnsLabel('cluster DNS namespace').default('kube-system').describe('Namespace the cluster DNS pods (CoreDNS) run in.'),
-        podLabels: podLabels('Labels of the cluster DNS pods; CoreDNS keeps k8s-app: kube-dns.').default({ 'k8s-app': 'kube-dns' }),
-        ipBlocks: z
-          .array(z.string().regex(new RegExp(CIDR_PATTERN), { error: 'must be a CIDR block such as 169.254.20.10/32' }))
-          .max(8, { error: 'must have at most 8 entries' })
-          .default(['169.254.20.10/32'])
-          .describe(
-            'DNS servers that are not pods a selector can match: NodeLocal DNSCache (hostNetwork, 169.254.20.10 by default; in its iptables mode also the kube-dns Service IP) ' +
-              'or GKE Cloud DNS (169.254.169.254/32). Allowed on port 53 only; [] to allow just the DNS pods.',
-          ),
-      })
-      .strict()
-      .prefault({})
-      .describe('Cluster DNS the pods may query on port 53 (UDP and TCP) once their egress is denied by default.'),
-    monitoring: z
-      .object({
-        namespace: dnsLabel('monitoring namespace')
-          .default('monitoring')
-          .describe('Namespace Prometheus scrapes from; the NetworkPolicy admits it to the metrics port.'),
-        prometheusUrl: z
-          .string()
-          .regex(/^https?:\/\/[a-z0-9.-]+(:[0-9]{1,5})?(\/[A-Za-z0-9._~/-]*)?$/, { error: 'must be an http(s) URL' })
-          .default('http://prometheus-operated.monitoring.svc.cluster.local:9090')
-          .describe('Prometheus the AnalysisTemplate queries. Use the fully qualified service name.'),
-        ruleLabels: z
-          .record(
-            z.string().regex(new RegExp(LABEL_KEY_PATTERN), { error: 'must be a label key' }),
-            z.string().regex(new RegExp(LABEL_VALUE_PATTERN), { error: 'must be a label value' }).max(63),
-          )
-          .default({ release: 'kube-prometheus-stack' })
-          .describe('Labels the Prometheus operator selects ServiceMonitors and PrometheusRules by.'),
-      })
-      .strict()
-      .prefault({})
-      .describe('Prometheus wiring.'),
-    argocd: z
-      .object({
-        namespace: dnsLabel('Argo CD namespace').default('argocd').describe('Namespace the Argo CD Applications live in.'),
-        project: dnsLabel('Argo CD project').default('default').describe('Argo CD project of the Applications.'),
-      })
-      .strict()
-      .prefault({})
-      .describe('Argo CD Applications.'),
-    gitops: z
-      .object({
-        repoUrl: z
-          .string()
-          .regex(new RegExp(GIT_URL_PATTERN), { error: 'must be an https:// or git@ repository URL (http:// only for localhost)' })
-          .optional()
-          .describe('Repository Argo CD syncs from. Default: https://github.com/example-org/<name>.git.'),
-        branch: z
-          .string()
-          .regex(new RegExp(GIT_BRANCH_PATTERN), { error: 'must be a branch name' })
-          .default('main')
-          .describe('Branch Argo CD syncs and CI commits image pins to.'),
-      })
-      .strict()
-      .prefault({})
-      .describe('Where the generated repo lives.'),
-    ci: z
-      .object({
-        nodeVersion: z
-          .string()
-          .regex(/^(20|22|24)(\.[0-9]+){0,2}$/, { error: 'must be Node 20, 22 or 24' })
-          .default('22')
-          .describe('Node version of CI and of the image: the build stage and the distroless runtime both use its major.'),
-        baseImages: z
-          .object({
-            build: z
-              .string()
-              .regex(new RegExp(BASE_IMAGE_PATTERN), { error: 'must be an image pinned by a tag other than latest and/or a digest' })
-              .optional()
-              .describe('Base image of the build stage, e.g. node:22-bookworm-slim@sha256:<digest>. Must run the Node major of ci.nodeVersion. Default: node:<major>-bookworm-slim.'),
-            runtime: z
-              .string()
-              .regex(new RegExp(BASE_IMAGE_PATTERN), { error: 'must be an image pinned by a tag other than latest and/or a digest' })
-              .optional()
-              .describe('Base image of the runtime stage (its entrypoint must be node, running as non-root). Must run the Node major of ci.nodeVersion. Default: gcr.io/distroless/nodejs<major>-debian12:nonroot.'),
-          })
-          .strict()
-          .prefault({})
-          .describe('Dockerfile base images. Pin them by digest (image:tag@sha256:…) where your registry mirror lets you; the defaults are pinned by tag.'),
-        actions: z
-          .object({
-            checkout: action('Checks out the repo.', DEFAULT_ACTIONS.checkout),
-            setupNode: action('Installs Node.', DEFAULT_ACTIONS.setupNode),
-            setupBuildx: action('Sets up Docker Buildx.', DEFAULT_ACTIONS.setupBuildx),
-            login: action('Logs in to the registry.', DEFAULT_ACTIONS.login),
-            buildPush: action('Builds and pushes the image with its SBOM and provenance attestations.', DEFAULT_ACTIONS.buildPush),
-            configureAwsCredentials: action('With image.push.auth aws-oidc: assumes the IAM role through GitHub OIDC.', DEFAULT_ACTIONS.configureAwsCredentials),
-            googleAuth: action('With image.push.auth gcp-oidc: authenticates through workload identity federation.', DEFAULT_ACTIONS.googleAuth),
-          })
-          .strict()
-          .prefault({})
-          .describe('GitHub Actions used by the workflow, each pinned to a full commit SHA (a tag can be moved; a SHA cannot), with its release tag as a comment.'),
-      })
-      .strict()
-      .prefault({})
-      .describe('GitHub Actions workflow settings.'),
+    ...networkFragment,
+    ...monitoringFragment,
+    ...deliveryFragment,
   })
   .strict();
 

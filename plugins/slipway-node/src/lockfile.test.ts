@@ -12,7 +12,7 @@ import {
   satisfies,
   stringifyLikeNpm,
 } from './lockfile';
-import { createSkeletonContext } from './render/context';
+import { createSkeletonContext } from '@slipway/skeletons';
 import { loadCompiledSkeleton } from './render/renderer';
 
 const SKELETONS_DIR = path.resolve(__dirname, '../../../skeletons');

@@ -14,7 +14,7 @@ const sync = require('../../../../scripts/sync-template-form.js') as {
   parameterBindings(template: unknown): { bindings: Record<string, string>; problems: string[] };
 };
 
-const TEMPLATE = path.join(__dirname, '../../../../templates/node-service/template.yaml');
+const TEMPLATE = path.join(__dirname, '../../../../skeletons/node-service/template.yaml');
 const DNS_LABEL = "must be a DNS-1123 label: lowercase letters, digits and '-', starting and ending with a letter or digit";
 
 describe('specFieldErrors', () => {
@@ -61,7 +61,7 @@ describe('specFieldErrors', () => {
   });
 });
 
-describe('SlipwaySpecField in templates/node-service/template.yaml', () => {
+describe('SlipwaySpecField in skeletons/node-service/template.yaml', () => {
   it('points every field at the spec field its value feeds', async () => {
     const template = YAML.parse(await fs.readFile(TEMPLATE, 'utf8'));
     const { bindings } = sync.parameterBindings(template);

@@ -7,7 +7,7 @@ const REPO_ROOT = path.resolve(__dirname, '../../../..');
 
 describe('templateFields', () => {
   it("lists every field of Slipway's template, including the one a dependency adds (repoUrl)", async () => {
-    const template = parse(await fs.readFile(path.join(REPO_ROOT, 'templates/node-service/template.yaml'), 'utf8'));
+    const template = parse(await fs.readFile(path.join(REPO_ROOT, 'skeletons/node-service/template.yaml'), 'utf8'));
     const fields = templateFields(template.spec.parameters);
     expect(fields).toEqual({
       open: false,

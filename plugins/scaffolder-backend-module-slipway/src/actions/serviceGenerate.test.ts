@@ -37,7 +37,7 @@ describe('slipway:service:generate', () => {
     expect(input.additionalProperties).toBe(false);
     const output = action.schema?.output as any;
     expect(Object.keys(output.properties).sort()).toEqual(
-      ['argocdAppSelector', 'catalogInfoPath', 'environments', 'files', 'kubernetesId', 'name'].sort(),
+      ['argocdAppSelector', 'catalogInfoPath', 'environments', 'files', 'goldenPath', 'kubernetesId', 'name'].sort(),
     );
   });
 
@@ -79,6 +79,7 @@ describe('slipway:service:generate', () => {
 
     expect(outputs).toEqual({
       name: 'orders',
+      goldenPath: 'node-service',
       files: expected.length,
       kubernetesId: 'orders',
       argocdAppSelector: 'backstage.io/kubernetes-id=orders',
@@ -90,7 +91,7 @@ describe('slipway:service:generate', () => {
     expect(manifests).toContain('8080');
 
     const log = logger.text();
-    expect(log).toContain(`Generated service orders: ${expected.length} files`);
+    expect(log).toContain(`Generated node-service orders: ${expected.length} files`);
     expect(log).toContain('catalog-info.yaml');
     expect(log).not.toContain('super-secret-token-value');
   });
@@ -114,7 +115,7 @@ describe('slipway:service:generate', () => {
     const { ctx } = actionContext({ input: minimal, workspacePath: workspace, logger, isDryRun: true });
     await action.handler(ctx);
     expect(await listTree(workspace)).toContain('catalog-info.yaml');
-    expect(logger.text()).toContain('[dry run] Generated service orders');
+    expect(logger.text()).toContain('[dry run] Generated node-service orders');
   });
 
   describe('refuses adversarial input, naming the field and the rule, before writing anything', () => {

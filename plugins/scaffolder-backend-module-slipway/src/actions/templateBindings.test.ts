@@ -17,6 +17,7 @@ describe('templateBindings', () => {
     );
     expect(result).toEqual({
       found: true,
+      goldenPath: 'node-service',
       bindings: { name: 'name', stagingHost: 'environments[0].host' },
       // What the template writes itself: the environments' names (an expression inside a string is neither).
       fixed: { 'environments[0].name': 'staging', 'environments[1].name': 'production', 'environments[1].replicas': 4 },
@@ -32,7 +33,7 @@ describe('templateBindings', () => {
       found: false,
       bindings: {},
       fixed: {},
-      problems: ['no step runs slipway:service:generate'],
+      problems: ['no step runs slipway:generate'],
     });
   });
 });

@@ -1,11 +1,14 @@
+import { GENERATE_ACTION_ID } from './generate';
 import { SERVICE_GENERATE_ACTION_ID, SERVICE_GENERATE_ACTION_ONLY_INPUTS } from './serviceGenerate';
 
 /** `${{ parameters.X }}` as a whole value: the form field X feeds that input unchanged. */
 const SOLE_PARAMETER = /^\$\{\{\s*parameters\.([A-Za-z_][A-Za-z0-9_]*)\s*\}\}$/;
 
 export interface TemplateBindings {
-  /** False when the template has no `slipway:service:generate` step. */
+  /** False when the template has no `slipway:generate` (or `slipway:service:generate`) step. */
   found: boolean;
+  /** The golden path the step renders (its `goldenPath` input; node-service for `slipway:service:generate`). */
+  goldenPath?: string;
   /** Form field → the spec path it feeds, e.g. `name` or `environments[1].host`. */
   bindings: Record<string, string>;
   /**
@@ -19,6 +22,8 @@ export interface TemplateBindings {
 
 type TemplateLike = { spec?: { steps?: Array<{ action?: string; input?: Record<string, unknown> } | null> } } | null | undefined;
 
+const GENERATE_ACTIONS = [GENERATE_ACTION_ID, SERVICE_GENERATE_ACTION_ID];
+
 /**
  * Which form field feeds which spec path, read from the template itself: every
  * `${{ parameters.X }}` that is the whole value at spec path P in the generate step's
@@ -26,9 +31,14 @@ type TemplateLike = { spec?: { steps?: Array<{ action?: string; input?: Record<s
  * paths. Used by the CLI's dry-run and by scripts/sync-template-form.js.
  */
 export function templateBindings(template: TemplateLike): TemplateBindings {
-  const step = (template?.spec?.steps ?? []).find(s => s?.action === SERVICE_GENERATE_ACTION_ID);
-  if (!step) return { found: false, bindings: {}, fixed: {}, problems: [`no step runs ${SERVICE_GENERATE_ACTION_ID}`] };
-  const actionOnly = new Set<string>(SERVICE_GENERATE_ACTION_ONLY_INPUTS);
+  const step = (template?.spec?.steps ?? []).find(s => GENERATE_ACTIONS.includes(s?.action ?? ''));
+  if (!step) return { found: false, bindings: {}, fixed: {}, problems: [`no step runs ${GENERATE_ACTION_ID}`] };
+  // slipway:generate nests the spec values under `values`; slipway:service:generate takes them as its input.
+  const generic = step.action === GENERATE_ACTION_ID;
+  const rawValues = generic ? step.input?.values : step.input;
+  const values = rawValues && typeof rawValues === 'object' && !Array.isArray(rawValues) ? (rawValues as Record<string, unknown>) : {};
+  const goldenPath = generic ? (typeof step.input?.goldenPath === 'string' ? step.input.goldenPath : undefined) : 'node-service';
+  const actionOnly = new Set<string>(generic ? [] : SERVICE_GENERATE_ACTION_ONLY_INPUTS);
   const bindings: Record<string, string> = {};
   const fixed: Record<string, string | number | boolean> = {};
   const problems: string[] = [];
@@ -52,8 +62,9 @@ export function templateBindings(template: TemplateLike): TemplateBindings {
       for (const [key, child] of Object.entries(value)) walk(child, `${specPath}.${key}`);
     }
   };
-  for (const [key, value] of Object.entries(step.input ?? {})) {
+  for (const [key, value] of Object.entries(values)) {
     if (!actionOnly.has(key)) walk(value, key);
   }
-  return { found: true, bindings, fixed, problems };
+  if (generic && !goldenPath) problems.push(`the ${GENERATE_ACTION_ID} step has no goldenPath`);
+  return { found: true, goldenPath, bindings, fixed, problems };
 }

@@ -2,6 +2,7 @@ import { promises as fs } from 'fs';
 import { z as z4 } from 'zod';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { SpecIssue } from '@slipway/common';
+import type { GoldenPathRegistry } from '@slipway/common';
 import { formatValidationReport, validateRepoDir } from '@slipway/node';
 import { SlipwayUserError } from './userError';
 import { examples } from './validate.examples';
@@ -22,7 +23,12 @@ const validateInputSchema = z4.object({
  * kustomize overlay builds, policy, cross-references) on a folder of the
  * workspace. Problems fail the step with the readable report as the message.
  */
-export function createValidateAction() {
+export interface ValidateActionOptions {
+  /** The golden paths whose check profiles and metrics apply (default: the built-in ones). */
+  goldenPaths?: GoldenPathRegistry;
+}
+
+export function createValidateAction(options: ValidateActionOptions = {}) {
   return createTemplateAction({
     id: VALIDATE_ACTION_ID,
     description:
@@ -60,7 +66,7 @@ export function createValidateAction() {
         throw new SlipwayUserError(`${VALIDATE_ACTION_ID}: path: ${relative} is not a folder of the workspace`);
       }
 
-      const report = await validateRepoDir(dir, { kustomize: parsed.data.kustomize });
+      const report = await validateRepoDir(dir, { kustomize: parsed.data.kustomize, goldenPaths: options.goldenPaths });
       for (const notice of report.notices) ctx.logger.info(`Notice: ${notice}`);
 
       ctx.output('ok', report.ok);

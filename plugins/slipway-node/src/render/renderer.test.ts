@@ -4,7 +4,7 @@ import path from 'path';
 import { parse, parseAllDocuments } from 'yaml';
 import { MAX_ENVIRONMENT_NAME_LENGTH, MAX_SERVICE_NAME_LENGTH, resolveServiceSpec } from '@slipway/common';
 import { loadCompiledSkeleton, renderService, RenderedFile } from './renderer';
-import { createSkeletonContext } from './context';
+import { createSkeletonContext } from '@slipway/skeletons';
 import { Lockfile, PackageJson, reconcileLock, stringifyLikeNpm } from '../lockfile';
 
 const minimal = { name: 'orders', owner: 'group:default/team-a', description: 'Takes orders.' };
@@ -179,7 +179,7 @@ describe('renderService', () => {
 });
 
 describe('renderService against the reference path', () => {
-  const examplesDir = path.resolve(__dirname, '../../../../examples');
+  const examplesDir = path.resolve(__dirname, '../../../../skeletons/node-service/examples');
   const example = async (name: string) => parse(await fs.readFile(path.join(examplesDir, `${name}.yaml`), 'utf8')) as Record<string, unknown>;
 
   /** The render without any reuse: every template run, whitespace-only output dropped by trim, the lock reconciled from scratch. */
@@ -203,7 +203,7 @@ describe('renderService against the reference path', () => {
     return files;
   }
 
-  it.each(['minimal', 'postgres', 'three-environments'])('renders examples/%s.yaml byte for byte, service after service', async name => {
+  it.each(['minimal', 'postgres', 'three-environments'])('renders skeletons/node-service/examples/%s.yaml byte for byte, service after service', async name => {
     const values = await example(name);
     // The second and third renders reuse what the first one made (the reconciled lock, parses).
     for (const serviceName of [values.name, 'second-service', 'third']) {

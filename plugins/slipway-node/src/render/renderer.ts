@@ -1,9 +1,8 @@
 import { promises as fs } from 'fs';
 import path from 'path';
-import { ServiceSpec } from '@slipway/common';
-import { skeletonDir as packagedSkeletonDir } from '@slipway/skeletons';
+import { GoldenPath, ResolvedGoldenPathSpec, ServiceSpec } from '@slipway/common';
+import { isGoldenPathPart, nodeServiceGoldenPath, skeletonDir as packagedSkeletonDir } from '@slipway/skeletons';
 import { compileSkeletonFile, CompiledSkeletonFile, createSkeletonHandlebars } from './handlebars';
-import { createSkeletonContext, EnvironmentContext, SkeletonContext } from './context';
 import { LOCKFILE_PATH, reconcileLockfile } from '../lockfile';
 import { parseYamlFile } from '../validate/yaml-documents';
 
@@ -32,8 +31,6 @@ interface SkeletonEntry {
   content: string | undefined;
 }
 
-/** The skeleton's own README (for platform engineers) is not part of the output. */
-const SKELETON_META_FILES = new Set(['README.md']);
 /** Partials: `_partials/<name>.hbs` is usable as `{{> name}}` and is not output itself. */
 const PARTIALS_DIR = '_partials/';
 /**
@@ -64,9 +61,7 @@ async function loadSkeleton(dir: string): Promise<SkeletonEntry[]> {
     const name = partial.slice(PARTIALS_DIR.length, -'.hbs'.length);
     hb.registerPartial(name, await fs.readFile(path.join(dir, partial), 'utf8'));
   }
-  const files = allFiles
-    .filter(file => !SKELETON_META_FILES.has(file) && !file.startsWith(PARTIALS_DIR))
-    .sort();
+  const files = allFiles.filter(file => !isGoldenPathPart(file)).sort();
   return Promise.all(
     files.map(async file => {
       const full = path.join(dir, file);
@@ -91,8 +86,8 @@ export function resolveSkeletonDir(options: RenderOptions = {}): string {
 }
 
 /** Loads and compiles a skeleton once per process; later renders reuse the compiled templates. */
-export function loadCompiledSkeleton(options: RenderOptions = {}): Promise<SkeletonEntry[]> {
-  const dir = resolveSkeletonDir(options);
+export function loadCompiledSkeleton(options: RenderOptions | { dir: string } = {}): Promise<SkeletonEntry[]> {
+  const dir = 'dir' in options ? options.dir : resolveSkeletonDir(options);
   let loaded = compiledSkeletons.get(dir);
   if (!loaded) {
     loaded = loadSkeleton(dir);
@@ -123,7 +118,7 @@ function checkSyntax(file: RenderedFile): void {
 }
 
 /**
- * Renders a skeleton for a resolved spec, entirely in memory.
+ * Renders a golden path's skeleton for a resolved spec, entirely in memory.
  *
  * `.hbs` files are Handlebars templates; a template that renders to whitespace only
  * is left out (that is how a skeleton makes a file conditional); other files are
@@ -131,9 +126,12 @@ function checkSyntax(file: RenderedFile): void {
  * template compiled once, like every other). Nothing touches the disk, so invalid input or a broken skeleton
  * can never leave a half-written repo.
  */
-export async function renderService(spec: ServiceSpec, options: RenderOptions = {}): Promise<RenderedFile[]> {
-  const entries = await loadCompiledSkeleton(options);
-  const context: SkeletonContext = createSkeletonContext(spec);
+export async function renderGoldenPath<TSpec extends ResolvedGoldenPathSpec>(
+  goldenPath: GoldenPath<TSpec>,
+  spec: TSpec,
+): Promise<RenderedFile[]> {
+  const entries = await loadCompiledSkeleton({ dir: goldenPath.dir });
+  const context = goldenPath.context(spec);
   const files: RenderedFile[] = [];
   // A base file that reads `environment` gets this message, not Handlebars' "not defined in undefined".
   const baseContext = Object.defineProperty({ ...context }, 'environment', {
@@ -141,7 +139,7 @@ export async function renderService(spec: ServiceSpec, options: RenderOptions = 
       throw new Error(`environment is only set in a file whose path holds ${ENVIRONMENT_PLACEHOLDER}; elsewhere use spec.environments, firstEnvironment or productionEnvironment`);
     },
   });
-  const emit = (entry: SkeletonEntry, outPath: string, fileContext: SkeletonContext | EnvironmentContext) => {
+  const emit = (entry: SkeletonEntry, outPath: string, fileContext: object) => {
     const content = entry.render ? entry.render(fileContext) : entry.content!;
     // Same as `content.trim() === ''` (\s is exactly what trim removes) without copying the file.
     if (entry.render && !/\S/.test(content)) return;
@@ -163,4 +161,12 @@ export async function renderService(spec: ServiceSpec, options: RenderOptions = 
     checkSyntax(file);
   }
   return reconciled;
+}
+
+/**
+ * Renders the node-service golden path (or, with `skeleton`, another skeleton folder read with
+ * node-service's context, as the skeleton-typos tests do with an edited copy).
+ */
+export async function renderService(spec: ServiceSpec, options: RenderOptions = {}): Promise<RenderedFile[]> {
+  return renderGoldenPath(nodeServiceGoldenPath(resolveSkeletonDir(options)), spec);
 }

@@ -1,3 +1,4 @@
+import type { GoldenPathRegistry } from '@slipway/common';
 import { promises as fs } from 'fs';
 import os from 'os';
 import path from 'path';
@@ -35,6 +36,11 @@ export interface ValidateOptions {
    * Default true; `false` leaves it out, e.g. to time the other checks (npm run bench).
    */
   actionlint?: boolean;
+  /**
+   * The golden paths a Component's `slipway.dev/skeleton` may name, for their check profiles
+   * and metrics declarations. Default: the built-in ones (`@slipway/skeletons`).
+   */
+  goldenPaths?: GoldenPathRegistry;
 }
 
 /** Gives the overlay builds a folder holding the repo on disk, for as long as they run. */
@@ -207,6 +213,7 @@ async function runPipeline(
   readProblems: ValidationProblem[] = [],
 ): Promise<ValidationReport> {
   const { model, overlays, problems } = loadRepoModel(files);
+  if (options.goldenPaths) model.goldenPaths = options.goldenPaths;
   problems.unshift(...readProblems);
   const rawSchemaProblems = checkObjectSchemas(model.rawObjects);
   problems.push(...rawSchemaProblems);

@@ -1,3 +1,4 @@
+import type { GoldenPathRegistry } from '@slipway/common';
 /**
  * Types shared by every stage of the validation pipeline.
  * Stages: yaml (syntax) → schema → kustomize (overlay builds) → policy → reference.
@@ -68,6 +69,8 @@ export interface RepoModel {
   environments: Map<string, LoadedObject[]>;
   /** Every object parsed straight from YAML under deploy/ (base, overlays' patches excluded, argocd). */
   rawObjects: LoadedObject[];
+  /** The golden paths a Component's `slipway.dev/skeleton` may name. Default: the built-in ones. */
+  goldenPaths?: GoldenPathRegistry;
 }
 
 /** A stage that only reads the model. Stages never throw for bad input; they return problems. */

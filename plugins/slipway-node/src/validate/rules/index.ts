@@ -18,6 +18,7 @@ import { gatewayTlsSecret } from './gateway-tls-secret';
 import { operatorResourceRefs } from './operator-resource-refs';
 import { rolloutsPluginRegistered } from './rollouts-plugin-registered';
 import { pdbAllowsDrain } from './pdb-allows-drain';
+import { goldenPathProfile } from './golden-path-profile';
 import { canaryAnalysisRules } from './canary-analysis';
 import { catalogRules } from './catalog';
 import { ciRules } from './ci';
@@ -91,6 +92,7 @@ export const CHECK_UNITS = [
   operatorResourceRefs,
   rolloutsPluginRegistered,
   pdbAllowsDrain,
+  goldenPathProfile,
   ciLeastPrivilege,
   ciDeployConcurrency,
   ciPromoteByDigest,

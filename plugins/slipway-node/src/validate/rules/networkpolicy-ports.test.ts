@@ -120,7 +120,7 @@ describe('networkpolicy-ports on the rendered repo', () => {
     });
   }
 
-  it.each(['examples/minimal.yaml', 'examples/postgres.yaml'])('%s: passes, and reports the htp typo at file, line, object and field', async example => {
+  it.each(['skeletons/node-service/examples/minimal.yaml', 'skeletons/node-service/examples/postgres.yaml'])('%s: passes, and reports the htp typo at file, line, object and field', async example => {
     const files = await render(example);
     const clean = await validateRenderedFiles(files, { kustomize: kubectl });
     expect(clean.problems.filter(problem => problem.rule === 'networkpolicy-ports')).toEqual([]);

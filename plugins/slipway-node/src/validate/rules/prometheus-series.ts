@@ -2,9 +2,10 @@ import {
   exportedSeries,
   METRICS_CONTRACT_FILE,
   parseMetricsContract,
-  SERVICE_METRICS_CONTRACT,
   type MetricsContract,
 } from '@slipway/common';
+import { SERVICE_METRICS_CONTRACT } from '@slipway/skeletons';
+import { goldenPathComponents } from '../goldenPaths';
 import type { RepoModel } from '../types';
 import { asArray, asString, getPath, objectRef, objectsOfKind, recordsOf, type ObjectSet } from '../kube';
 import { prometheusQueries } from './prometheus-queries';
@@ -112,10 +113,22 @@ const KSM_TARGET = ['job', 'instance', 'service', 'endpoint', 'container'];
 /** Prometheus's own per-target series (prometheus.io/docs/concepts/jobs_instances). */
 const SCRAPE_SERIES = ['up', 'scrape_duration_seconds', 'scrape_samples_scraped', 'scrape_samples_post_metric_relabeling', 'scrape_series_added'];
 
-/** The repo's metrics contract: its own file when present and valid, else the golden path's. */
+/**
+ * The metrics declaration of the golden path catalog-info.yaml names; node-service's (the
+ * original golden path, whose repos predate the annotation check) when it names none.
+ */
+function goldenPathMetrics(model: RepoModel): { contract: MetricsContract; source: string } {
+  const named = goldenPathComponents(model).find(component => component.goldenPath);
+  if (named?.goldenPath) {
+    return { contract: named.goldenPath.metrics, source: `the ${named.goldenPath.id} golden path's metrics (this repo has no ${METRICS_CONTRACT_FILE})` };
+  }
+  return { contract: SERVICE_METRICS_CONTRACT, source: `Slipway's golden-path metrics (this repo has no ${METRICS_CONTRACT_FILE})` };
+}
+
+/** The repo's metrics contract: its own file when present and valid, else its golden path's. */
 export function metricsContractOf(model: RepoModel): { contract: MetricsContract; source: string; error?: string } {
   const text = model.files.get(METRICS_CONTRACT_FILE);
-  const fallback = { contract: SERVICE_METRICS_CONTRACT, source: `Slipway's golden-path metrics (this repo has no ${METRICS_CONTRACT_FILE})` };
+  const fallback = goldenPathMetrics(model);
   if (text === undefined) return fallback;
   let value: unknown;
   try {

@@ -7,7 +7,7 @@ import { renderExample, type RepoFiles } from './renderedRepo';
 /**
  * Repos for the CI and Dockerfile units: they read files only, so a test runs the unit on the
  * files directly (no overlay build). `renderCi` renders the real generated repo; variants pass
- * spec overrides (registry logins, Node versions) on top of examples/minimal.yaml.
+ * spec overrides (registry logins, Node versions) on top of skeletons/node-service/examples/minimal.yaml.
  */
 
 export const WORKFLOW = '.github/workflows/ci.yaml';

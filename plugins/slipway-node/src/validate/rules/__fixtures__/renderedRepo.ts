@@ -19,7 +19,7 @@ const REPO_ROOT = path.resolve(__dirname, '../../../../../..');
 export type RepoFiles = Map<string, string>;
 
 export async function renderExample(example: 'minimal' | 'postgres' | 'three-environments' | Record<string, unknown>): Promise<RepoFiles> {
-  const values = typeof example === 'string' ? parse(await fs.readFile(path.join(REPO_ROOT, 'examples', `${example}.yaml`), 'utf8')) : example;
+  const values = typeof example === 'string' ? parse(await fs.readFile(path.join(REPO_ROOT, 'skeletons/node-service/examples', `${example}.yaml`), 'utf8')) : example;
   const files = await renderService(resolveServiceSpec(values));
   return new Map(files.map(file => [file.path, file.content]));
 }

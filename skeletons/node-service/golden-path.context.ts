@@ -1,12 +1,11 @@
 import {
   DerivedNames,
   ResolvedEnvironment,
-  SERVICE_METRICS,
-  SERVICE_METRICS_CONTRACT,
   ServiceSpec,
   durationBucketsFor,
   productionEnvironment,
 } from '@slipway/common';
+import { SERVICE_METRICS, SERVICE_METRICS_CONTRACT } from './golden-path.metrics';
 
 /**
  * What every skeleton file sees. Skeletons read `spec.*` for the resolved spec,

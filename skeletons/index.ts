@@ -1,0 +1,54 @@
+import path from 'path';
+import { GoldenPath, GoldenPathRegistry } from '@slipway/common';
+import { NODE_SERVICE_DIR, nodeServiceGoldenPath } from './node-service/golden-path';
+
+/*
+ * The golden paths Slipway ships. Each folder here is one golden path: its definition
+ * (golden-path.ts: spec, metrics, check profile, skeleton context), its Backstage Template
+ * (template.yaml), its examples (examples/*.yaml), its README and its skeleton files. Adding
+ * a built-in golden path is adding its folder and one line to BUILT_IN_GOLDEN_PATHS.
+ */
+
+/** Absolute path of the folder that holds every golden path folder (the packaged skeletons). */
+export const skeletonsDir = path.dirname(NODE_SERVICE_DIR);
+
+/** Absolute path of one packaged golden path's folder, e.g. `skeletonDir('node-service')`. */
+export function skeletonDir(name: string): string {
+  return path.join(skeletonsDir, name);
+}
+
+/**
+ * The golden path folder's own parts, which are not skeleton files and are never rendered:
+ * its README (for platform engineers), its definition (`golden-path*.ts`), its Backstage
+ * Template, its examples, and `_partials/` (Handlebars partials, usable as `{{> name}}`).
+ * `file` is folder-relative with '/' separators.
+ */
+export function isGoldenPathPart(file: string): boolean {
+  return file === 'README.md' || file === 'template.yaml' || /^golden-path[.][^/]*$/.test(file) || file.startsWith('examples/') || file.startsWith('_partials/');
+}
+
+/** Each built-in path, made for the folder its files are read from. */
+const BUILT_IN_GOLDEN_PATHS: ReadonlyArray<(dir: string) => GoldenPath> = [
+  nodeServiceGoldenPath,
+];
+
+/**
+ * The built-in golden paths, reading their files from `dir` (default: the packaged folders;
+ * `slipway.skeletonsDir` or the CLI's `--skeletons-dir` point it at a platform team's edited copy).
+ */
+export function builtInGoldenPaths(dir: string = skeletonsDir): GoldenPath[] {
+  return BUILT_IN_GOLDEN_PATHS.map(make => {
+    const probe = make(skeletonsDir);
+    return make(path.join(dir, probe.id));
+  });
+}
+
+/** A registry holding the built-in golden paths, to which more can be added. */
+export function createGoldenPathRegistry(options: { skeletonsDir?: string; extra?: readonly GoldenPath[] } = {}): GoldenPathRegistry {
+  return new GoldenPathRegistry([...builtInGoldenPaths(options.skeletonsDir), ...(options.extra ?? [])]);
+}
+
+export { nodeServiceGoldenPath } from './node-service/golden-path';
+export { createSkeletonContext, SLIPWAY_SKELETON_VERSION, browseUrl, entityName } from './node-service/golden-path.context';
+export type { SkeletonContext, EnvironmentContext } from './node-service/golden-path.context';
+export { SERVICE_METRICS, SERVICE_METRICS_CONTRACT } from './node-service/golden-path.metrics';
