@@ -7,7 +7,7 @@
  *
  * It works on Handlebars' own AST (`Handlebars.parse`), so escapes (`\{{`),
  * `~` whitespace control and standalone-line stripping are exactly Handlebars'.
- * The context object the renderer passes (createSkeletonContext(spec)) is given to
+ * The context object the renderer passes (goldenPathContext(goldenPath, spec)) is given to
  * fetch:template as `values`, so `{{spec.name}}` becomes `${{ values.spec.name }}`.
  *
  * | Handlebars                          | Nunjucks                                            |

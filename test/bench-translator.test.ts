@@ -9,8 +9,8 @@ import os from 'os';
 import path from 'path';
 import { createTemplateRenderer } from 'nunjitsu';
 import { resolveServiceSpec } from '@slipway/common';
-import { createSkeletonContext, renderService } from '@slipway/node';
-import { skeletonDir } from '@slipway/skeletons';
+import { goldenPathContext, renderService } from '@slipway/node';
+import { nodeServiceGoldenPath, skeletonDir } from '@slipway/skeletons';
 import { compileSkeletonFile, createSkeletonHandlebars } from '../plugins/slipway-node/src/render/handlebars';
 import { translateSkeleton, translateTemplate } from '../bench/handlebarsToNunjucks';
 
@@ -100,7 +100,7 @@ describe('handlebarsToNunjucks', () => {
         { name: 'billing', owner: 'group:default/payments', system: 'system:default/payments', description: 'a: b\n{{x}}', database: 'postgres' },
       ]) {
         const spec = resolveServiceSpec(values);
-        const skeletonValues = JSON.parse(JSON.stringify(createSkeletonContext(spec)));
+        const skeletonValues = JSON.parse(JSON.stringify(goldenPathContext(nodeServiceGoldenPath(skeletonDir('node-service')), spec)));
         for (const file of await renderService(spec)) {
           if (file.path === 'package-lock.json') continue; // reconciled by the renderer, not a template
           const template = path.join(out, `${file.path}.njk`);

@@ -81,7 +81,7 @@ describe('a golden path that lacks a part', () => {
   it('fails without its README, or when its skeleton stops naming the golden path in catalog-info.yaml', async () => {
     await fs.rm(path.join(copy, 'README.md'));
     const catalog = path.join(copy, 'catalog-info.yaml.hbs');
-    await fs.writeFile(catalog, (await fs.readFile(catalog, 'utf8')).replace(/slipway\.dev\/skeleton: node-service@/, 'slipway.dev/skeleton: something-else@'));
+    await fs.writeFile(catalog, (await fs.readFile(catalog, 'utf8')).replace(/slipway\.dev\/skeleton: \{\{goldenPath\.id\}\}@/, 'slipway.dev/skeleton: something-else@'));
     expect(await checkGoldenPathParts(goldenPath)).toEqual([
       expect.stringMatching(/^README.md is missing/),
       ...['minimal', 'postgres', 'three-environments'].map(name =>

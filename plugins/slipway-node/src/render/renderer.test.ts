@@ -185,7 +185,8 @@ describe('renderService against the reference path', () => {
   /** The render without any reuse: every template run, whitespace-only output dropped by trim, the lock reconciled from scratch. */
   async function referenceRender(values: Record<string, unknown>): Promise<RenderedFile[]> {
     const spec = resolveServiceSpec(values);
-    const context = createSkeletonContext(spec);
+    // The reference builds the context itself: node-service's own, plus the golden path's id every skeleton sees.
+    const context = { ...createSkeletonContext(spec), goldenPath: { id: 'node-service', title: 'Node.js service' } };
     const files: RenderedFile[] = [];
     for (const entry of await loadCompiledSkeleton()) {
       const outputs = entry.perEnvironment

@@ -118,6 +118,15 @@ function checkSyntax(file: RenderedFile): void {
 }
 
 /**
+ * What a golden path's skeleton files see: its own context, plus `goldenPath.id` and
+ * `goldenPath.title`, which catalog-info.yaml records (`slipway.dev/skeleton`) so the validator
+ * and template upgrades know which golden path made the repo, whichever id it is registered under.
+ */
+export function goldenPathContext<TSpec extends ResolvedGoldenPathSpec>(goldenPath: GoldenPath<TSpec>, spec: TSpec): Record<string, unknown> {
+  return { ...goldenPath.context(spec), goldenPath: { id: goldenPath.id, title: goldenPath.title } };
+}
+
+/**
  * Renders a golden path's skeleton for a resolved spec, entirely in memory.
  *
  * `.hbs` files are Handlebars templates; a template that renders to whitespace only
@@ -131,7 +140,7 @@ export async function renderGoldenPath<TSpec extends ResolvedGoldenPathSpec>(
   spec: TSpec,
 ): Promise<RenderedFile[]> {
   const entries = await loadCompiledSkeleton({ dir: goldenPath.dir });
-  const context = goldenPath.context(spec);
+  const context = goldenPathContext(goldenPath, spec);
   const files: RenderedFile[] = [];
   // A base file that reads `environment` gets this message, not Handlebars' "not defined in undefined".
   const baseContext = Object.defineProperty({ ...context }, 'environment', {
