@@ -23,10 +23,9 @@ const fs = require('fs');
 const path = require('path');
 const { isDeepStrictEqual } = require('util');
 const YAML = require('yaml');
-const { specFieldJsonSchema, specJsonSchema, specPathSegments } = require('@slipway/common');
+const { GENERATE_ACTION_ID: GENERATE_ACTION, specFieldJsonSchema, specJsonSchema, specPathSegments } = require('@slipway/common');
 const { createGoldenPathRegistry } = require('@slipway/skeletons');
 
-const GENERATE_ACTION = 'slipway:generate';
 const GOLDEN_PATHS = createGoldenPathRegistry();
 const DEFAULT_TEMPLATES = GOLDEN_PATHS.list().map(goldenPath => path.join(goldenPath.dir, 'template.yaml'));
 // The same binding reader the CLI uses, from the module that owns the action.

@@ -1,6 +1,6 @@
 import path from 'path';
 import { GoldenPath, GoldenPathRegistry } from '@slipway/common';
-import { NODE_SERVICE_DIR, nodeServiceGoldenPath } from './node-service/golden-path';
+import { nodeServiceGoldenPath } from './node-service/golden-path';
 
 /*
  * The golden paths Slipway ships. Each folder here is one golden path: its definition
@@ -9,8 +9,8 @@ import { NODE_SERVICE_DIR, nodeServiceGoldenPath } from './node-service/golden-p
  * a built-in golden path is adding its folder and one line to BUILT_IN_GOLDEN_PATHS.
  */
 
-/** Absolute path of the folder that holds every golden path folder (the packaged skeletons). */
-export const skeletonsDir = path.dirname(NODE_SERVICE_DIR);
+/** Absolute path of the folder that holds every golden path folder (the packaged skeletons), from source or from dist/. */
+export const skeletonsDir = path.basename(__dirname) === 'dist' ? path.dirname(__dirname) : __dirname;
 
 /** Absolute path of one packaged golden path's folder, e.g. `skeletonDir('node-service')`. */
 export function skeletonDir(name: string): string {
@@ -27,20 +27,24 @@ export function isGoldenPathPart(file: string): boolean {
   return file === 'README.md' || file === 'template.yaml' || /^golden-path[.][^/]*$/.test(file) || file.startsWith('examples/') || file.startsWith('_partials/');
 }
 
-/** Each built-in path, made for the folder its files are read from. */
-const BUILT_IN_GOLDEN_PATHS: ReadonlyArray<(dir: string) => GoldenPath> = [
-  nodeServiceGoldenPath,
-];
+/** Each built-in path by its id, which is also its folder's name, made for the folder its files are read from. */
+const BUILT_IN_GOLDEN_PATHS = {
+  'node-service': nodeServiceGoldenPath,
+} satisfies Record<string, (dir: string) => GoldenPath>;
+
+export type BuiltInGoldenPathId = keyof typeof BUILT_IN_GOLDEN_PATHS;
 
 /**
- * The built-in golden paths, reading their files from `dir` (default: the packaged folders;
- * `slipway.skeletonsDir` or the CLI's `--skeletons-dir` point it at a platform team's edited copy).
+ * One built-in golden path, reading its files from `<dir>/<id>` (default: the packaged folders;
+ * `slipway.skeletonsDir` or the CLI's `--skeletons-dir` point `dir` at a platform team's edited copy).
  */
+export function builtInGoldenPath(id: BuiltInGoldenPathId, dir: string = skeletonsDir): GoldenPath {
+  return BUILT_IN_GOLDEN_PATHS[id](path.join(dir, id));
+}
+
+/** Every built-in golden path, reading its files from `<dir>/<id>`. */
 export function builtInGoldenPaths(dir: string = skeletonsDir): GoldenPath[] {
-  return BUILT_IN_GOLDEN_PATHS.map(make => {
-    const probe = make(skeletonsDir);
-    return make(path.join(dir, probe.id));
-  });
+  return (Object.keys(BUILT_IN_GOLDEN_PATHS) as BuiltInGoldenPathId[]).map(id => builtInGoldenPath(id, dir));
 }
 
 /** A registry holding the built-in golden paths, to which more can be added. */

@@ -1,4 +1,3 @@
-import path from 'path';
 import { GoldenPath, ServiceSpec, safeResolveServiceSpec, serviceSpecSchema } from '@slipway/common';
 import { createSkeletonContext } from './golden-path.context';
 import { SERVICE_METRICS_CONTRACT } from './golden-path.metrics';
@@ -62,6 +61,3 @@ export function nodeServiceGoldenPath(dir: string): GoldenPath<ServiceSpec> {
     },
   };
 }
-
-/** The folder this definition sits in, whether it runs from source (tests) or from dist/. */
-export const NODE_SERVICE_DIR = path.resolve(__dirname, path.basename(path.dirname(__dirname)) === 'dist' ? '../../node-service' : '.');

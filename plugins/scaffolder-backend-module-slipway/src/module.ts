@@ -84,12 +84,15 @@ export const scaffolderModuleSlipway = createBackendModule({
         for (const goldenPath of added) {
           // A path a module adds is checked as the built-in ones are by the tests: a broken one is left out, not half-offered.
           const problems = await checkGoldenPathParts(goldenPath).catch((error: Error) => [error.message]);
-          const duplicate = goldenPaths.get(goldenPath.id) ? ['its id is already registered'] : [];
-          if (problems.length || duplicate.length) {
-            logger.error(`Golden path ${goldenPath.id} was not added: ${[...duplicate, ...problems].join('; ')}`);
-            continue;
+          if (!problems.length) {
+            try {
+              goldenPaths.add(goldenPath); // refuses a second path with the same id
+              continue;
+            } catch (error) {
+              problems.push((error as Error).message);
+            }
           }
-          goldenPaths.add(goldenPath);
+          logger.error(`Golden path ${goldenPath.id} was not added: ${problems.join('; ')}`);
         }
         logger.info(`Golden paths: ${goldenPaths.ids().join(', ')}`);
 

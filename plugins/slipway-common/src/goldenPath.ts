@@ -71,6 +71,9 @@ export interface GoldenPath<TSpec extends ResolvedGoldenPathSpec = ResolvedGolde
   checkProfile: CheckProfile;
 }
 
+/** The scaffolder action that renders any golden path; each golden path's Template runs it with `goldenPath: <id>`. */
+export const GENERATE_ACTION_ID = 'slipway:generate';
+
 const GOLDEN_PATH_ID = new RegExp(DNS1123_LABEL_PATTERN);
 
 /** Problems with a definition that can be seen without its folder (the folder is checked by `checkGoldenPathParts`). */

@@ -1,5 +1,5 @@
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
-import type { GoldenPathRegistry } from '@slipway/common';
+import { GENERATE_ACTION_ID, type GoldenPathRegistry } from '@slipway/common';
 import type { z as zv3 } from 'zod/v3';
 import { examples } from './generate.examples';
 import { PUBLISHERS } from './gitopsRepoUrl';
@@ -7,7 +7,7 @@ import { generateRepo, GenerateRepoOptions } from './generateRepo';
 import { formatInputIssues } from './workspace';
 import { SlipwayUserError } from './userError';
 
-export const GENERATE_ACTION_ID = 'slipway:generate';
+export { GENERATE_ACTION_ID };
 
 /** Inputs of `slipway:generate` besides `values`. */
 export const GENERATE_ACTION_INPUTS = ['goldenPath', 'targetPath', 'publisher', 'repoUrl'] as const;

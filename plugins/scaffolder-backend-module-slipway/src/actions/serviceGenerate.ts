@@ -1,5 +1,5 @@
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
-import { nodeServiceGoldenPath, skeletonDir } from '@slipway/skeletons';
+import { builtInGoldenPath } from '@slipway/skeletons';
 import { examples } from './serviceGenerate.examples';
 import { specInputFields } from './specInput';
 import { generateRepo, GenerateRepoOptions } from './generateRepo';
@@ -22,7 +22,7 @@ export interface ServiceGenerateActionOptions extends GenerateRepoOptions {
  * `generateRepo`, so they check, render and write identically.
  */
 export function createServiceGenerateAction(options: ServiceGenerateActionOptions = {}) {
-  const goldenPath = nodeServiceGoldenPath(options.skeletonsDir ? `${options.skeletonsDir}/node-service` : skeletonDir('node-service'));
+  const goldenPath = builtInGoldenPath('node-service', options.skeletonsDir);
   return createTemplateAction({
     id: SERVICE_GENERATE_ACTION_ID,
     description:

@@ -1,13 +1,10 @@
 import { promises as fs } from 'fs';
 import path from 'path';
-import { parse, parseAllDocuments } from 'yaml';
-import { goldenPathDefinitionProblems, type GoldenPath } from '@slipway/common';
+import { parse } from 'yaml';
+import { GENERATE_ACTION_ID, goldenPathDefinitionProblems, GoldenPathRegistry, type GoldenPath } from '@slipway/common';
 import { renderGoldenPath } from '../render/renderer';
 import { RULES } from '../validate/rules';
-import { SKELETON_ANNOTATION } from '../validate/goldenPaths';
-
-/** The action a golden path's Template must run, with `goldenPath: <its id>`. */
-const GENERATE_ACTION_ID = 'slipway:generate';
+import { goldenPathComponents, SKELETON_ANNOTATION } from '../validate/goldenPaths';
 
 async function readText(file: string): Promise<string | undefined> {
   return fs.readFile(file, 'utf8').catch(() => undefined);
@@ -31,19 +28,13 @@ function templateProblems(goldenPath: GoldenPath, text: string | undefined): str
   return [];
 }
 
-/** The golden path a rendered catalog-info.yaml names for each Component. */
-function catalogGoldenPaths(text: string): string[] {
-  return parseAllDocuments(text)
-    .map(document => document.toJS() as { kind?: string; metadata?: { annotations?: Record<string, string> } } | null)
-    .filter(entity => entity?.kind === 'Component')
-    .map(entity => String(entity?.metadata?.annotations?.[SKELETON_ANNOTATION] ?? '').split('@')[0]);
-}
-
 async function exampleProblems(goldenPath: GoldenPath): Promise<string[]> {
   const dir = path.join(goldenPath.dir, 'examples');
   const names = (await fs.readdir(dir).catch(() => [] as string[])).filter(name => /\.ya?ml$/.test(name)).sort();
   if (!names.length) return ['examples/ holds no values file: every golden path is rendered and validated from its examples'];
   const problems: string[] = [];
+  // Only the ids the annotations name are compared, so no registry needs to hold this path.
+  const noLookup = new GoldenPathRegistry();
   for (const name of names) {
     let values: unknown;
     try {
@@ -69,7 +60,9 @@ async function exampleProblems(goldenPath: GoldenPath): Promise<string[]> {
       problems.push(`examples/${name} renders no catalog-info.yaml`);
       continue;
     }
-    if (!catalogGoldenPaths(catalog.content).includes(goldenPath.id)) {
+    // The validator's own reading of the catalog, so the part check and the profile check cannot disagree.
+    const named = goldenPathComponents({ files: new Map([[catalog.path, catalog.content]]), environments: new Map(), rawObjects: [], goldenPaths: noLookup });
+    if (!named.some(component => component.goldenPathId === goldenPath.id)) {
       problems.push(
         `examples/${name}: the rendered catalog-info.yaml has no Component whose ${SKELETON_ANNOTATION} names ${goldenPath.id}, ` +
           'so the validator cannot find its check profile or metrics',

@@ -1,12 +1,10 @@
 import type { GoldenPath, GoldenPathRegistry } from '@slipway/common';
 import { createGoldenPathRegistry } from '@slipway/skeletons';
-import { asRecord, asString, asStringMap, getPath, parseYamlDocuments } from './kube';
+import { catalogComponentEntities, KUBERNETES_ID } from './policy/catalog';
 import type { RepoModel } from './types';
 
 /** The catalog annotation a generated repo records its golden path in: `<golden path id>@<skeleton version>`. */
 export const SKELETON_ANNOTATION = 'slipway.dev/skeleton';
-const KUBERNETES_ID = 'backstage.io/kubernetes-id';
-const CATALOG_FILES = ['catalog-info.yaml', 'catalog-info.yml'];
 
 let builtIn: GoldenPathRegistry | undefined;
 /** The registry a model is checked against: its own, or the built-in golden paths. */
@@ -17,7 +15,7 @@ export function goldenPathsOf(model: RepoModel): GoldenPathRegistry {
 /** A Component of catalog-info.yaml that names a golden path. */
 export interface GoldenPathComponent {
   file: string;
-  /** `metadata.name`. */
+  /** `metadata.name` (`#<n>` when it has none). */
   name: string;
   kubernetesId: string | undefined;
   /** The id the annotation names (before `@`). */
@@ -28,24 +26,15 @@ export interface GoldenPathComponent {
 
 /** Every Component whose `slipway.dev/skeleton` annotation names a golden path, in file order. */
 export function goldenPathComponents(model: RepoModel): GoldenPathComponent[] {
-  const file = CATALOG_FILES.find(path => model.files.has(path));
-  if (!file) return [];
+  const catalog = catalogComponentEntities(model);
+  if (!catalog) return [];
   const registry = goldenPathsOf(model);
   const out: GoldenPathComponent[] = [];
-  for (const document of parseYamlDocuments(model.files.get(file) ?? '', file)) {
-    const entity = asRecord(document.value);
-    if (entity?.kind !== 'Component') continue;
-    const annotations = asStringMap(getPath(entity, 'metadata', 'annotations'));
+  for (const { name, annotations } of catalog.components) {
     const skeleton = annotations[SKELETON_ANNOTATION];
     if (!skeleton) continue;
     const goldenPathId = skeleton.split('@')[0].trim();
-    out.push({
-      file,
-      name: asString(getPath(entity, 'metadata', 'name')) ?? '(unnamed)',
-      kubernetesId: annotations[KUBERNETES_ID],
-      goldenPathId,
-      goldenPath: registry.get(goldenPathId),
-    });
+    out.push({ file: catalog.file, name, kubernetesId: annotations[KUBERNETES_ID], goldenPathId, goldenPath: registry.get(goldenPathId) });
   }
   return out;
 }

@@ -58,25 +58,43 @@ function matches(selector: Record<string, string>, labels: Record<string, string
   return Object.entries(selector).every(([key, value]) => labels[key] === value);
 }
 
-function findComponents(model: RepoModel): Component[] | ValidationProblem {
+/**
+ * The repo's catalog file and its kind: Component entities, in file order (each with
+ * `metadata.name`, or `#<n>` when it has none, and its annotations), or undefined without one.
+ * The catalog checks and the golden-path lookup (validate/goldenPaths.ts) both read it here.
+ */
+export function catalogComponentEntities(
+  model: RepoModel,
+): { file: string; components: Array<{ name: string; entity: JsonRecord; annotations: Record<string, string> }> } | undefined {
   const file = CATALOG_FILES.find(path => model.files.has(path));
-  if (!file) {
-    return fileProblem('catalog', 'catalog-component', 'catalog-info.yaml', '', 'is missing: the repo must register a Backstage Component');
-  }
+  if (!file) return undefined;
   const components = parseYamlDocuments(model.files.get(file) ?? '', file)
     .map(document => asRecord(document.value))
     .filter((entity): entity is JsonRecord => entity?.kind === 'Component')
-    .map((entity, index) => {
-      const annotations = asStringMap(getPath(entity, 'metadata', 'annotations'));
-      const selector = annotations[LABEL_SELECTOR];
-      return {
-        file,
-        name: asString(getPath(entity, 'metadata', 'name')) ?? `#${index + 1}`,
-        entity,
-        kubernetesId: annotations[KUBERNETES_ID],
-        ...(selector !== undefined ? { labelSelector: parseSelector(selector) } : {}),
-      };
-    });
+    .map((entity, index) => ({
+      name: asString(getPath(entity, 'metadata', 'name')) ?? `#${index + 1}`,
+      entity,
+      annotations: asStringMap(getPath(entity, 'metadata', 'annotations')),
+    }));
+  return { file, components };
+}
+
+function findComponents(model: RepoModel): Component[] | ValidationProblem {
+  const catalog = catalogComponentEntities(model);
+  if (!catalog) {
+    return fileProblem('catalog', 'catalog-component', 'catalog-info.yaml', '', 'is missing: the repo must register a Backstage Component');
+  }
+  const { file } = catalog;
+  const components = catalog.components.map(({ name, entity, annotations }) => {
+    const selector = annotations[LABEL_SELECTOR];
+    return {
+      file,
+      name,
+      entity,
+      kubernetesId: annotations[KUBERNETES_ID],
+      ...(selector !== undefined ? { labelSelector: parseSelector(selector) } : {}),
+    };
+  });
   if (components.length === 0) return fileProblem('catalog', 'catalog-component', file, '', 'has no kind: Component entity');
   return components;
 }
