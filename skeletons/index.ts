@@ -1,3 +1,4 @@
+import { existsSync } from 'fs';
 import path from 'path';
 import { GoldenPath, GoldenPathRegistry } from '@slipway/common';
 import { nodeServiceGoldenPath } from './node-service/golden-path';
@@ -27,6 +28,26 @@ export function isGoldenPathPart(file: string): boolean {
   return file === 'README.md' || file === 'template.yaml' || /^golden-path[.][^/]*$/.test(file) || file.startsWith('examples/') || file.startsWith('_partials/');
 }
 
+/**
+ * Slipway's shared partial layers, by prefix: `shared/` (skeleton partials more than one golden
+ * path uses) and `backing/` (the backing services' manifests, skeletons/_backing-services).
+ */
+const PARTIAL_LAYER_FOLDERS = { shared: '_shared', backing: '_backing-services' } as const;
+
+/**
+ * The shared partial layers read from `dir`. An edited copy (`slipway.skeletonsDir`,
+ * `--skeletons-dir`) may hold only the golden paths a platform team changed: a layer folder it
+ * lacks is read from the packaged skeletons.
+ */
+export function builtInPartialLayers(dir: string = skeletonsDir): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(PARTIAL_LAYER_FOLDERS).map(([prefix, folder]) => {
+      const edited = path.join(dir, folder);
+      return [prefix, dir !== skeletonsDir && !existsSync(edited) ? path.join(skeletonsDir, folder) : edited];
+    }),
+  );
+}
+
 /** Each built-in path by its id, which is also its folder's name, made for the folder its files are read from. */
 const BUILT_IN_GOLDEN_PATHS = {
   'node-service': nodeServiceGoldenPath,
@@ -39,7 +60,7 @@ export type BuiltInGoldenPathId = keyof typeof BUILT_IN_GOLDEN_PATHS;
  * `slipway.skeletonsDir` or the CLI's `--skeletons-dir` point `dir` at a platform team's edited copy).
  */
 export function builtInGoldenPath(id: BuiltInGoldenPathId, dir: string = skeletonsDir): GoldenPath {
-  return BUILT_IN_GOLDEN_PATHS[id](path.join(dir, id));
+  return { ...BUILT_IN_GOLDEN_PATHS[id](path.join(dir, id)), partialLayers: builtInPartialLayers(dir) };
 }
 
 /** Every built-in golden path, reading its files from `<dir>/<id>`. */

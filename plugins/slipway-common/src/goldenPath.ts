@@ -69,12 +69,21 @@ export interface GoldenPath<TSpec extends ResolvedGoldenPathSpec = ResolvedGolde
   /** The metrics the generated service exports: read by the skeleton, the validator and the tests. */
   metrics: MetricsContract;
   checkProfile: CheckProfile;
+  /**
+   * Folders of Handlebars partials shared with other golden paths, by prefix: each
+   * `<dir>/<file>.hbs` is the partial `<prefix>/<file>` (`{{> backing/rabbitmq/cluster …}}`).
+   * Built-in paths get Slipway's `shared` and `backing` layers; the path's own `_partials/`
+   * stay unprefixed.
+   */
+  partialLayers?: Readonly<Record<string, string>>;
 }
 
 /** The scaffolder action that renders any golden path; each golden path's Template runs it with `goldenPath: <id>`. */
 export const GENERATE_ACTION_ID = 'slipway:generate';
 
 const GOLDEN_PATH_ID = new RegExp(DNS1123_LABEL_PATTERN);
+/** A partial layer's prefix is one path segment, so `<prefix>/<file>` can never name a path's own partial. */
+const PARTIAL_LAYER_PREFIX = /^[a-z][a-z0-9-]*$/;
 
 /** Problems with a definition that can be seen without its folder (the folder is checked by `checkGoldenPathParts`). */
 export function goldenPathDefinitionProblems(path: GoldenPath): string[] {
@@ -85,6 +94,9 @@ export function goldenPathDefinitionProblems(path: GoldenPath): string[] {
   if (!path.metrics.metrics.length) problems.push('metrics declares no metric: the canary, the alerts and the tests have nothing to read');
   if (!Object.keys(path.checkProfile.requiredKinds).length) problems.push('checkProfile.requiredKinds is empty');
   if (!path.checkProfile.rules.length) problems.push('checkProfile.rules is empty');
+  for (const prefix of Object.keys(path.partialLayers ?? {})) {
+    if (!PARTIAL_LAYER_PREFIX.test(prefix)) problems.push(`partialLayers prefix ${JSON.stringify(prefix)} must be lowercase letters, digits and '-'`);
+  }
   return problems;
 }
 

@@ -3,8 +3,8 @@ import os from 'os';
 import path from 'path';
 import { parse, parseAllDocuments } from 'yaml';
 import { MAX_ENVIRONMENT_NAME_LENGTH, MAX_SERVICE_NAME_LENGTH, resolveServiceSpec } from '@slipway/common';
-import { loadCompiledSkeleton, renderService, RenderedFile } from './renderer';
-import { createSkeletonContext } from '@slipway/skeletons';
+import { loadCompiledSkeleton, renderGoldenPath, renderService, RenderedFile } from './renderer';
+import { createSkeletonContext, nodeServiceGoldenPath } from '@slipway/skeletons';
 import { Lockfile, PackageJson, reconcileLock, stringifyLikeNpm } from '../lockfile';
 
 const minimal = { name: 'orders', owner: 'group:default/team-a', description: 'Takes orders.' };
@@ -139,6 +139,24 @@ describe('renderService', () => {
     const dir = await tempSkeleton({ 'deploy/overlays/[environment]/backup.yaml.hbs': '{{#if environment.isLast}}schedule: daily\n{{/if}}' });
     const files = await renderService(resolveServiceSpec(minimal), { skeletonsDir: dir, skeleton: 'probe' });
     expect(files.map(file => file.path)).toEqual(['deploy/overlays/production/backup.yaml']);
+  });
+
+  it('renders partials from the shared layers by prefix, the edited copy\'s own layer first and the packaged one where the copy has none', async () => {
+    const dir = await tempSkeleton({
+      'labels.yaml.hbs': '{{> shared/probe-labels}}\n{{> backing/labels labels=labels.common}}',
+      '../_shared/probe-labels.hbs': 'name: {{spec.name}}\n',
+      '../_shared/README.md': 'not a partial',
+    });
+    const files = await renderService(resolveServiceSpec(minimal), { skeletonsDir: dir, skeleton: 'probe' });
+    const rendered = parse(byPath(files).get('labels.yaml')!.content);
+    // shared/ came from the copy (it has _shared); backing/ from the packaged skeletons (it has no _backing-services).
+    expect(rendered).toMatchObject({ name: 'orders', 'app.kubernetes.io/name': 'orders' });
+  });
+
+  it('names the layer when a golden path\'s partial layer folder does not exist', async () => {
+    const dir = await tempSkeleton({ 'a.yaml.hbs': 'a: 1\n' });
+    const probe = { ...nodeServiceGoldenPath(path.join(dir, 'probe')), partialLayers: { team: path.join(dir, 'missing') } };
+    await expect(renderGoldenPath(probe, resolveServiceSpec(minimal))).rejects.toThrow(`partial layer team: folder ${path.join(dir, 'missing')} does not exist`);
   });
 
   it('refuses `environment` outside a [environment] path, naming the skeleton file', async () => {

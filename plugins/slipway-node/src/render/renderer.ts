@@ -1,7 +1,7 @@
 import { promises as fs } from 'fs';
 import path from 'path';
 import { GoldenPath, ResolvedGoldenPathSpec, ServiceSpec } from '@slipway/common';
-import { isGoldenPathPart, nodeServiceGoldenPath, skeletonDir as packagedSkeletonDir } from '@slipway/skeletons';
+import { builtInPartialLayers, isGoldenPathPart, nodeServiceGoldenPath, skeletonDir as packagedSkeletonDir } from '@slipway/skeletons';
 import { compileSkeletonFile, CompiledSkeletonFile, createSkeletonHandlebars } from './handlebars';
 import { LOCKFILE_PATH, reconcileLockfile } from '../lockfile';
 import { parseYamlFile } from '../validate/yaml-documents';
@@ -54,8 +54,25 @@ async function listFiles(root: string, relative = ''): Promise<string[]> {
   return files;
 }
 
-async function loadSkeleton(dir: string): Promise<SkeletonEntry[]> {
+/** Registers each `<layer dir>/<file>.hbs` as the partial `<prefix>/<file>`; a layer's README.md is for its readers. */
+async function registerPartialLayers(hb: ReturnType<typeof createSkeletonHandlebars>, layers: Readonly<Record<string, string>>): Promise<void> {
+  for (const [prefix, layerDir] of Object.entries(layers)) {
+    let files: string[];
+    try {
+      files = await listFiles(layerDir);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new Error(`partial layer ${prefix}: folder ${layerDir} does not exist`);
+      throw error;
+    }
+    for (const file of files.filter(name => name.endsWith('.hbs'))) {
+      hb.registerPartial(`${prefix}/${file.slice(0, -'.hbs'.length)}`, await fs.readFile(path.join(layerDir, file), 'utf8'));
+    }
+  }
+}
+
+async function loadSkeleton(dir: string, partialLayers: Readonly<Record<string, string>>): Promise<SkeletonEntry[]> {
   const hb = createSkeletonHandlebars();
+  await registerPartialLayers(hb, partialLayers);
   const allFiles = await listFiles(dir);
   for (const partial of allFiles.filter(file => file.startsWith(PARTIALS_DIR) && file.endsWith('.hbs'))) {
     const name = partial.slice(PARTIALS_DIR.length, -'.hbs'.length);
@@ -85,14 +102,25 @@ export function resolveSkeletonDir(options: RenderOptions = {}): string {
   return options.skeletonsDir ? path.resolve(options.skeletonsDir, skeleton) : packagedSkeletonDir(skeleton);
 }
 
-/** Loads and compiles a skeleton once per process; later renders reuse the compiled templates. */
-export function loadCompiledSkeleton(options: RenderOptions | { dir: string } = {}): Promise<SkeletonEntry[]> {
-  const dir = 'dir' in options ? options.dir : resolveSkeletonDir(options);
-  let loaded = compiledSkeletons.get(dir);
+/** A golden path's files: its folder and the shared partial layers it renders with. */
+export interface SkeletonSource {
+  dir: string;
+  partialLayers?: Readonly<Record<string, string>>;
+}
+
+/**
+ * Loads and compiles a skeleton once per process; later renders reuse the compiled templates.
+ * With `RenderOptions` (a skeleton folder by name) the built-in partial layers of that skeletons folder apply.
+ */
+export function loadCompiledSkeleton(options: RenderOptions | SkeletonSource = {}): Promise<SkeletonEntry[]> {
+  const source: SkeletonSource = 'dir' in options ? options : { dir: resolveSkeletonDir(options), partialLayers: builtInPartialLayers(options.skeletonsDir) };
+  const layers = source.partialLayers ?? {};
+  const key = JSON.stringify([source.dir, Object.entries(layers).sort()]);
+  let loaded = compiledSkeletons.get(key);
   if (!loaded) {
-    loaded = loadSkeleton(dir);
-    compiledSkeletons.set(dir, loaded);
-    loaded.catch(() => compiledSkeletons.delete(dir));
+    loaded = loadSkeleton(source.dir, layers);
+    compiledSkeletons.set(key, loaded);
+    loaded.catch(() => compiledSkeletons.delete(key));
   }
   return loaded;
 }
@@ -139,7 +167,7 @@ export async function renderGoldenPath<TSpec extends ResolvedGoldenPathSpec>(
   goldenPath: GoldenPath<TSpec>,
   spec: TSpec,
 ): Promise<RenderedFile[]> {
-  const entries = await loadCompiledSkeleton({ dir: goldenPath.dir });
+  const entries = await loadCompiledSkeleton({ dir: goldenPath.dir, partialLayers: goldenPath.partialLayers });
   const context = goldenPathContext(goldenPath, spec);
   const files: RenderedFile[] = [];
   // A base file that reads `environment` gets this message, not Handlebars' "not defined in undefined".
@@ -177,5 +205,5 @@ export async function renderGoldenPath<TSpec extends ResolvedGoldenPathSpec>(
  * node-service's context, as the skeleton-typos tests do with an edited copy).
  */
 export async function renderService(spec: ServiceSpec, options: RenderOptions = {}): Promise<RenderedFile[]> {
-  return renderGoldenPath(nodeServiceGoldenPath(resolveSkeletonDir(options)), spec);
+  return renderGoldenPath({ ...nodeServiceGoldenPath(resolveSkeletonDir(options)), partialLayers: builtInPartialLayers(options.skeletonsDir) }, spec);
 }
