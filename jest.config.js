@@ -21,13 +21,17 @@ module.exports = {
     '<rootDir>/packages/*/src/**/*.test.ts',
     '<rootDir>/packages/*/src/**/*.test.tsx',
     '<rootDir>/test/**/*.test.ts',
+    // The golden path list's own tests (skeletons/*.test.ts); a golden path folder's files are skeleton.
+    '<rootDir>/skeletons/*.test.ts',
   ],
   // Skeleton files are templates of another repo, including its tests: never run or map them here.
   // Only the golden path definitions (skeletons/index.ts, skeletons/<path>/golden-path*.ts) are code of this repo.
-  modulePathIgnorePatterns: ['<rootDir>/skeletons/[^/]+/(?!golden-path[.])', '/dist/'],
+  // node-worker's definition imports its app's metrics declaration (src/metrics.contract.json), the one file the app, the validator and the tests share.
+  modulePathIgnorePatterns: ['<rootDir>/skeletons/[^/]+/(?!golden-path[.]|src/metrics[.]contract[.]json$)', '/dist/'],
   moduleNameMapper: {
     '^@slipway/common$': '<rootDir>/plugins/slipway-common/src',
     '^@slipway/skeletons$': '<rootDir>/skeletons/index.ts',
+    '^@slipway/skeletons/golden-paths$': '<rootDir>/skeletons/golden-paths.ts',
     '^@slipway/node$': '<rootDir>/plugins/slipway-node/src',
     '^@slipway/plugin-scaffolder-backend-module-slipway$': '<rootDir>/plugins/scaffolder-backend-module-slipway/src',
     '^@slipway/plugin-slipway-backend$': '<rootDir>/plugins/slipway-backend/src',

@@ -36,13 +36,16 @@ function isFormOnlyKey(key) {
   return key === 'title' || key.startsWith('ui:');
 }
 
-/** `{ bindings: { formField: specPath }, spec, problems }`, read from the generate step's input. */
+/** `{ bindings: { formField: specPath }, goldenPath, spec, problems }`, read from the generate step's input. */
 function parameterBindings(template) {
   const { bindings, goldenPath, problems } = templateBindings(template);
   const found = goldenPath ? GOLDEN_PATHS.get(goldenPath) : undefined;
   if (goldenPath && !found) problems.push(`goldenPath ${goldenPath} is not a registered golden path (${GOLDEN_PATHS.ids().join(', ')})`);
-  return { bindings, spec: found ? found.spec : undefined, problems };
+  return { bindings, goldenPath, spec: found ? found.spec : undefined, problems };
 }
+
+/** The app's live spec check (packages/app/src/fields/SlipwaySpecField.tsx), which needs `ui:options.goldenPath`. */
+const SPEC_FIELD = 'SlipwaySpecField';
 
 /** True when every object on the way to `specPath` requires the next key (a list item, `[0]`, is there only if the list is). */
 function isRequiredInSpec(specPath, schema) {
@@ -82,7 +85,7 @@ function pages(template) {
  * field missing from the form, required spec field not asked).
  */
 function analyse(template) {
-  const { bindings, spec: schema, problems } = parameterBindings(template);
+  const { bindings, goldenPath, spec: schema, problems } = parameterBindings(template);
   const errors = [...problems];
   const changes = [];
   const fixes = [];
@@ -115,11 +118,22 @@ function analyse(template) {
       fixes.push({ kind: 'required', pageIndex, field });
     }
   }
+  // A SlipwaySpecField checks its value with the spec of the golden path its options name: the step's.
+  // After the field fixes, which rewrite whole fields (keeping their ui:* keys).
+  formPages.forEach((page, pageIndex) => {
+    for (const [field, property] of Object.entries((page && page.properties) || {})) {
+      if (!property || property['ui:field'] !== SPEC_FIELD) continue;
+      const options = property['ui:options'] || {};
+      if (options.goldenPath === goldenPath) continue;
+      changes.push(`${field}: ui:options.goldenPath must be ${goldenPath}, the generate step's, for ${SPEC_FIELD} to check it with that spec`);
+      fixes.push({ kind: 'uiGoldenPath', pageIndex, field, value: goldenPath });
+    }
+  });
   const bound = new Set(Object.values(bindings));
   for (const key of specJsonSchema(schema).required || []) {
     if (!bound.has(key)) errors.push(`the spec requires ${key}, but no form field feeds it`);
   }
-  return { bindings, changes, errors, fixes };
+  return { bindings, goldenPath, changes, errors, fixes };
 }
 
 /** Checks template text; returns the list of differences and errors (empty when in sync). */
@@ -138,6 +152,8 @@ function syncTemplateForm(text) {
   for (const fix of fixes) {
     if (fix.kind === 'field') {
       doc.setIn([...pagePath(fix.pageIndex), 'properties', fix.field], doc.createNode(fix.value));
+    } else if (fix.kind === 'uiGoldenPath') {
+      doc.setIn([...pagePath(fix.pageIndex), 'properties', fix.field, 'ui:options', 'goldenPath'], fix.value);
     } else {
       const requiredPath = [...pagePath(fix.pageIndex), 'required'];
       const required = doc.getIn(requiredPath);

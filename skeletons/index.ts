@@ -1,7 +1,7 @@
 import { existsSync } from 'fs';
 import path from 'path';
 import { GoldenPath, GoldenPathRegistry } from '@slipway/common';
-import { nodeServiceGoldenPath } from './node-service/golden-path';
+import { BUILT_IN_GOLDEN_PATHS, BuiltInGoldenPathId } from './golden-paths';
 
 /*
  * The golden paths Slipway ships. Each folder here is one golden path: its definition
@@ -48,13 +48,6 @@ export function builtInPartialLayers(dir: string = skeletonsDir): Record<string,
   );
 }
 
-/** Each built-in path by its id, which is also its folder's name, made for the folder its files are read from. */
-const BUILT_IN_GOLDEN_PATHS = {
-  'node-service': nodeServiceGoldenPath,
-} satisfies Record<string, (dir: string) => GoldenPath>;
-
-export type BuiltInGoldenPathId = keyof typeof BUILT_IN_GOLDEN_PATHS;
-
 /**
  * One built-in golden path, reading its files from `<dir>/<id>` (default: the packaged folders;
  * `slipway.skeletonsDir` or the CLI's `--skeletons-dir` point `dir` at a platform team's edited copy).
@@ -74,6 +67,8 @@ export function createGoldenPathRegistry(options: { skeletonsDir?: string; extra
 }
 
 export { nodeServiceGoldenPath } from './node-service/golden-path';
+export { BUILT_IN_GOLDEN_PATHS, builtInGoldenPathSpec, builtInGoldenPathIds } from './golden-paths';
+export type { BuiltInGoldenPathId } from './golden-paths';
 export { createSkeletonContext, SLIPWAY_SKELETON_VERSION, browseUrl, entityName } from './node-service/golden-path.context';
 export type { SkeletonContext, EnvironmentContext } from './node-service/golden-path.context';
 export { SERVICE_METRICS, SERVICE_METRICS_CONTRACT } from './node-service/golden-path.metrics';

@@ -52,7 +52,7 @@ describe('a golden path that lacks a part', () => {
     const template = await fs.readFile(path.join(copy, 'template.yaml'), 'utf8');
     await fs.rm(path.join(copy, 'template.yaml'));
     expect(await checkGoldenPathParts(goldenPath)).toEqual([expect.stringMatching(/^template.yaml is missing/)]);
-    await fs.writeFile(path.join(copy, 'template.yaml'), template.replace('goldenPath: node-service', 'goldenPath: node-worker'));
+    await fs.writeFile(path.join(copy, 'template.yaml'), template.replaceAll('goldenPath: node-service', 'goldenPath: node-worker'));
     expect(await checkGoldenPathParts(goldenPath)).toEqual([expect.stringMatching(/renders goldenPath "node-worker", not node-service/)]);
   });
 

@@ -103,6 +103,9 @@ describe('skeletons/node-service/template.yaml', () => {
       runtime.properties.port.default = 3000;
       runtime.properties.productionHost.description = 'Anything';
       delete runtime.properties.database.enum;
+      // The live check would use another golden path's spec, or none.
+      about.properties.name['ui:options'].goldenPath = 'node-worker';
+      delete runtime.properties.port['ui:options'].goldenPath;
     });
     const problems = sync.checkTemplateForm(drifted);
     expect(problems).toEqual(
@@ -113,6 +116,8 @@ describe('skeletons/node-service/template.yaml', () => {
         'port (port): default differ from the spec',
         'productionHost (environments[1].host): description differ from the spec',
         'database (database): enum differ from the spec',
+        "name: ui:options.goldenPath must be node-service, the generate step's, for SlipwaySpecField to check it with that spec",
+        "port: ui:options.goldenPath must be node-service, the generate step's, for SlipwaySpecField to check it with that spec",
       ]),
     );
     const repaired = sync.syncTemplateForm(drifted);

@@ -67,7 +67,7 @@ describe('scaffolderModuleSlipway', () => {
     try {
       await fs.cp(skeletonDir('node-service'), whole, { recursive: true });
       const template = path.join(whole, 'template.yaml');
-      await fs.writeFile(template, (await fs.readFile(template, 'utf8')).replace('goldenPath: node-service', 'goldenPath: acme-service'));
+      await fs.writeFile(template, (await fs.readFile(template, 'utf8')).replaceAll('goldenPath: node-service', 'goldenPath: acme-service'));
       await fs.cp(skeletonDir('node-service'), broken, { recursive: true });
       await fs.rm(path.join(broken, 'template.yaml'));
       const adopterModule = createBackendModule({

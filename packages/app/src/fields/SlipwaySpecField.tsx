@@ -1,9 +1,10 @@
 /**
  * `ui:field: SlipwaySpecField`: a text (or number) input that checks every keystroke
- * against the Slipway spec and shows the spec's own message under the field, before
- * the user presses Next. `ui:options.specPath` names the spec field (default: the
- * form field's name, but the check on Next needs it set), e.g. `environments[0].host`
- * for `stagingHost`.
+ * against its golden path's spec and shows the spec's own message under the field, before
+ * the user presses Next. `ui:options.goldenPath` names the golden path (the Template's
+ * `slipway:generate` step's, kept equal by scripts/sync-template-form.js) and
+ * `ui:options.specPath` the spec field (default: the form field's name, but the check on
+ * Next needs it set), e.g. `environments[0].host` for `stagingHost`.
  *
  * The same check runs as the field's validation on Next, so the step cannot be left
  * with a value the scaffolder action would reject. With `ui:options.hideError: true`
@@ -19,7 +20,7 @@ import { specFieldErrors } from './specRules';
 export const SLIPWAY_SPEC_FIELD = 'SlipwaySpecField';
 
 type Value = string | number | undefined;
-type UiOptions = { specPath?: string; rows?: number };
+type UiOptions = { goldenPath?: string; specPath?: string; rows?: number };
 type Props = FieldExtensionComponentProps<Value, UiOptions>;
 
 function specPathOf(name: string | undefined, uiOptions: UiOptions | undefined): string {
@@ -47,7 +48,8 @@ export function SlipwaySpecFieldComponent(props: Props) {
   // Nothing is reported before the user types or presses Next.
   const [touched, setTouched] = useState(false);
   const submitted = (rawErrors?.length ?? 0) > 0;
-  const specErrors = touched || submitted ? specFieldErrors(specPath, toValue(text, numeric)) : [];
+  const goldenPath = uiOptions?.goldenPath ?? '';
+  const specErrors = touched || submitted ? specFieldErrors(goldenPath, specPath, toValue(text, numeric)) : [];
   // The form's own JSON Schema errors (rawErrors, e.g. "must match pattern …") only when the
   // spec has nothing to say, and only until the user edits the field again.
   const shownErrors = specErrors.length ? specErrors : !touched && submitted ? rawErrors! : [];
@@ -83,8 +85,8 @@ export const slipwaySpecFormField = createFormField({
   component: SlipwaySpecFieldComponent,
   validation: (value: Value, validation, context) => {
     // The validator is not told the field's name, so it needs ui:options.specPath.
-    const specPath = (context.uiSchema?.['ui:options'] as UiOptions | undefined)?.specPath;
-    if (!specPath) return;
-    for (const message of specFieldErrors(specPath, value)) validation.addError(message);
+    const { goldenPath, specPath } = (context.uiSchema?.['ui:options'] as UiOptions | undefined) ?? {};
+    if (!goldenPath || !specPath) return;
+    for (const message of specFieldErrors(goldenPath, specPath, value)) validation.addError(message);
   },
 });

@@ -1,9 +1,12 @@
 /**
- * Live checks of one template form field against the Slipway spec: the zod schema
- * in @slipway/common (isomorphic, zod only) that the scaffolder action and the CLI
- * validate with, so the form shows the spec's own message ("must be a DNS-1123 label: …").
+ * Live checks of one template form field against its golden path's spec: the zod schema
+ * (browser-safe, from `@slipway/skeletons/golden-paths`) that the scaffolder action and the
+ * CLI validate the same values with, so the form shows the spec's own message ("must be a
+ * DNS-1123 label: …"). An adopter's golden path, added on the backend, has no spec here:
+ * its fields get the form's JSON Schema checks and the action's.
  */
-import { serviceSpecSchema, specPathSegments } from '@slipway/common';
+import { specPathSegments } from '@slipway/common';
+import { builtInGoldenPathSpec } from '@slipway/skeletons/golden-paths';
 
 /** The parts of a zod 4 schema this file relies on: `safeParse` and `_zod.def`. */
 interface SpecSchema {
@@ -23,10 +26,14 @@ export interface SpecFieldRule {
 
 const cache = new Map<string, SpecFieldRule | undefined>();
 
-/** The spec's rule for a spec path such as `name` or `environments[0].host` (an index addresses the list's items). */
-export function specFieldRule(specPath: string): SpecFieldRule | undefined {
-  if (cache.has(specPath)) return cache.get(specPath);
-  let node: SpecSchema | undefined = serviceSpecSchema as unknown as SpecSchema;
+/**
+ * The rule of golden path `goldenPath`'s spec for a spec path such as `name` or
+ * `environments[0].host` (an index addresses the list's items).
+ */
+export function specFieldRule(goldenPath: string, specPath: string): SpecFieldRule | undefined {
+  const key = `${goldenPath}\0${specPath}`;
+  if (cache.has(key)) return cache.get(key);
+  let node: SpecSchema | undefined = builtInGoldenPathSpec(goldenPath) as unknown as SpecSchema | undefined;
   let optional = false;
   const unwrap = () => {
     while (node && OPTIONAL_WRAPPERS.has(node._zod.def.type)) {
@@ -48,17 +55,17 @@ export function specFieldRule(specPath: string): SpecFieldRule | undefined {
   }
   unwrap();
   const rule = node ? { schema: node, optional } : undefined;
-  cache.set(specPath, rule);
+  cache.set(key, rule);
   return rule;
 }
 
 /**
  * The spec's messages for a value of the field at `specPath`, or [] when it is valid.
  * An empty value is "is required" for fields the spec requires, and fine otherwise.
- * Unknown paths give [] (the form's JSON Schema still applies).
+ * Unknown paths and golden paths give [] (the form's JSON Schema still applies).
  */
-export function specFieldErrors(specPath: string, value: unknown): string[] {
-  const rule = specFieldRule(specPath);
+export function specFieldErrors(goldenPath: string, specPath: string, value: unknown): string[] {
+  const rule = specFieldRule(goldenPath, specPath);
   if (!rule) return [];
   if (value === undefined || value === null || value === '') {
     return rule.optional ? [] : ['is required'];

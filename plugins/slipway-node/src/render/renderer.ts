@@ -167,7 +167,8 @@ export async function renderGoldenPath<TSpec extends ResolvedGoldenPathSpec>(
   goldenPath: GoldenPath<TSpec>,
   spec: TSpec,
 ): Promise<RenderedFile[]> {
-  const entries = await loadCompiledSkeleton({ dir: goldenPath.dir, partialLayers: goldenPath.partialLayers });
+  // A definition that names no layers (an adopter's, one made from a folder alone) gets Slipway's; `{}` means none.
+  const entries = await loadCompiledSkeleton({ dir: goldenPath.dir, partialLayers: goldenPath.partialLayers ?? builtInPartialLayers() });
   const context = goldenPathContext(goldenPath, spec);
   const files: RenderedFile[] = [];
   // A base file that reads `environment` gets this message, not Handlebars' "not defined in undefined".
