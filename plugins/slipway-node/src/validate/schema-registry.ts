@@ -1,6 +1,6 @@
 import Ajv, { ErrorObject, ValidateFunction } from 'ajv';
 import { GENERATED_CRD_KINDS, loadGeneratedCrdSchema } from './crd-schemas';
-import { traceUnknownFields, UnknownField } from './field-trace';
+import { LearnedFieldReads, UnknownField } from './field-trace';
 import { KubernetesObject } from './types';
 
 /** One schema rule an object breaks, in AJV's terms (JSON pointer path, keyword, params). */
@@ -38,20 +38,28 @@ function violationsOf(error: unknown): SchemaViolation[] {
   }));
 }
 
-/** Validates with the model's own validator, run on a tracing proxy to also find unknown fields. */
+/**
+ * Validates with the model's own validator, run on a tracing proxy to also find unknown fields
+ * (learnt per kind: see LearnedFieldReads, which traces only objects with a place not seen yet).
+ */
 function modelSchema(load: () => ModelClass): ObjectSchema {
+  const learned = new LearnedFieldReads();
   return {
     check(object) {
       const model = load();
       const instance = new model(object as never);
-      let violations: SchemaViolation[] = [];
-      const { unknownFields } = traceUnknownFields(instance, traced => {
-        try {
-          model.prototype.validate.call(traced);
-        } catch (error) {
-          violations = violationsOf(error);
-        }
-      });
+      const { result: violations, unknownFields } = learned.check(
+        instance,
+        target => {
+          try {
+            model.prototype.validate.call(target);
+            return [];
+          } catch (error) {
+            return violationsOf(error);
+          }
+        },
+        found => found.length === 0,
+      );
       return { violations, unknownFields };
     },
   };
