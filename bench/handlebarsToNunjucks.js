@@ -43,7 +43,7 @@ const Handlebars = require('handlebars');
 
 const PARTIALS_DIR = '_partials/';
 /** Files of the golden path folder that are not part of the output: the renderer's own test. */
-const { isGoldenPathPart } = require('@slipway/skeletons');
+const { builtInPartialLayers, isGoldenPathPart } = require('@slipway/skeletons');
 const NUNJUCKS_KEYWORDS = new Set(['and', 'or', 'not', 'in', 'is', 'if', 'else', 'true', 'false', 'none', 'null', 'True', 'False', 'None', 'loop']);
 
 class TranslationError extends Error {}
@@ -220,6 +220,9 @@ function statement(node, env, state, out) {
     case 'PartialStatement':
       partial(node, env, state, out);
       return;
+    case 'DecoratorBlock':
+      inlinePartial(node, state);
+      return;
     default:
       fail(state, node, `${node.type}`);
   }
@@ -273,10 +276,21 @@ function block(node, env, state, out) {
   fail(state, node, `block helper {{#${name}}}`);
 }
 
+/**
+ * `{{#*inline "name"}}…{{/inline}}` defines a partial for the rest of the template and the
+ * partials it calls (Handlebars' inline partials); it writes nothing itself.
+ */
+function inlinePartial(node, state) {
+  const [nameParam] = node.params;
+  if (node.path.original !== 'inline' || node.params.length !== 1 || nameParam.type !== 'StringLiteral') fail(state, node, 'a decorator other than {{#*inline "name"}}');
+  state.inlinePartials[nameParam.value] = node.program;
+}
+
 function partial(node, env, state, out) {
   if (node.name.type !== 'PathExpression') fail(state, node, 'a dynamic partial name');
   const name = node.name.original;
-  const source = state.partials[name];
+  const inline = state.inlinePartials[name];
+  const source = inline ? '' : state.partials[name];
   if (source === undefined) fail(state, node, `partial ${name} does not exist`);
   if (node.params.length > 1) fail(state, node, `partial ${name} with more than one context argument`);
   if (state.partialStack.includes(name)) fail(state, node, `recursive partial ${name}`);
@@ -286,9 +300,9 @@ function partial(node, env, state, out) {
     ? { thisExpr: expression(node.params[0], env, state), ext: hash, parent: null }
     : { thisExpr: env.ctx.thisExpr, ext: new Map([...env.ctx.ext, ...hash]), parent: null };
   const partialState = { ...state, file: `${PARTIALS_DIR}${name}.hbs`, partialStack: [...state.partialStack, name] };
-  let ast;
+  let ast = inline;
   try {
-    ast = Handlebars.parse(source);
+    ast = ast || Handlebars.parse(source);
   } catch (error) {
     fail(partialState, null, `Handlebars parse error: ${error.message}`);
   }
@@ -344,7 +358,7 @@ function escapeText(text, state) {
  * @returns {string}
  */
 function translateTemplate(source, options = {}) {
-  const state = { file: options.file || '<template>', partials: options.partials || {}, partialStack: [], loopDepth: 0 };
+  const state = { file: options.file || '<template>', partials: options.partials || {}, inlinePartials: {}, partialStack: [], loopDepth: 0 };
   let ast;
   try {
     ast = Handlebars.parse(source);
@@ -373,13 +387,14 @@ function listFiles(root, relative = '') {
 /**
  * Writes the Nunjucks version of the skeleton in `skeletonDir` to `outDir`:
  * `x.hbs` → `x.njk` (translated), other files copied with their mode, partials
- * inlined, the skeleton's README and `_partials/` left out (as the renderer does).
+ * inlined (the path's own `_partials/` and the shared layers' `<prefix>/…`), the skeleton's README and
+ * `_partials/` left out (as the renderer does).
  * @returns {{ templates: string[], copied: string[] }} output-relative paths
  */
 const ENVIRONMENT_PLACEHOLDER = '[environment]';
 
 /**
- * @param {{ environments?: string[] }} options the spec's environment names, in order: a path
+ * @param {{ environments?: string[], partialLayers?: Record<string, string> }} options the spec's environment names, in order: a path
  *   holding `[environment]` is written once per environment (fetch:template cannot loop over a
  *   list for file names), with `environment` bound to `values.spec.environments[i]` as the
  *   renderer binds it.
@@ -389,6 +404,12 @@ function translateSkeleton(skeletonDir, outDir, options = {}) {
   const partials = {};
   for (const file of all.filter(f => f.startsWith(PARTIALS_DIR) && f.endsWith('.hbs'))) {
     partials[file.slice(PARTIALS_DIR.length, -'.hbs'.length)] = fs.readFileSync(path.join(skeletonDir, file), 'utf8');
+  }
+  // The shared layers, `<prefix>/<file>` as the renderer registers them (default: Slipway's, as for a built-in path).
+  for (const [prefix, layerDir] of Object.entries(options.partialLayers || builtInPartialLayers())) {
+    for (const file of listFiles(layerDir).filter(f => f.endsWith('.hbs'))) {
+      partials[`${prefix}/${file.slice(0, -'.hbs'.length)}`] = fs.readFileSync(path.join(layerDir, file), 'utf8');
+    }
   }
   const templates = [];
   const copied = [];

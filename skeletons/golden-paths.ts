@@ -1,5 +1,7 @@
 import type { GoldenPath } from '@slipway/common';
 import { nodeServiceGoldenPath } from './node-service/golden-path';
+import { nodeWorkerGoldenPath } from './node-worker/golden-path';
+import { staticFrontendGoldenPath } from './static-frontend/golden-path';
 
 /*
  * The list of Slipway's built-in golden paths: adding one is adding its folder and one line
@@ -12,6 +14,8 @@ import { nodeServiceGoldenPath } from './node-service/golden-path';
 /** Each built-in path by its id, which is also its folder's name, made for the folder its files are read from. */
 export const BUILT_IN_GOLDEN_PATHS = {
   'node-service': nodeServiceGoldenPath,
+  'node-worker': nodeWorkerGoldenPath,
+  'static-frontend': staticFrontendGoldenPath,
 } satisfies Record<string, (dir: string) => GoldenPath>;
 
 export type BuiltInGoldenPathId = keyof typeof BUILT_IN_GOLDEN_PATHS;

@@ -67,6 +67,10 @@ export function createGoldenPathRegistry(options: { skeletonsDir?: string; extra
 }
 
 export { nodeServiceGoldenPath } from './node-service/golden-path';
+export { nodeWorkerGoldenPath, WORKER_METRICS_CONTRACT } from './node-worker/golden-path';
+export { nodeWorkerSpecSchema, QUEUE_KINDS } from './node-worker/golden-path.spec';
+export type { NodeWorkerSpecInput } from './node-worker/golden-path.spec';
+export type { NodeWorkerSpec, ResolvedWorkerEnvironment } from './node-worker/golden-path.resolve';
 export { BUILT_IN_GOLDEN_PATHS, builtInGoldenPathSpec, builtInGoldenPathIds } from './golden-paths';
 export type { BuiltInGoldenPathId } from './golden-paths';
 export { createSkeletonContext, SLIPWAY_SKELETON_VERSION, browseUrl, entityName } from './node-service/golden-path.context';

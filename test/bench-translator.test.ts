@@ -74,6 +74,14 @@ describe('handlebarsToNunjucks', () => {
     expect(out).toBe(handlebars);
   });
 
+  it('inlines the template\'s own inline partials, also where a shared partial calls them', () => {
+    const partials = { 'shared/app': 'app: {{spec.name}}\nextra:\n  {{> appExtra}}\n' };
+    const source = '{{#*inline "appExtra"}}\nteam: {{spec.labels.team}}\n{{/inline}}\nmetadata:\n  {{> shared/app}}\n';
+    const { handlebars, nunjucks: out } = renderBoth(source, context, partials);
+    expect(handlebars).toBe('metadata:\n  app: orders\n  extra:\n    team: a\n');
+    expect(out).toBe(handlebars);
+  });
+
   it.each([
     ['an unknown helper', 'a: {{shout spec.name}}\n', /probe\.hbs:1: .*unknown helper shout/],
     ['an unknown block helper', 'a\n{{#with spec}}\n{{name}}\n{{/with}}\n', /probe\.hbs:2: .*block helper \{\{#with\}\}/],

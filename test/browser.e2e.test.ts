@@ -10,6 +10,9 @@
  * Screenshots go to test-output/screenshots/.
  */
 import { promises as fs } from 'fs';
+import path from 'path';
+import { parse } from 'yaml';
+import { createGoldenPathRegistry } from '@slipway/skeletons';
 import { Browser, Page } from 'playwright-core';
 import { scenarioObjects } from '../plugins/slipway-status/src/__fixtures__/scenarios';
 import { RunningBackend, startBackend } from './support/backend';
@@ -138,4 +141,45 @@ describe('Backstage in Chromium: Create → task → entity page → live GitOps
     expect(text).toMatch(/success-rate/);
     await screenshot(page, '06-entity-aborted');
   }, 90_000);
+
+  // Every other golden path through its own Template on the Create page: the name field is
+  // checked with that path's own spec (its message, computed here from the spec), and the task
+  // publishes a repo.
+  it.each(createGoldenPathRegistry().list().filter(goldenPath => goldenPath.id !== 'node-service').map(goldenPath => [goldenPath.id, goldenPath] as const))(
+    'creates a %s through its own Template on the Create page',
+    async (id, goldenPath) => {
+      const template = parse(await fs.readFile(path.join(goldenPath.dir, 'template.yaml'), 'utf8'));
+      const name = `ui-${id}`;
+      await page.goto(`${backend.baseUrl}/create/templates/default/${template.metadata.name}`);
+      const nameField = page.locator('#root_name');
+      await nameField.waitFor();
+      const invalid = 'Foo_Bar';
+      const parsed = (goldenPath.spec.shape as Record<string, { safeParse(value: unknown): { success: boolean; error?: { issues: Array<{ message: string }> } } }>).name.safeParse(invalid);
+      expect(parsed.success).toBe(false);
+      await nameField.fill(invalid);
+      await expect(page.locator('#root_name-helper-text').textContent()).resolves.toContain(parsed.error!.issues[0].message);
+      await nameField.fill(name);
+      await page.locator('#root_owner').fill('team-a');
+      await page.getByRole('option', { name: /team-a/ }).click();
+      await page.locator('#root_description').fill(`The ${id} made in the browser.`);
+      // Through the remaining pages on their defaults, to the review.
+      for (let pageCount = 0; ; pageCount++) {
+        expect(pageCount).toBeLessThan(8);
+        const review = page.getByRole('button', { name: 'Review' });
+        if (await review.isVisible()) {
+          await review.click();
+          break;
+        }
+        await page.getByRole('button', { name: 'Next' }).click();
+      }
+      await screenshot(page, `07-review-${id}`);
+      await page.getByRole('button', { name: 'Create' }).click();
+      await page.waitForURL(/\/create\/tasks\//);
+      await page.getByRole('link', { name: 'Open in catalog' }).waitFor({ timeout: 90_000 });
+      await screenshot(page, `08-task-finished-${id}`);
+      const repos = await backend.request<Array<{ name: string }>>('GET', '/api/slipway/repos');
+      expect(repos.body.map(repo => repo.name)).toContain(name);
+    },
+    180_000,
+  );
 });

@@ -9,8 +9,11 @@ import { randomBytes } from 'crypto';
 import { promises as fs } from 'fs';
 import os from 'os';
 import path from 'path';
-import { parse, stringify } from 'yaml';
-import { requireShippedKustomize, validateRepoDir } from '@slipway/node';
+import { parse, parseAllDocuments, stringify } from 'yaml';
+import { specPathSegments } from '@slipway/common';
+import { requireShippedKustomize, SKELETON_ANNOTATION, validateRepoDir } from '@slipway/node';
+import { templateBindings } from '@slipway/plugin-scaffolder-backend-module-slipway';
+import { createGoldenPathRegistry } from '@slipway/skeletons';
 import { RunningBackend, startBackend } from './support/backend';
 import { REPO_ROOT } from './support/generatedRepo';
 import { run, runOk } from './support/processes';
@@ -20,6 +23,7 @@ import { registerTemplateVariant } from './support/templates';
 import { LocalRepoStore } from '@slipway/node';
 
 const owner = 'group:default/team-a';
+const GOLDEN_PATHS = createGoldenPathRegistry();
 // The REST API takes the form's values as they are: form defaults (publisher: local) are not applied.
 const values = (name: string, extra: Record<string, unknown> = {}) => ({
   name,
@@ -168,7 +172,8 @@ describe('the embedded Backstage', () => {
 
     for (const name of names) {
       const dir = await clone(`${backend.baseUrl}/api/slipway/git/${name}.git`);
-      const catalogInfo = parse(await fs.readFile(path.join(dir, 'catalog-info.yaml'), 'utf8'));
+      // The Component is the first entity; a path may add others after it (node-worker: its broker as a Resource).
+      const catalogInfo = parseAllDocuments(await fs.readFile(path.join(dir, 'catalog-info.yaml'), 'utf8'))[0].toJS();
       const packageJson = JSON.parse(await fs.readFile(path.join(dir, 'package.json'), 'utf8'));
       const rollout = parse(await fs.readFile(path.join(dir, 'deploy/base/rollout.yaml'), 'utf8'));
       expect([catalogInfo.metadata.name, packageJson.name, rollout.metadata.name]).toEqual([name, name, name]);
@@ -223,6 +228,35 @@ describe('the embedded Backstage', () => {
     expect(history.stdout).not.toContain(secret);
     expect(await filesContaining(path.join(backend.dataDir, 'repos'), secret)).toEqual([]);
   }, 120_000);
+
+  it.each(GOLDEN_PATHS.list().map(goldenPath => [goldenPath.id, goldenPath] as const))(
+    'scaffolds the %s golden path through its own Template over REST; the clone validates with its check profile and is in the catalog',
+    async (id, goldenPath) => {
+      const template = parse(await fs.readFile(path.join(goldenPath.dir, 'template.yaml'), 'utf8'));
+      // What a user would type: each form field the generate step binds gets the first example's value at its spec path.
+      const examples = (await fs.readdir(path.join(goldenPath.dir, 'examples'))).filter(file => file.endsWith('.yaml')).sort();
+      const example = parse(await fs.readFile(path.join(goldenPath.dir, 'examples', examples[0]), 'utf8'));
+      const form: Record<string, unknown> = {};
+      for (const [field, specPath] of Object.entries(templateBindings(template).bindings)) {
+        const value = specPathSegments(specPath).reduce<unknown>((node, key) => (node as Record<string | number, unknown> | undefined)?.[key], example);
+        if (value !== undefined) form[field] = value;
+      }
+      const name = `rest-${id}`;
+      const task = await runTask(backend, { ...form, ...values(name) }, { templateRef: `template:default/${template.metadata.name}` });
+      expect({ status: task.status, log: task.status === 'completed' ? '' : task.log }).toEqual({ status: 'completed', log: '' });
+
+      const dir = await clone(`${backend.baseUrl}/api/slipway/git/${name}.git`);
+      const report = await validateRepoDir(dir, { kustomize: await requireShippedKustomize(), goldenPaths: GOLDEN_PATHS });
+      expect(report.problems).toEqual([]);
+      expect(report.stats.overlaysBuilt.length).toBeGreaterThan(0);
+      // The Component is the first entity; a path may add others after it (node-worker: its broker as a Resource).
+      const catalogInfo = parseAllDocuments(await fs.readFile(path.join(dir, 'catalog-info.yaml'), 'utf8'))[0].toJS();
+      expect(catalogInfo.metadata.annotations[SKELETON_ANNOTATION]).toMatch(new RegExp(`^${id}@`));
+      const entity = await eventualComponent(backend, name);
+      expect(entity.metadata.annotations).toMatchObject({ 'backstage.io/kubernetes-id': name, [SKELETON_ANNOTATION]: catalogInfo.metadata.annotations[SKELETON_ANNOTATION] });
+    },
+    120_000,
+  );
 
   it('keeps the catalog and the repos across a restart', async () => {
     await backend.stop();

@@ -1,64 +1,120 @@
 /**
- * The node-worker golden path's application, end to end: the skeleton rendered into a repo,
- * installed from its own lock with `npm ci`, its own tests run (against the real brokers), then
- * the built worker (`node dist/server.js`, the image's command) run against each real broker:
+ * The node-worker golden path, end to end: each broker's example rendered by the golden path
+ * (`renderGoldenPath(builtInGoldenPath('node-worker'), …)`) into a real git repo and validated
+ * (overlays built), the repo installed from its own lock with `npm ci`, its own tests run (against
+ * the real brokers), then the built worker (`node dist/server.js`, the image's command) run against
+ * each real broker with the environment the built staging overlay gives its Rollout's container:
  * it consumes and acknowledges real messages, dead-letters a poison message after its bounded
  * retries, reports processed and failed counts and the queue lag on /metrics, and on SIGTERM
  * finishes (or, past its deadline, hands back) the message in flight and exits 0.
  *
  * What stands in for the cluster: each broker is the Debian package started by the test on
- * 127.0.0.1 (test/support/brokers.ts), in a temp dir of its own. QUEUE_URL points at its
- * loopback port where a pod's would name the broker's Service (amqp://rabbitmq.<ns>.svc:5672,
- * redis://redis.<ns>.svc:6379, nats://nats.<ns>.svc:4222), and RabbitMQ's default guest user
- * (allowed on loopback only) stands in for the credentials a Secret would give. CONSUMER_NAME
- * stands in for the pod name. The test scrapes the metrics port as Prometheus would.
+ * 127.0.0.1 (test/support/brokers.ts), in a temp dir of its own. Every variable the worker gets
+ * comes from the built overlay (QUEUE_KIND, QUEUE_NAME, QUEUE_SUBJECT, CONSUMER_GROUP,
+ * CONCURRENCY, the retry policy, the timeouts), so a wrong manifest fails here; only what the
+ * cluster would fill in is replaced: QUEUE_URL (the overlay's points at the broker's Service with
+ * credentials from a Secret) by the loopback broker (RabbitMQ's guest user, allowed on loopback
+ * only), CONSUMER_NAME (the pod name, a fieldRef) by a pod-like name, and METRICS_PORT (the pod's
+ * port) by a free loopback port. The test scrapes that port as Prometheus would.
+ *
+ * The examples are rendered as written except for the retry policy and concurrency, shortened so
+ * the test runs in seconds and sees one message in flight while others wait (E2E_QUEUE below).
  *
  * The broker is inspected with the client libraries the worker installed (its node_modules),
  * not with the worker's own code, so the proof does not rest on what it tests.
  */
 import { ChildProcess, spawn } from 'child_process';
 import { promises as fs } from 'fs';
-import Handlebars from 'handlebars';
 import { createRequire } from 'module';
 import os from 'os';
 import path from 'path';
-import { reconcileLockfile, RenderedFile } from '@slipway/node';
+import { parse, parseAllDocuments } from 'yaml';
+import { renderGoldenPath, validateRenderedFiles, type RenderedFile } from '@slipway/node';
+import { builtInGoldenPath, createGoldenPathRegistry } from '@slipway/skeletons';
+import { kustomizeBuild, requireShippedKustomize } from '../plugins/slipway-node/src/validate/kustomize';
 import { BrokerKind, startBroker, TempBroker } from './support/brokers';
-import { REPO_ROOT } from './support/generatedRepo';
 import { freePort, waitFor } from './support/ports';
 import { runOk } from './support/processes';
 
-const SKELETON = path.join(REPO_ROOT, 'skeletons/node-worker');
-const NAME = 'orders-worker';
 const KINDS: BrokerKind[] = ['rabbitmq', 'redis', 'nats'];
 const LABEL: Record<BrokerKind, string> = { rabbitmq: 'RabbitMQ', redis: 'Redis Streams', nats: 'NATS JetStream' };
 const TEST_URL_VARIABLE: Record<BrokerKind, string> = { rabbitmq: 'TEST_RABBITMQ_URL', redis: 'TEST_REDIS_URL', nats: 'TEST_NATS_URL' };
-/** The worker's retry policy in these tests: 3 attempts, waiting 200 ms then 400 ms. */
-const MAX_ATTEMPTS = 3;
-const RETRY_BASE_MS = 200;
+/** The example values file of each broker (skeletons/node-worker/examples). */
+const EXAMPLE: Record<BrokerKind, string> = { rabbitmq: 'rabbitmq', redis: 'redis', nats: 'nats' };
+/** What the test changes in each example: 3 attempts 200 ms then 400 ms apart, one message at a time. */
+const E2E_QUEUE = { concurrency: 1, retry: { maxAttempts: 3, baseMs: 200, maxMs: 5000 } };
+/** The environment whose built overlay the worker is run with. */
+const ENVIRONMENT = 'staging';
+const goldenPath = builtInGoldenPath('node-worker');
+
+/** What the built overlay's Rollout gives the worker container, and what the test reads from it. */
+interface Deployed {
+  name: string;
+  /** The container's env, plain values only (secretKeyRef and fieldRef entries are what the cluster fills in). */
+  env: Record<string, string>;
+  /** The env entries the cluster fills in: name → what it reads (`secret <name>/<key>`, `field metadata.name`). */
+  filledIn: Record<string, string>;
+  containerPort: number;
+  queue: string;
+  subject: string;
+  group: string;
+  maxAttempts: number;
+  retryBaseMs: number;
+  files: RenderedFile[];
+}
+
+/** Renders a broker's example (with E2E_QUEUE), builds its staging overlay and reads the Rollout's container. */
+async function deployedExample(kind: BrokerKind): Promise<Deployed> {
+  const values = parse(await fs.readFile(path.join(goldenPath.dir, 'examples', `${EXAMPLE[kind]}.yaml`), 'utf8')) as Record<string, any>;
+  const resolved = goldenPath.resolve({ ...values, queue: { ...values.queue, ...E2E_QUEUE } });
+  if (!resolved.ok) throw new Error(`${kind}: ${JSON.stringify(resolved.issues)}`);
+  const files = await renderGoldenPath(goldenPath, resolved.spec);
+  const repo = await fs.mkdtemp(path.join(os.tmpdir(), `slipway-e2e-node-worker-${kind}-`));
+  try {
+    await writeFiles(repo, files);
+    const built = await kustomizeBuild(await requireShippedKustomize(), path.join(repo, 'deploy/overlays', ENVIRONMENT));
+    if (!built.ok) throw new Error(`${kind}: kustomize build of ${ENVIRONMENT}: ${built.error}`);
+    const rollout = parseAllDocuments(built.yaml).map(document => document.toJS()).find(object => object?.kind === 'Rollout');
+    const [container] = rollout.spec.template.spec.containers;
+    const env: Record<string, string> = {};
+    const filledIn: Record<string, string> = {};
+    for (const entry of container.env as Array<{ name: string; value?: string; valueFrom?: any }>) {
+      if (entry.value !== undefined) env[entry.name] = entry.value;
+      else if (entry.valueFrom?.secretKeyRef) filledIn[entry.name] = `secret ${entry.valueFrom.secretKeyRef.name}/${entry.valueFrom.secretKeyRef.key}`;
+      else if (entry.valueFrom?.fieldRef) filledIn[entry.name] = `field ${entry.valueFrom.fieldRef.fieldPath}`;
+    }
+    return {
+      name: resolved.spec.name,
+      env,
+      filledIn,
+      containerPort: container.ports.find((port: { name: string }) => port.name === 'metrics').containerPort,
+      queue: env.QUEUE_NAME,
+      subject: env.QUEUE_SUBJECT ?? env.QUEUE_NAME,
+      group: env.CONSUMER_GROUP,
+      maxAttempts: Number(env.MAX_ATTEMPTS),
+      retryBaseMs: Number(env.RETRY_BASE_MS),
+      files,
+    };
+  } finally {
+    await fs.rm(repo, { recursive: true, force: true });
+  }
+}
+
+async function writeFiles(dir: string, files: RenderedFile[]): Promise<void> {
+  for (const file of files) {
+    await fs.mkdir(path.dirname(path.join(dir, file.path)), { recursive: true });
+    await fs.writeFile(path.join(dir, file.path), file.content, { mode: file.executable ? 0o755 : 0o644 });
+  }
+}
 
 /**
- * Renders the skeleton the way the golden-path renderer will, until the registry lands: `.hbs`
- * files through Handlebars (strict, no HTML escaping, a `json` helper), every other file as it
- * is, README.md left out, the lock reconciled to the rendered package.json.
+ * The worker's environment as the cluster would give it: the overlay's values, QUEUE_URL the
+ * loopback broker instead of the Secret-built URL, and the pod name for CONSUMER_NAME. The
+ * overlay's own metrics port is left to startWorkerProcess (a free loopback port).
  */
-async function renderWorkerSkeleton(context: { name: string; description: string }): Promise<RenderedFile[]> {
-  const hb = Handlebars.create();
-  hb.registerHelper('json', (value: unknown) => JSON.stringify(value));
-  const files: RenderedFile[] = [];
-  for (const entry of await fs.readdir(SKELETON, { recursive: true, withFileTypes: true })) {
-    if (!entry.isFile()) continue;
-    const relative = path.relative(SKELETON, path.join(entry.parentPath, entry.name));
-    if (relative === 'README.md') continue;
-    const source = await fs.readFile(path.join(SKELETON, relative), 'utf8');
-    if (!relative.endsWith('.hbs')) {
-      files.push({ path: relative, content: source, executable: false });
-      continue;
-    }
-    const content = hb.compile(source, { strict: true, noEscape: true })(context);
-    if (content.trim()) files.push({ path: relative.slice(0, -'.hbs'.length), content, executable: false });
-  }
-  return reconcileLockfile(files);
+function clusterEnv(deployed: Deployed, brokerUrl: string): Record<string, string> {
+  const { QUEUE_URL: _fromSecrets, METRICS_PORT: _podPort, ...env } = deployed.env;
+  return { ...env, QUEUE_URL: brokerUrl, CONSUMER_NAME: `${deployed.name}-7c9d5b8f4-x2k4p` };
 }
 
 /** The broker as a producer and an operator see it, through the client libraries the worker installed. */
@@ -76,7 +132,8 @@ interface BrokerClient {
 /** The client libraries come from the worker's node_modules at run time, so they are typed loosely here. */
 type Loose = any;
 
-async function openClient(kind: BrokerKind, url: string, dir: string, queue: string, group: string): Promise<BrokerClient> {
+async function openClient(kind: BrokerKind, url: string, dir: string, deployed: Deployed): Promise<BrokerClient> {
+  const { queue, group, subject } = deployed;
   const load = createRequire(path.join(dir, 'package.json'));
   const text = (value: unknown) => (typeof value === 'string' ? value : Buffer.isBuffer(value) ? value.toString('utf8') : String(value));
   if (kind === 'rabbitmq') {
@@ -138,7 +195,7 @@ async function openClient(kind: BrokerKind, url: string, dir: string, queue: str
   const js = nc.jetstream() as Loose;
   const jsm = (await nc.jetstreamManager()) as Loose;
   return {
-    publish: async body => void (await js.publish(queue, Buffer.from(JSON.stringify(body)))),
+    publish: async body => void (await js.publish(subject, Buffer.from(JSON.stringify(body)))),
     waiting: async () => (await jsm.consumers.info(queue, group)).num_pending,
     unacknowledged: async () => (await jsm.consumers.info(queue, group)).num_ack_pending,
     async deadLetters() {
@@ -217,15 +274,20 @@ const logLines = (worker: WorkerProcess) =>
 
 let dir: string;
 let rendered: RenderedFile[];
+const deployed = {} as Record<BrokerKind, Deployed>;
 const brokers: Partial<Record<BrokerKind, TempBroker>> = {};
 
 beforeAll(async () => {
-  rendered = await renderWorkerSkeleton({ name: NAME, description: 'Takes orders off the queue and books them.' });
+  for (const kind of KINDS) deployed[kind] = await deployedExample(kind);
+  // The app is the same whichever broker an example names (QUEUE_KIND picks the adapter at start):
+  // the RabbitMQ example's repo is installed, tested and run against all three.
+  rendered = deployed.rabbitmq.files;
   dir = await fs.mkdtemp(path.join(os.tmpdir(), 'slipway-e2e-node-worker-'));
-  for (const file of rendered) {
-    await fs.mkdir(path.dirname(path.join(dir, file.path)), { recursive: true });
-    await fs.writeFile(path.join(dir, file.path), file.content);
-  }
+  await writeFiles(dir, rendered);
+  const git = (...args: string[]) => runOk('git', ['-c', 'user.name=Slipway Test', '-c', 'user.email=test@slipway.invalid', ...args], { cwd: dir });
+  await git('init', '-q', '-b', 'main');
+  await git('add', '-A');
+  await git('commit', '-q', '-m', 'Initial commit from Slipway');
   // The install and the three broker boots overlap (RabbitMQ alone takes a few seconds).
   await Promise.all([
     runOk('npm', ['ci', '--no-audit', '--no-fund'], { cwd: dir, timeoutMs: 300_000 }),
@@ -240,15 +302,46 @@ afterAll(async () => {
 }, 60_000);
 
 describe('the rendered node-worker repo', () => {
-  it('takes its name from {{name}} and its lock matches its package.json', async () => {
+  it('is the golden path\'s repo: named from the spec, its lock matching its package.json, no skeleton file left', async () => {
+    const { name } = deployed.rabbitmq;
     const pkg = JSON.parse(await fs.readFile(path.join(dir, 'package.json'), 'utf8'));
-    expect(pkg.name).toBe(NAME);
+    expect(pkg.name).toBe(name);
     expect(pkg.description).toBe('Takes orders off the queue and books them.');
     const lock = JSON.parse(await fs.readFile(path.join(dir, 'package-lock.json'), 'utf8'));
-    expect([lock.name, lock.packages[''].name]).toEqual([NAME, NAME]);
-    expect(await fs.readFile(path.join(dir, 'src/service.ts'), 'utf8')).toContain(`export const SERVICE_NAME = '${NAME}';`);
-    expect(rendered.map(file => file.path)).toEqual(expect.arrayContaining(['.gitignore', 'Dockerfile', 'src/metrics.contract.json']));
-    expect(rendered.some(file => file.path.endsWith('.hbs') || file.path === 'README.md')).toBe(false);
+    expect([lock.name, lock.packages[''].name]).toEqual([name, name]);
+    expect(await fs.readFile(path.join(dir, 'src/service.ts'), 'utf8')).toContain(`export const SERVICE_NAME = '${name}';`);
+    expect(rendered.map(file => file.path)).toEqual(expect.arrayContaining(['.gitignore', 'Dockerfile', 'src/metrics.contract.json', 'catalog-info.yaml', '.github/workflows/ci.yaml']));
+    expect(rendered.some(file => file.path.endsWith('.hbs') || file.path.startsWith('golden-path') || file.path.startsWith('examples/'))).toBe(false);
+    // The repo's README is the developers' (README.md.hbs), not the skeleton's own, which is for platform teams.
+    expect(rendered.find(file => file.path === 'README.md')?.content).toMatch(new RegExp(`^# ${name}\\n`));
+    // The other examples' apps differ only in the name rendered into package.json, the lock and src/service.ts.
+    const app = (files: RenderedFile[]) => files.filter(file => file.path.startsWith('src/') && file.path !== 'src/service.ts').map(file => [file.path, file.content]);
+    for (const kind of KINDS) expect(app(deployed[kind].files)).toEqual(app(rendered));
+  });
+
+  it('passes slipway validate with every overlay built, for each broker\'s example', async () => {
+    const kustomize = await requireShippedKustomize();
+    for (const kind of KINDS) {
+      const report = await validateRenderedFiles(deployed[kind].files, { goldenPaths: createGoldenPathRegistry(), kustomize });
+      expect({ kind, problems: report.problems }).toEqual({ kind, problems: [] });
+      expect(report.stats.overlaysBuilt).toEqual(['staging', 'production']);
+    }
+  }, 120_000);
+
+  it('gives the worker container the queue, retry policy and connection of the spec, its credentials from Secrets only', () => {
+    for (const kind of KINDS) {
+      const { env, filledIn, containerPort } = deployed[kind];
+      expect(env).toMatchObject({ QUEUE_KIND: kind, CONCURRENCY: '1', MAX_ATTEMPTS: '3', RETRY_BASE_MS: '200', RETRY_MAX_MS: '5000', METRICS_PORT: String(containerPort) });
+      expect(filledIn.CONSUMER_NAME).toBe('field metadata.name');
+      // QUEUE_URL is built from (RabbitMQ) or is (Redis, NATS) a Secret the operator or External Secrets makes.
+      if (kind === 'rabbitmq') {
+        expect(env.QUEUE_URL).toMatch(/^amqp:\/\/\$\(RABBITMQ_USERNAME\):\$\(RABBITMQ_PASSWORD\)@[a-z0-9-]+\.[a-z0-9-]+\.svc\.cluster\.local:5672\/%2F$/);
+        expect([filledIn.RABBITMQ_USERNAME, filledIn.RABBITMQ_PASSWORD]).toEqual([expect.stringMatching(/^secret .*-user-credentials\/username$/), expect.stringMatching(/^secret .*-user-credentials\/password$/)]);
+      } else {
+        expect(env.QUEUE_URL).toBeUndefined();
+        expect(filledIn.QUEUE_URL).toMatch(/^secret [a-z0-9-]+\/url$/);
+      }
+    }
   });
 
   it('installs with npm ci (lock untouched) and passes its own tests, its broker tests against the three real brokers', async () => {
@@ -264,26 +357,16 @@ describe('the rendered node-worker repo', () => {
 });
 
 for (const kind of KINDS) {
-  describe(`the built worker against a real ${LABEL[kind]} on loopback`, () => {
-    const queue = 'orders';
+  describe(`the built worker against a real ${LABEL[kind]} on loopback, configured by the ${ENVIRONMENT} overlay`, () => {
     let client: BrokerClient;
     let worker: WorkerProcess;
-    const env = () => ({
-      QUEUE_KIND: kind,
-      QUEUE_URL: brokers[kind]!.url,
-      QUEUE_NAME: queue,
-      CONSUMER_NAME: `${NAME}-7c9d5-x2k4p`,
-      CONCURRENCY: '1',
-      MAX_ATTEMPTS: String(MAX_ATTEMPTS),
-      RETRY_BASE_MS: String(RETRY_BASE_MS),
-      RETRY_MAX_MS: '5000',
-    });
+    const env = () => clusterEnv(deployed[kind], brokers[kind]!.url);
     /** What this describe published, to derive every expected count from. */
     const published = { ok: 0, poison: 0, slow: 0 };
 
     beforeAll(async () => {
       worker = await startWorkerProcess(dir, env());
-      client = await openClient(kind, brokers[kind]!.url, dir, queue, NAME);
+      client = await openClient(kind, brokers[kind]!.url, dir, deployed[kind]);
     }, 60_000);
     afterAll(async () => {
       await worker?.terminate();
@@ -301,7 +384,8 @@ for (const kind of KINDS) {
       expect(processedLines).toHaveLength(published.ok);
     });
 
-    it(`dead-letters a poison message after ${MAX_ATTEMPTS} attempts with exponential backoff`, async () => {
+    it('dead-letters a poison message after MAX_ATTEMPTS attempts with exponential backoff', async () => {
+      const { maxAttempts: MAX_ATTEMPTS, retryBaseMs: RETRY_BASE_MS, queue } = deployed[kind];
       const sent = Date.now();
       await client.publish({ orderId: 'o-poison', samplePoison: true });
       published.poison += 1;
@@ -325,6 +409,7 @@ for (const kind of KINDS) {
     });
 
     it('exports processed and failed counts, the dead-letter depth and the lag it measures', async () => {
+      const { maxAttempts: MAX_ATTEMPTS } = deployed[kind];
       const before = await worker.metrics();
       expect(before.get('worker_messages_processed_total')).toBe(published.ok);
       expect(before.get('worker_messages_failed_total{reason="error"}')).toBe(published.poison * MAX_ATTEMPTS);

@@ -1,22 +1,28 @@
 /**
- * The static-frontend golden path's application, end to end with real parts only:
- * render skeletons/static-frontend, install it from its own lock with `npm ci`, run its own
- * tests and its build, then serve the build through the generated nginx config with Debian's
- * real nginx, as the image's non-root user would, with the root filesystem read-only and an
- * emptyDir stand-in for /tmp, proxying /api to a real Node HTTP server.
+ * The static-frontend golden path, end to end with real parts only: render its storefront example
+ * through the golden path (renderGoldenPath), install the repo from its own lock with `npm ci`,
+ * run its own tests and its build, build the staging overlay with kustomize, then serve the build
+ * through the generated nginx config with Debian's real nginx, as the overlay's Deployment runs it
+ * (its user, its read-only root filesystem, its volumes), proxying the backend prefix to a real
+ * Node HTTP server.
  *
- * What stands in for what:
- * - loopback ports stand in for the pod's ports (adaptForTest, the one function that edits the
- *   generated config);
- * - a small DNS server on 127.0.0.1 stands in for the cluster DNS: it answers the backend
- *   Service's FQDN (catalog-api.bookstore-staging.svc.cluster.local) with 127.0.0.1, where the
- *   API runs. nginx resolves that name per request through its `resolver`, which reads no
- *   /etc/hosts, so a DNS server is the only way to exercise the generated resolution as it is.
- *   The resolver's address reaches nginx the way it does in the pod: NGINX_RESOLVER, read by
- *   the generated /docker-entrypoint.d script;
+ * What stands in for what, each read from the rendered repo and never from the spec, so a wrong
+ * manifest or config fails here:
+ * - the nginx container of the built Deployment says the pod: its uid and gid, whether its root
+ *   filesystem is read-only, its env, its ports, and its volume mounts. Each emptyDir mount becomes
+ *   a writable folder and each ConfigMap mount a folder holding the built ConfigMap's data; the
+ *   config's paths under those mount paths are moved there (podPaths, then adaptForTest, the one
+ *   function that edits the generated config);
+ * - loopback ports stand in for the pod's ports (the http container port, stub_status's 8081) and
+ *   for the backend Service's port, which kube-proxy would translate to the API's pod port;
+ * - a small DNS server on 127.0.0.1 stands in for the cluster DNS: it answers the backend FQDN the
+ *   rendered nginx config names with 127.0.0.1, where the API runs. nginx resolves that name per
+ *   request through its `resolver`, which reads no /etc/hosts, so a DNS server is the only way to
+ *   exercise the generated resolution as it is. The resolver's address reaches nginx the way it
+ *   does in the pod: NGINX_RESOLVER, read by the generated /docker-entrypoint.d script;
  * - as root (these machines), `unshare --mount` makes the root filesystem read-only for nginx
- *   with the emptyDir stand-in bind-mounted writable, and `setpriv` runs nginx as uid 65534
- *   (see `isolation` for machines that allow less); the writes are checked either way.
+ *   with the emptyDir stand-in bind-mounted writable, and `setpriv` runs nginx as the
+ *   Deployment's uid (see `isolation` for machines that allow less); the writes are checked either way.
  */
 import { ChildProcess, spawn } from 'child_process';
 import { createHash, randomBytes } from 'crypto';
@@ -26,93 +32,156 @@ import http from 'http';
 import net from 'net';
 import os from 'os';
 import path from 'path';
-import Handlebars from 'handlebars';
-import { reconcileLockfileContent } from '@slipway/node';
+import { parse, parseAllDocuments, stringify } from 'yaml';
+import { kustomizeBuild, renderGoldenPath, requireShippedKustomize, writeRenderedFiles } from '@slipway/node';
+import { builtInGoldenPath } from '@slipway/skeletons';
 import { launchChromium, screenshot } from './support/browser';
 import { freePort, waitFor } from './support/ports';
+import { findPromtool } from './support/prometheus';
 import { run, runOk } from './support/processes';
 
 const REPO_ROOT = path.resolve(__dirname, '..');
-const SKELETON = path.join(REPO_ROOT, 'skeletons/static-frontend');
+/** The example with a backend prefix, as the bookstore's storefront has, and the overlay the pod is read from. */
+const EXAMPLE = path.join(REPO_ROOT, 'skeletons/static-frontend/examples/storefront.yaml');
+const ENVIRONMENT = 'staging';
 const testSystem = require('../scripts/ensure-test-system') as {
   locate(req: unknown): string | undefined;
   requirement(name: string): unknown;
   whereLooked(req: unknown): string;
 };
 
-interface ApiRoute {
-  pathPrefix: string;
-  service: string;
-  namespace: string;
-  port: number;
-}
-interface FrontendContext {
+type Json = Record<string, unknown>;
+
+/** One container of the built Deployment's pod, as far as the test needs it. */
+interface Container {
   name: string;
-  description: string;
-  port: number;
-  metricsPort: number;
-  apiRoutes: ApiRoute[];
+  args: string[];
+  env: Record<string, string>;
+  ports: Map<string, number>;
+  securityContext: Json;
+  volumeMounts: Array<{ name: string; mountPath: string; readOnly?: boolean }>;
+}
+
+/** The pod the built overlay runs: its containers, volumes and the ConfigMaps they mount. */
+interface BuiltPod {
+  nginx: Container;
+  exporter: Container;
+  podSecurityContext: Json;
+  volumes: Map<string, Json>;
+  configMaps: Map<string, Record<string, string>>;
+  networkPolicies: Json[];
+}
+
+const asRecord = (value: unknown): Json => (value && typeof value === 'object' && !Array.isArray(value) ? (value as Json) : {});
+const asList = (value: unknown): Json[] => (Array.isArray(value) ? value.map(asRecord) : []);
+
+function containerOf(pod: Json, name: string): Container {
+  const container = asList(pod.containers).find(entry => entry.name === name);
+  if (!container) throw new Error(`the built Deployment has no container ${name}`);
+  return {
+    name,
+    args: (container.args as string[] | undefined) ?? [],
+    env: Object.fromEntries(asList(container.env).filter(entry => typeof entry.value === 'string').map(entry => [String(entry.name), String(entry.value)])),
+    ports: new Map(asList(container.ports).map(entry => [String(entry.name), Number(entry.containerPort)])),
+    securityContext: asRecord(container.securityContext),
+    volumeMounts: asList(container.volumeMounts) as unknown as Container['volumeMounts'],
+  };
+}
+
+/** The objects of `kustomize build deploy/overlays/<environment>`: what Argo CD deploys. */
+async function builtObjects(repo: string, environment: string): Promise<Json[]> {
+  const built = await kustomizeBuild(await requireShippedKustomize(), path.join(repo, 'deploy/overlays', environment));
+  if (!built.ok) throw new Error(`kustomize build of ${environment}: ${built.error}`);
+  return parseAllDocuments(built.yaml).map(doc => asRecord(doc.toJSON()));
+}
+
+/** The Deployment, ConfigMaps and NetworkPolicies the overlay of `environment` deploys. */
+async function buildPod(repo: string, environment: string): Promise<BuiltPod> {
+  const objects = await builtObjects(repo, environment);
+  const deployments = objects.filter(object => object.kind === 'Deployment');
+  expect(deployments).toHaveLength(1);
+  const pod = asRecord(asRecord(asRecord(deployments[0]!.spec).template).spec);
+  return {
+    nginx: containerOf(pod, 'nginx'),
+    exporter: containerOf(pod, 'exporter'),
+    podSecurityContext: asRecord(pod.securityContext),
+    volumes: new Map(asList(pod.volumes).map(volume => [String(volume.name), volume])),
+    configMaps: new Map(objects.filter(object => object.kind === 'ConfigMap').map(object => [String(asRecord(object.metadata).name), asRecord(object.data) as Record<string, string>])),
+    networkPolicies: objects.filter(object => object.kind === 'NetworkPolicy'),
+  };
+}
+
+/** A container's effective securityContext field: its own, else the pod's. */
+function securityField(pod: BuiltPod, container: Container, field: string): unknown {
+  return container.securityContext[field] ?? pod.podSecurityContext[field];
 }
 
 /**
- * Renders the skeleton into `dir` as Slipway's renderer does: `.hbs` files through Handlebars
- * (strict, no HTML escaping, the `json` helper) without the suffix, other files verbatim with
- * their mode, README.md (the skeleton's own) and whitespace-only renders left out, and the lock
- * reconciled with the rendered package.json. A stand-in until the golden-path registry renders it.
+ * Where each of the nginx container's mounts lives here: an emptyDir mount becomes a fresh
+ * writable folder (as a Kubernetes emptyDir, mode 0777), a ConfigMap mount a folder holding that
+ * ConfigMap's data as files. Other volume kinds are not part of this golden path's pod.
  */
-async function renderSkeleton(dir: string, context: FrontendContext): Promise<string[]> {
-  const hb = Handlebars.create();
-  hb.registerHelper('json', (value: unknown) => {
-    if (value === undefined) throw new Error('json was given an undefined value');
-    return JSON.stringify(value);
-  });
-  const files: Array<{ path: string; content: string; mode: number }> = [];
-  const walk = async (relative: string): Promise<void> => {
-    for (const entry of await fs.readdir(path.join(SKELETON, relative), { withFileTypes: true })) {
-      const child = relative ? `${relative}/${entry.name}` : entry.name;
-      if (entry.isDirectory()) await walk(child);
-      else if (child !== 'README.md') {
-        const full = path.join(SKELETON, child);
-        const [source, stat] = await Promise.all([fs.readFile(full, 'utf8'), fs.stat(full)]);
-        const mode = stat.mode & 0o111 ? 0o755 : 0o644;
-        if (!child.endsWith('.hbs')) files.push({ path: child, content: source, mode });
-        else {
-          const content = hb.compile(source, { noEscape: true, strict: true })(context);
-          if (content.trim() !== '') files.push({ path: child.slice(0, -'.hbs'.length), content, mode });
-        }
-      }
+async function podPaths(pod: BuiltPod, root: string): Promise<Array<{ mountPath: string; dir: string; kind: 'emptyDir' | 'configMap' }>> {
+  const out: Array<{ mountPath: string; dir: string; kind: 'emptyDir' | 'configMap' }> = [];
+  for (const mount of pod.nginx.volumeMounts) {
+    const volume = pod.volumes.get(mount.name);
+    if (!volume) throw new Error(`the nginx container mounts ${mount.name}, which the pod does not declare`);
+    const dir = path.join(root, `volume-${mount.name}`);
+    await fs.mkdir(dir);
+    if (volume.emptyDir) {
+      await fs.chmod(dir, 0o777);
+      out.push({ mountPath: mount.mountPath, dir, kind: 'emptyDir' });
+    } else if (volume.configMap) {
+      const name = String(asRecord(volume.configMap).name);
+      const data = pod.configMaps.get(name);
+      if (!data) throw new Error(`the nginx container mounts ConfigMap ${name}, which the overlay does not build`);
+      for (const [file, content] of Object.entries(data)) await fs.writeFile(path.join(dir, file), content);
+      out.push({ mountPath: mount.mountPath, dir, kind: 'configMap' });
+    } else {
+      throw new Error(`volume ${mount.name} is neither an emptyDir nor a ConfigMap: this test does not stand in for it`);
     }
-  };
-  await walk('');
-  const pkg = files.find(file => file.path === 'package.json')!;
-  const lock = files.find(file => file.path === 'package-lock.json')!;
-  lock.content = reconcileLockfileContent(pkg.content, lock.content);
-  for (const file of files) {
-    await fs.mkdir(path.dirname(path.join(dir, file.path)), { recursive: true });
-    await fs.writeFile(path.join(dir, file.path), file.content, { mode: file.mode });
   }
-  return files.map(file => file.path).sort();
+  return out;
 }
+
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /**
  * The one place the generated nginx config is changed for this test. The structure stays;
  * each substitution stands in for what the image or the pod provides:
- * - `/tmp/…` → the emptyDir stand-in (the pod mounts an emptyDir at /tmp);
+ * - each volume mount path (the Deployment's: /tmp, /etc/nginx/backends) → its stand-in folder;
  * - `/usr/share/nginx/html` → the build's dist/ (the Dockerfile copies it there);
- * - `/etc/nginx/conf.d/` → the rendered nginx/conf.d/ (the Dockerfile copies it there);
- * - each `listen` port → a free loopback port (in the pod, {{port}} and 8081 are the pod's own).
+ * - `/etc/nginx/conf.d` → the rendered nginx/conf.d/ (the Dockerfile copies it there);
+ * - each `listen` port → a free loopback port (in the pod, the http port and 8081 are the pod's own);
+ * - each backend address's Service port → the port the API listens on here (kube-proxy's
+ *   translation of the Service port to the pod's).
  * `/etc/nginx/mime.types` stays: Debian's nginx package installs it at the same path.
  */
-function adaptForTest(config: string, paths: { emptyDir: string; dist: string; confD: string }, ports: Map<number, number>): string {
-  const adapted = config
-    .replace(/(?<![\w/])\/tmp\//g, `${paths.emptyDir}/`)
-    .replace(/(?<![\w/])\/usr\/share\/nginx\/html(?![\w/])/g, paths.dist)
-    .replace(/(?<![\w/])\/etc\/nginx\/conf\.d\//g, `${paths.confD}/`);
+function adaptForTest(
+  config: string,
+  paths: { mounts: ReadonlyArray<{ mountPath: string; dir: string }>; dist: string; confD: string },
+  ports: Map<number, number>,
+  backendPorts: Map<string, number>,
+): string {
+  // One pass over every path, so a stand-in folder (itself under the machine's /tmp) is never moved again.
+  const moves = new Map<string, string>([['/usr/share/nginx/html', paths.dist], ['/etc/nginx/conf.d', paths.confD], ...paths.mounts.map(mount => [mount.mountPath, mount.dir] as [string, string])]);
+  const pattern = new RegExp(`(?<![\\w/])(${[...moves.keys()].sort((a, b) => b.length - a.length).map(escapeRegExp).join('|')})(?=/|[\\s;]|$)`, 'gm');
+  let adapted = config.replace(pattern, (_all, from: string) => moves.get(from)!);
+  adapted = adapted.replace(/(set \$slipway_backend ")([^":]+):(\d+)(";)/g, (_all, head: string, host: string, port: string, tail: string) => {
+    const mapped = backendPorts.get(`${host}:${port}`);
+    if (mapped === undefined) throw new Error(`the generated config proxies to ${host}:${port}, which this test does not stand in for`);
+    return `${head}${host}:${mapped}${tail}`;
+  });
   return adapted.replace(/^(\s*listen\s+)(?:127\.0\.0\.1:)?(\d+)(?=[\s;])/gm, (_all, head: string, port: string) => {
     const mapped = ports.get(Number(port));
     if (mapped === undefined) throw new Error(`the generated config listens on ${port}, which this test does not map to a loopback port`);
     return `${head}127.0.0.1:${mapped}`;
   });
+}
+
+/** The backends a rendered nginx config proxies to: `set $slipway_backend "<host>:<port>"`. */
+function backendsOf(config: string): Array<{ host: string; port: number }> {
+  return [...config.matchAll(/set \$slipway_backend "([^":]+):(\d+)";/g)].map(match => ({ host: match[1]!, port: Number(match[2]) }));
 }
 
 /** A DNS server on 127.0.0.1: A records for the names it knows, NXDOMAIN for others; it logs every question. */
@@ -266,17 +335,13 @@ async function startWithFifoStdout(dir: string, command: string, args: string[],
 }
 
 const AS_ROOT = process.getuid?.() === 0;
-const NGINX_UID = 65534;
-/** A non-root uid and gid, and SIGTERM (nginx: fast shutdown) should the test process die first. */
-const SETPRIV_ARGS = [`--reuid=${NGINX_UID}`, `--regid=${NGINX_UID}`, '--clear-groups', '--pdeathsig=TERM'];
-/** Root filesystem read-only, the emptyDir stand-in writable, then the command as uid/gid 65534. */
-const READ_ONLY_ROOT = [
-  'set -e',
-  'mount --bind "$1" "$1"',
-  'mount -o remount,bind,ro /',
-  'shift',
-  `exec setpriv ${SETPRIV_ARGS.join(' ')} -- "$@"`,
-].join('\n');
+/** The nginx container's user and group, read from the built Deployment in beforeAll. */
+const podUser = { uid: -1, gid: -1 };
+/** That uid and gid, and SIGTERM (nginx: fast shutdown) should the test process die first. */
+const setprivArgs = () => [`--reuid=${podUser.uid}`, `--regid=${podUser.gid}`, '--clear-groups', '--pdeathsig=TERM'];
+/** The writable folders (the emptyDir stand-ins) bind-mounted onto themselves, the root filesystem read-only, then the command as the pod's user. */
+const readOnlyRoot = () =>
+  ['set -e', 'while [ "$1" != -- ]; do mount --bind "$1" "$1"; shift; done', 'shift', 'mount -o remount,bind,ro /', `exec setpriv ${setprivArgs().join(' ')} -- "$@"`].join('\n');
 
 /**
  * How close to the pod this machine lets the test get: as root with mount namespaces (these
@@ -288,10 +353,10 @@ type Isolation = 'read-only-root' | 'non-root-uid' | 'current-user';
 let isolation: Isolation = AS_ROOT ? 'read-only-root' : 'current-user';
 
 /** The command as the pod would run it, as far as `isolation` allows. */
-function asPod(emptyDir: string, command: string[]): [string, string[]] {
+function asPod(writable: readonly string[], command: string[]): [string, string[]] {
   if (isolation === 'current-user') return [command[0]!, command.slice(1)];
-  if (isolation === 'non-root-uid') return ['setpriv', [...SETPRIV_ARGS, '--', ...command]];
-  return ['unshare', ['--mount', '--', 'sh', '-c', READ_ONLY_ROOT, 'sh', emptyDir, ...command]];
+  if (isolation === 'non-root-uid') return ['setpriv', [...setprivArgs(), '--', ...command]];
+  return ['unshare', ['--mount', '--', 'sh', '-c', readOnlyRoot(), 'sh', ...writable, '--', ...command]];
 }
 
 describe('the static-frontend app, served by the generated nginx config', () => {
@@ -300,12 +365,19 @@ describe('the static-frontend app, served by the generated nginx config', () => 
   let app: string;
   let image: string;
   let emptyDir: string;
+  /** Where the pod mounts that emptyDir (the Deployment's mountPath). */
+  let emptyDirPath: string;
   /** The test's own files, outside what the image holds. */
   let scratch: string;
   let rendered: string[];
   const outputs: Record<string, string> = {};
   let dns: Awaited<ReturnType<typeof startDns>>;
-  let context: FrontendContext;
+  /** What the rendered repo was made from: its name, and the description the pages must carry escaped. */
+  let spec: { name: string; description: string };
+  let pod: BuiltPod;
+  let mounts: Awaited<ReturnType<typeof podPaths>>;
+  /** The backend the rendered config proxies to (its FQDN and Service port), and the port the API listens on here. */
+  let backend: { host: string; port: number; apiPort: number };
   let ports: { traffic: number; status: number };
   let nginxConf: string;
   let nginxProcess: ChildProcess | undefined;
@@ -316,16 +388,21 @@ describe('the static-frontend app, served by the generated nginx config', () => 
   const bigPayload = randomBytes(16 * 1024 * 1024);
   let before: { image: Map<string, string>; compiledPaths: Record<string, string> };
   let compiledWritePaths: string[];
-  const apiFqdn = 'catalog-api.bookstore-staging.svc.cluster.local';
+  /** The emptyDir stand-ins: the only folders the pod may write. */
+  const writable = () => mounts.filter(mount => mount.kind === 'emptyDir').map(mount => mount.dir);
+  /** What the image and the ConfigMap mounts hold, which nginx must leave as it found it. */
+  const readOnly = () => [app, image, ...mounts.filter(mount => mount.kind === 'configMap').map(mount => mount.dir)];
 
+  // The container's own env, then the DNS stand-in as its resolver.
   const nginxEnv = () => ({
     ...process.env,
+    ...pod.nginx.env,
     NGINX_RESOLVER: `127.0.0.1:${dns.port}`,
     SLIPWAY_RESOLVER_CONF: path.join(emptyDir, 'nginx/resolver.conf'),
   });
   const resolverScript = () => path.join(app, 'nginx/docker-entrypoint.d/40-slipway-resolver.sh');
   /** The image's entrypoint in small: the /docker-entrypoint.d script, then the command. */
-  const entrypoint = (command: string[]) => asPod(emptyDir, ['sh', '-c', '"$0" && exec "$@"', resolverScript(), ...command]);
+  const entrypoint = (command: string[]) => asPod(writable(), ['sh', '-c', '"$0" && exec "$@"', resolverScript(), ...command]);
 
   beforeAll(async () => {
     if (!nginx) {
@@ -335,24 +412,20 @@ describe('the static-frontend app, served by the generated nginx config', () => 
     await fs.chmod(tmp, 0o755); // the non-root nginx reads the app and its config from here
     app = path.join(tmp, 'app');
     image = path.join(tmp, 'image');
-    emptyDir = path.join(tmp, 'emptydir-tmp');
     scratch = path.join(tmp, 'scratch');
     await fs.mkdir(app);
     await fs.mkdir(image);
     await fs.mkdir(scratch);
-    await fs.mkdir(emptyDir);
-    await fs.chmod(emptyDir, 0o777); // as a Kubernetes emptyDir
 
-    const apiPort = await freePort();
-    context = {
-      name: 'bookstore-storefront',
-      description: 'The bookstore\'s storefront: "books & prices" <for everyone>',
-      port: 8080,
-      metricsPort: 9113,
-      // The backend Service's port is where the API listens here (80 in the bookstore's cluster).
-      apiRoutes: [{ pathPrefix: '/api', service: 'catalog-api', namespace: 'bookstore-staging', port: apiPort }],
-    };
-    rendered = await renderSkeleton(app, context);
+    // The golden path's storefront example, with a description the build must HTML-escape.
+    const goldenPath = builtInGoldenPath('static-frontend');
+    const values = { ...parse(await fs.readFile(EXAMPLE, 'utf8')), description: 'The bookstore\'s storefront: "books & prices" <for everyone>' };
+    const resolved = goldenPath.resolve(values);
+    if (!resolved.ok) throw new Error(`the storefront example does not pass the spec: ${JSON.stringify(resolved.issues)}`);
+    spec = { name: resolved.spec.name, description: values.description };
+    const files = await renderGoldenPath(goldenPath, resolved.spec);
+    await writeRenderedFiles(files, app);
+    rendered = files.map(file => file.path).sort();
 
     const started = Date.now();
     outputs.ci = (await runOk('npm', ['ci', '--no-audit', '--no-fund'], { cwd: app, timeoutMs: 300_000 })).stdout;
@@ -361,24 +434,49 @@ describe('the static-frontend app, served by the generated nginx config', () => 
     outputs.build = (await runOk('npm', ['run', 'build'], { cwd: app, timeoutMs: 120_000 })).stdout;
     outputs.appSeconds = String((Date.now() - started) / 1000);
 
-    dns = await startDns(new Map([[apiFqdn, '127.0.0.1']]));
+    // The pod as the staging overlay deploys it: its user, its volumes, its ConfigMap's backends.
+    pod = await buildPod(app, ENVIRONMENT);
+    podUser.uid = Number(securityField(pod, pod.nginx, 'runAsUser'));
+    podUser.gid = Number(securityField(pod, pod.nginx, 'runAsGroup'));
+    if (securityField(pod, pod.nginx, 'readOnlyRootFilesystem') !== true && isolation === 'read-only-root') isolation = 'non-root-uid';
+    mounts = await podPaths(pod, tmp);
+    const mainConfig = await fs.readFile(path.join(app, 'nginx/nginx.conf'), 'utf8');
+    const pidPath = /^\s*pid\s+(\S+);/m.exec(mainConfig)![1]!;
+    const pidMount = mounts.find(mount => mount.kind === 'emptyDir' && pidPath.startsWith(`${mount.mountPath}/`));
+    if (!pidMount) throw new Error(`nginx writes ${pidPath}, which no emptyDir of the Deployment's nginx container covers: on its read-only root filesystem nginx cannot start`);
+    emptyDir = pidMount.dir;
+    emptyDirPath = pidMount.mountPath;
+    const backendConfigs = mounts.filter(mount => mount.kind === 'configMap');
+    const proxied = (await Promise.all(backendConfigs.flatMap(async mount => (await fs.readdir(mount.dir)).map(file => path.join(mount.dir, file)))))
+      .flat();
+    const backends = (await Promise.all(proxied.map(async file => backendsOf(await fs.readFile(file, 'utf8'))))).flat();
+    expect(backends).toHaveLength(1);
+    backend = { ...backends[0]!, apiPort: await freePort() };
+
+    dns = await startDns(new Map([[backend.host, '127.0.0.1']]));
     ports = { traffic: await freePort(), status: await freePort() };
-    const listenPorts = new Map([[context.port, ports.traffic], [8081, ports.status]]);
-    const paths = { emptyDir, dist: path.join(app, 'dist'), confD: path.join(image, 'conf.d') };
+    const httpPort = pod.nginx.ports.get('http');
+    if (httpPort === undefined) throw new Error('the nginx container has no port named http');
+    const listenPorts = new Map([[httpPort, ports.traffic], [8081, ports.status]]);
+    const backendPorts = new Map([[`${backend.host}:${backend.port}`, backend.apiPort]]);
+    const paths = { mounts, dist: path.join(app, 'dist'), confD: path.join(image, 'conf.d') };
     await fs.mkdir(paths.confD);
     nginxConf = path.join(image, 'nginx.conf');
-    await fs.writeFile(nginxConf, adaptForTest(await fs.readFile(path.join(app, 'nginx/nginx.conf'), 'utf8'), paths, listenPorts));
+    const adapt = async (file: string) => adaptForTest(await fs.readFile(file, 'utf8'), paths, listenPorts, backendPorts);
+    await fs.writeFile(nginxConf, await adapt(path.join(app, 'nginx/nginx.conf')));
     for (const file of await fs.readdir(path.join(app, 'nginx/conf.d'))) {
-      await fs.writeFile(path.join(paths.confD, file), adaptForTest(await fs.readFile(path.join(app, 'nginx/conf.d', file), 'utf8'), paths, listenPorts));
+      await fs.writeFile(path.join(paths.confD, file), await adapt(path.join(app, 'nginx/conf.d', file)));
     }
+    // The ConfigMap's files as the pod mounts them, with the Service's port translated.
+    for (const file of proxied) await fs.writeFile(file, await adapt(file));
 
-    if (isolation === 'read-only-root' && (await run(...asPod(emptyDir, ['true']))).code !== 0) {
+    if (isolation === 'read-only-root' && (await run(...asPod(writable(), ['true']))).code !== 0) {
       isolation = 'non-root-uid';
       console.warn('static-frontend: no mount namespace here (unshare --mount failed): nginx runs as a non-root uid on a writable root filesystem, and its writes are checked, not prevented');
     }
     const version = await runOk(nginx, ['-V']);
     compiledWritePaths = [...(version.stdout + version.stderr).matchAll(/--(?:pid|lock|http-log|error-log|http-client-body-temp|http-proxy-temp|http-fastcgi-temp|http-uwsgi-temp|http-scgi-temp)-path=(\/\S+)/g)].map(m => m[1]!);
-    before = { image: await snapshot([app, image]), compiledPaths: await statPaths(compiledWritePaths) };
+    before = { image: await snapshot(readOnly()), compiledPaths: await statPaths(compiledWritePaths) };
   }, 600_000);
 
   afterAll(async () => {
@@ -401,8 +499,8 @@ describe('the static-frontend app, served by the generated nginx config', () => 
     expect(Number(/# pass (\d+)/.exec(outputs.test)![1])).toBeGreaterThanOrEqual(10);
     // npm ci left the reconciled lock as it was: it matches package.json.
     const lock = JSON.parse(await fs.readFile(path.join(app, 'package-lock.json'), 'utf8'));
-    expect(lock.name).toBe(context.name);
-    expect(lock.packages['']).toMatchObject({ name: context.name, version: '0.1.0' });
+    expect(lock.name).toBe(spec.name);
+    expect(lock.packages['']).toMatchObject({ name: spec.name, version: '0.1.0' });
     const assets = await fs.readdir(path.join(app, 'dist/assets'));
     expect(assets.length).toBeGreaterThanOrEqual(4);
     for (const file of assets) expect(file).toMatch(/^[^/]+\.[0-9a-f]{16}\.[a-z]+$/);
@@ -424,7 +522,7 @@ describe('the static-frontend app, served by the generated nginx config', () => 
 
     // nginx -t, as the pod would run it, on the generated config with the resolver the script wrote.
     const [command, args] = entrypoint([nginx!, '-t', '-p', `${image}/`, '-c', nginxConf]);
-    const checking = await startWithFifoStdout(scratch, command, args, nginxEnv(), isolation === 'current-user' ? undefined : NGINX_UID);
+    const checking = await startWithFifoStdout(scratch, command, args, nginxEnv(), isolation === 'current-user' ? undefined : podUser.uid);
     expect(await checking.exit).toBe(0);
     expect(checking.output.stderr).toMatch(/syntax is ok/);
     expect(checking.output.stderr).toMatch(/test is successful/);
@@ -432,28 +530,65 @@ describe('the static-frontend app, served by the generated nginx config', () => 
     // The resolv.conf form (an IPv6 server in brackets) is valid nginx too.
     const withResolvConf = path.join(scratch, 'nginx-resolv-conf-variant.conf');
     await fs.writeFile(withResolvConf, (await fs.readFile(nginxConf, 'utf8')).replace(path.join(emptyDir, 'nginx/resolver.conf'), fromResolvConf));
-    const [command2, args2] = asPod(emptyDir, [nginx!, '-t', '-q', '-p', `${image}/`, '-c', withResolvConf]);
-    const variant = await startWithFifoStdout(scratch, command2, args2, process.env, isolation === 'current-user' ? undefined : NGINX_UID);
+    const [command2, args2] = asPod(writable(), [nginx!, '-t', '-q', '-p', `${image}/`, '-c', withResolvConf]);
+    const variant = await startWithFifoStdout(scratch, command2, args2, process.env, isolation === 'current-user' ? undefined : podUser.uid);
     expect({ code: await variant.exit, stderr: variant.output.stderr }).toEqual({ code: 0, stderr: '' });
 
     // Why the backend is a variable (the comment in default.conf): the same config with the name
     // written into proxy_pass does not even load while the name does not resolve.
+    const backendsMount = mounts.find(mount => mount.kind === 'configMap')!;
+    const [backendFile] = await fs.readdir(backendsMount.dir);
+    const generated = await fs.readFile(path.join(backendsMount.dir, backendFile!), 'utf8');
+    const backend = /set \$slipway_backend "([^"]+)";/.exec(generated)![1]!;
+    const literalBackends = path.join(scratch, 'literal-backends');
+    await fs.mkdir(literalBackends);
+    await fs.writeFile(path.join(literalBackends, backendFile!), generated.replace('proxy_pass http://$slipway_backend;', `proxy_pass http://${backend};`));
     const literalConfD = path.join(scratch, 'literal-conf.d');
     await fs.mkdir(literalConfD);
-    const generated = await fs.readFile(path.join(image, 'conf.d/default.conf'), 'utf8');
-    const backend = /set \$slipway_backend "([^"]+)";/.exec(generated)![1]!;
-    await fs.writeFile(path.join(literalConfD, 'default.conf'), generated.replace('proxy_pass http://$slipway_backend;', `proxy_pass http://${backend};`));
+    const server = await fs.readFile(path.join(image, 'conf.d/default.conf'), 'utf8');
+    await fs.writeFile(path.join(literalConfD, 'default.conf'), server.split(`${backendsMount.dir}/`).join(`${literalBackends}/`));
     const literalConf = path.join(scratch, 'nginx-literal-backend.conf');
     await fs.writeFile(literalConf, (await fs.readFile(nginxConf, 'utf8')).replace(`${image}/conf.d/`, `${literalConfD}/`));
-    const [command3, args3] = asPod(emptyDir, [nginx!, '-t', '-q', '-p', `${image}/`, '-c', literalConf]);
-    const literal = await startWithFifoStdout(scratch, command3, args3, process.env, isolation === 'current-user' ? undefined : NGINX_UID);
+    const [command3, args3] = asPod(writable(), [nginx!, '-t', '-q', '-p', `${image}/`, '-c', literalConf]);
+    const literal = await startWithFifoStdout(scratch, command3, args3, process.env, isolation === 'current-user' ? undefined : podUser.uid);
     expect(await literal.exit).toBe(1);
     expect(literal.output.stderr).toContain(`host not found in upstream "${backend.split(':')[0]}"`);
   });
 
+  it('asks DNS for a backend exactly as the config names it, without the pod\'s search domains, so only the FQDN resolves (rule nginx-resolver-fqdn)', async () => {
+    // The same generated config with the backend's short Service name, as a hand edit might write it.
+    const backendsMount = mounts.find(mount => mount.kind === 'configMap')!;
+    const [backendFile] = await fs.readdir(backendsMount.dir);
+    const shortName = backend.host.split('.')[0]!;
+    const shortBackends = path.join(scratch, 'short-name-backends');
+    await fs.mkdir(shortBackends);
+    const generated = await fs.readFile(path.join(backendsMount.dir, backendFile!), 'utf8');
+    await fs.writeFile(path.join(shortBackends, backendFile!), generated.replace(`"${backend.host}:`, `"${shortName}:`));
+    const shortConfD = path.join(scratch, 'short-name-conf.d');
+    await fs.mkdir(shortConfD);
+    const server = await fs.readFile(path.join(image, 'conf.d/default.conf'), 'utf8');
+    await fs.writeFile(path.join(shortConfD, 'default.conf'), server.split(`${backendsMount.dir}/`).join(`${shortBackends}/`));
+    const shortConf = path.join(scratch, 'nginx-short-name.conf');
+    await fs.writeFile(shortConf, (await fs.readFile(nginxConf, 'utf8')).replace(`${image}/conf.d/`, `${shortConfD}/`));
+    // The pod's resolv.conf would complete the name (search <namespace>.svc.cluster.local …); nginx's resolver never reads it.
+    const [command, args] = entrypoint([nginx!, '-p', `${image}/`, '-c', shortConf, '-g', 'daemon off;']);
+    const variant = await startWithFifoStdout(scratch, command, args, nginxEnv(), isolation === 'current-user' ? undefined : podUser.uid);
+    try {
+      await waitFor('nginx /healthz', async () => (await request(ports.traffic, '/healthz').catch(() => ({ status: 0 }))).status === 200, 15_000);
+      dns.queries.length = 0;
+      expect((await request(ports.traffic, '/api/')).status).toBe(502);
+      expect([...new Set(dns.queries.map(query => query.name))]).toEqual([shortName]);
+      await waitFor('the resolver error', async () => variant.output.stderr.includes(`${shortName} could not be resolved`), 5000);
+    } finally {
+      variant.child.kill('SIGQUIT');
+      expect(await variant.exit).toBe(0);
+      dns.queries.length = 0;
+    }
+  });
+
   it('starts while the backend is down, without asking DNS; answers /healthz and proxies once the API is up', async () => {
     const [command, args] = entrypoint([nginx!, '-p', `${image}/`, '-c', nginxConf, '-g', 'daemon off;']);
-    const started = await startWithFifoStdout(scratch, command, args, nginxEnv(), isolation === 'current-user' ? undefined : NGINX_UID);
+    const started = await startWithFifoStdout(scratch, command, args, nginxEnv(), isolation === 'current-user' ? undefined : podUser.uid);
     nginxProcess = started.child;
     nginxOutput = started.output;
     nginxExit = started.exit;
@@ -467,7 +602,7 @@ describe('the static-frontend app, served by the generated nginx config', () => 
 
     const down = await request(ports.traffic, '/api/');
     expect(down.status).toBe(502);
-    expect(dns.queries.map(query => query.name)).toContain(apiFqdn);
+    expect(dns.queries.map(query => query.name)).toContain(backend.host);
 
     api = http.createServer((req, res) => {
       let bodyBytes = 0;
@@ -490,7 +625,7 @@ describe('the static-frontend app, served by the generated nginx config', () => 
         else res.end(JSON.stringify({ method: req.method, url: req.url, bodyBytes, sha256: hash.digest('hex') }));
       });
     });
-    await new Promise<void>(resolve => api!.listen(context.apiRoutes[0]!.port, '127.0.0.1', resolve));
+    await new Promise<void>(resolve => api!.listen(backend.apiPort, '127.0.0.1', resolve));
     const up = await request(ports.traffic, '/api/');
     expect(up.status).toBe(200);
     expect(JSON.parse(up.body.toString())).toEqual({ name: 'catalog-api', description: 'Books and their prices' });
@@ -564,7 +699,7 @@ describe('the static-frontend app, served by the generated nginx config', () => 
     const seen = apiRequests[0]!;
     expect(seen.url).toBe('/books?limit=2&q=a%20b');
     expect(seen.headers).toMatchObject({
-      host: `${apiFqdn}:${context.apiRoutes[0]!.port}`,
+      host: `${backend.host}:${backend.apiPort}`,
       'x-forwarded-for': '127.0.0.1',
       'x-forwarded-proto': 'https',
       'x-forwarded-prefix': '/api',
@@ -580,6 +715,36 @@ describe('the static-frontend app, served by the generated nginx config', () => 
     expect(bare.headers.location).toBe('/api/?x=1');
     const post = await request(ports.traffic, '/api/echo', { method: 'POST', headers: { 'content-type': 'application/octet-stream' }, body: bigPayload.subarray(0, 512 * 1024) });
     expect(JSON.parse(post.body.toString())).toEqual({ method: 'POST', url: '/echo', bodyBytes: 512 * 1024, sha256: sha256(bigPayload.subarray(0, 512 * 1024)) });
+  });
+
+  it('has alerts that load in Prometheus and pass the repo\'s own promtool tests, in every environment, as its CI runs them', async () => {
+    const environments = parse(await fs.readFile(EXAMPLE, 'utf8')).environments.map((environment: { name: string }) => environment.name);
+    expect(environments.length).toBeGreaterThanOrEqual(2);
+    for (const environment of environments) {
+      const rules = (await builtObjects(app, environment)).filter(object => object.kind === 'PrometheusRule');
+      expect(rules).toHaveLength(1);
+      // In a folder of the test's own, beside a copy of the repo's unit tests (which name rules-<environment>.yaml).
+      const dir = path.join(scratch, `alerts-${environment}`);
+      await fs.mkdir(dir);
+      const rulesFile = path.join(dir, `rules-${environment}.yaml`);
+      await fs.writeFile(rulesFile, stringify(rules[0]!.spec));
+      await fs.copyFile(path.join(app, 'deploy/tests', `alerts-${environment}.test.yaml`), path.join(dir, `alerts-${environment}.test.yaml`));
+      expect((await runOk(findPromtool(), ['check', 'rules', rulesFile])).stdout).toMatch(/SUCCESS: 4 rules found/);
+      const tests = await runOk(findPromtool(), ['test', 'rules', path.join(dir, `alerts-${environment}.test.yaml`)], { timeoutMs: 60_000 });
+      expect(tests.stdout).toMatch(/SUCCESS/);
+    }
+  }, 120_000);
+
+  it('is let by its NetworkPolicies reach what its nginx config proxies to, and resolve it', () => {
+    const egress = pod.networkPolicies.flatMap(policy => asList(asRecord(policy.spec).egress));
+    const namespace = /^[^.]+\.([^.]+)\.svc\.cluster\.local$/.exec(backend.host)?.[1];
+    expect(namespace).toBeDefined();
+    // A rule to pods of the backend's namespace (the one nginx's FQDN names), and DNS on 53 over UDP and TCP.
+    const toBackend = egress.filter(rule =>
+      asList(rule.to).some(peer => asRecord(asRecord(peer.namespaceSelector).matchLabels)['kubernetes.io/metadata.name'] === namespace && peer.podSelector));
+    expect(toBackend).toHaveLength(1);
+    const dns = egress.filter(rule => asList(rule.ports).some(entry => entry.port === 53 && entry.protocol === 'UDP') && asList(rule.ports).some(entry => entry.port === 53 && entry.protocol === 'TCP'));
+    expect(dns).toHaveLength(1);
   });
 
   it('serves stub_status only on the loopback status listener, in the format the exporter reads, with the contract\'s metrics', async () => {
@@ -600,7 +765,9 @@ describe('the static-frontend app, served by the generated nginx config', () => 
     const statusServer = generated.slice(generated.lastIndexOf('server {'));
     const listen = /listen (127\.0\.0\.1:\d+);/.exec(statusServer)![1];
     const location = /location = (\S+) \{\s*stub_status;/.exec(statusServer)![1];
-    expect(contract.exporter.args).toEqual(expect.arrayContaining([`--nginx.scrape-uri=http://${listen}${location}`, `--web.listen-address=:${context.metricsPort}`]));
+    // The sidecar the Deployment runs reads exactly that page, serves on its metrics port, and is the contract's exporter.
+    expect(pod.exporter.args).toEqual(expect.arrayContaining([`--nginx.scrape-uri=http://${listen}${location}`, `--web.listen-address=:${pod.exporter.ports.get('metrics')}`]));
+    expect(contract.exporter.args).toEqual(pod.exporter.args);
   });
 
   it('runs its page script under the CSP in a real browser and shows the API\'s answer', async () => {
@@ -619,7 +786,7 @@ describe('the static-frontend app, served by the generated nginx config', () => 
       await page.goto(`http://127.0.0.1:${ports.traffic}/`);
       await page.waitForSelector('#api-answer[data-state="ok"]', { timeout: 15_000 });
       expect(await page.textContent('#api-answer')).toBe('catalog-api: Books and their prices');
-      expect(await page.title()).toBe(context.name);
+      expect(await page.title()).toBe(spec.name);
       // The stylesheet applied (a CSP block would leave the default margin of 8px).
       expect(await page.evaluate('getComputedStyle(document.body).margin')).toBe('0px');
       await screenshot(page, 'static-frontend');
@@ -634,15 +801,15 @@ describe('the static-frontend app, served by the generated nginx config', () => 
     const workers = await childrenOf(master);
     expect(workers.length).toBe(2);
     const uid = /^Uid:\s+(\d+)/m.exec(await fs.readFile(`/proc/${workers[0]}/status`, 'utf8'))![1];
-    expect(uid).toBe(String(isolation === 'current-user' ? process.getuid!() : NGINX_UID));
+    expect(uid).toBe(String(isolation === 'current-user' ? process.getuid!() : podUser.uid));
     expect(uid).not.toBe('0');
     if (isolation === 'read-only-root') {
       const rootMount = (await fs.readFile(`/proc/${master}/mountinfo`, 'utf8')).split('\n').find(line => line.split(' ')[4] === '/')!;
       expect(rootMount.split(' ')[5]!.split(',')).toContain('ro');
       // The same setup refuses a write beside the app, and takes one in the emptyDir.
-      const [command, args] = asPod(emptyDir, ['sh', '-c', 'touch "$0"', path.join(app, 'dist/written.txt')]);
+      const [command, args] = asPod(writable(), ['sh', '-c', 'touch "$0"', path.join(app, 'dist/written.txt')]);
       expect(await run(command, args)).toMatchObject({ code: 1, stderr: expect.stringMatching(/Read-only file system/) });
-      const [command2, args2] = asPod(emptyDir, ['sh', '-c', 'touch "$0" && rm "$0"', path.join(emptyDir, 'probe')]);
+      const [command2, args2] = asPod(writable(), ['sh', '-c', 'touch "$0" && rm "$0"', path.join(emptyDir, 'probe')]);
       expect(await run(command2, args2)).toMatchObject({ code: 0 });
     }
 
@@ -676,8 +843,10 @@ describe('the static-frontend app, served by the generated nginx config', () => 
     // No regular file outside the emptyDir is open for writing in the master or a worker.
     expect([...outsideEmptyDir]).toEqual([]);
 
-    // What nginx made in the emptyDir is exactly what nginx.conf declares under /tmp.
-    const declared = [...(await fs.readFile(path.join(app, 'nginx/nginx.conf'), 'utf8')).matchAll(/^\s*(?:pid|\w+_temp_path|include)\s+\/tmp\/([^/;\s]+)/gm)].map(m => m[1]!);
+    // What nginx made in the emptyDir is exactly what nginx.conf declares under its mount path (/tmp).
+    const under = new RegExp(`^\\s*(?:pid|\\w+_temp_path|include)\\s+${escapeRegExp(emptyDirPath)}/([^/;\\s]+)`, 'gm');
+    const declared = [...(await fs.readFile(path.join(app, 'nginx/nginx.conf'), 'utf8')).matchAll(under)].map(m => m[1]!);
+    expect(declared.length).toBeGreaterThanOrEqual(6);
     expect((await fs.readdir(emptyDir)).sort()).toEqual([...new Set(declared)].sort());
   }, 60_000);
 
@@ -697,11 +866,11 @@ describe('the static-frontend app, served by the generated nginx config', () => 
     expect(last).toMatchObject({ method: 'GET', status: 200, user_agent: 'slipway "test"', upstream_addr: '' });
     expect(typeof last.request_time).toBe('number');
     const proxied = entries.find(entry => entry.uri === '/api/books?limit=2&q=a%20b');
-    expect(proxied).toMatchObject({ status: 200, upstream_addr: `127.0.0.1:${context.apiRoutes[0]!.port}`, upstream_status: '200' });
+    expect(proxied).toMatchObject({ status: 200, upstream_addr: `127.0.0.1:${backend.apiPort}`, upstream_status: '200' });
     expect(nginxOutput.stderr).not.toMatch(/\[(?:emerg|alert|crit)\]/);
 
     // The image (app, dist, config) and nginx's compiled-in write paths are as they were.
-    expect(await snapshot([app, image])).toEqual(before.image);
+    expect(await snapshot(readOnly())).toEqual(before.image);
     expect(await statPaths(compiledWritePaths)).toEqual(before.compiledPaths);
     expect(compiledWritePaths.length).toBeGreaterThanOrEqual(5);
     // The pid file goes with the master.

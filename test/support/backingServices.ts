@@ -3,6 +3,8 @@ import path from 'path';
 import type Handlebars from 'handlebars';
 import { parseAllDocuments } from 'yaml';
 import { compileSkeletonFile, createSkeletonHandlebars } from '../../plugins/slipway-node/src/render/handlebars';
+import { registerPartialLayers } from '../../plugins/slipway-node/src/render/renderer';
+import { builtInPartialLayers } from '@slipway/skeletons';
 import type { RenderedFile } from '@slipway/node';
 
 /**
@@ -53,17 +55,14 @@ export interface K8sObject {
   [key: string]: unknown;
 }
 
-/** Registers every `.hbs` under skeletons/_backing-services as a partial. */
+/**
+ * The renderer's own Handlebars environment with the partial layers every built-in golden path
+ * renders with (`backing/…` from skeletons/_backing-services, `shared/…`), registered by the
+ * renderer's registerPartialLayers: what a skeleton file's `{{> backing/<service>/<part>}}` gets.
+ */
 export async function createBackingServicesHandlebars(): Promise<typeof Handlebars> {
   const hb = createSkeletonHandlebars();
-  const walk = async (relative: string): Promise<void> => {
-    for (const entry of await fs.readdir(path.join(BACKING_SERVICES_DIR, relative), { withFileTypes: true })) {
-      const child = relative ? `${relative}/${entry.name}` : entry.name;
-      if (entry.isDirectory()) await walk(child);
-      else if (entry.name.endsWith('.hbs')) hb.registerPartial(`backing/${child.slice(0, -'.hbs'.length)}`, await fs.readFile(path.join(BACKING_SERVICES_DIR, child), 'utf8'));
-    }
-  };
-  await walk('');
+  await registerPartialLayers(hb, builtInPartialLayers());
   return hb;
 }
 

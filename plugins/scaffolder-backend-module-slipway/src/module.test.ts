@@ -3,7 +3,7 @@ import path from 'path';
 import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import { createBackendModule } from '@backstage/backend-plugin-api';
 import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
-import { nodeServiceGoldenPath, skeletonDir } from '@slipway/skeletons';
+import { builtInGoldenPathIds, nodeServiceGoldenPath, skeletonDir } from '@slipway/skeletons';
 import module, { SLIPWAY_ACTION_IDS, slipwayGoldenPathsExtensionPoint } from './index';
 import { actionContext, listTree, makeTempDir } from './__fixtures__/testUtils';
 
@@ -94,7 +94,7 @@ describe('scaffolderModuleSlipway', () => {
       });
       try {
         const generate = addActions.mock.calls.flat().find((action: { id: string }) => action.id === 'slipway:generate');
-        expect(generate.schema.input.properties.goldenPath.description).toBe('The golden path to render: node-service, acme-service.');
+        expect(generate.schema.input.properties.goldenPath.description).toBe(`The golden path to render: ${[...builtInGoldenPathIds(), 'acme-service'].join(', ')}.`);
         expect(errors).toEqual([expect.stringMatching(/^Golden path acme-broken was not added: template.yaml is missing/)]);
         const values = { name: 'orders', owner: 'group:default/team-a', description: 'Takes orders.' };
         const { ctx, outputs } = actionContext({ input: { goldenPath: 'acme-service', values }, workspacePath: workspace });
@@ -102,7 +102,7 @@ describe('scaffolderModuleSlipway', () => {
         expect(outputs.goldenPath).toBe('acme-service');
         expect(await listTree(workspace)).toContain('catalog-info.yaml');
         const refused = actionContext({ input: { goldenPath: 'acme-broken', values }, workspacePath: await makeTempDir('module-workspace') });
-        await expect(generate.handler(refused.ctx)).rejects.toThrow(/goldenPath: must be one of the registered golden paths: node-service, acme-service/);
+        await expect(generate.handler(refused.ctx)).rejects.toThrow(`goldenPath: must be one of the registered golden paths: ${[...builtInGoldenPathIds(), 'acme-service'].join(', ')}`);
       } finally {
         await backend.stop();
       }

@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import type { MetricsContract } from './metrics';
 import { DNS1123_LABEL_PATTERN } from './names';
 import type { SpecIssue } from './resolve';
-import type { ResolvedEnvironment } from './resolveEnvironments';
+import type { ResolvedEnvironmentBase } from './resolveEnvironments';
 
 /*
  * A golden path is one unit: the spec a developer fills in, the skeleton it renders, the
@@ -15,7 +15,7 @@ import type { ResolvedEnvironment } from './resolveEnvironments';
 export interface ResolvedGoldenPathSpec {
   name: string;
   /** In promotion order; the last is the production tier. Files under `[environment]` render once per entry. */
-  environments: readonly ResolvedEnvironment[];
+  environments: readonly ResolvedEnvironmentBase[];
 }
 
 export type GoldenPathResolution<TSpec> = { ok: true; spec: TSpec } | { ok: false; issues: SpecIssue[] };
@@ -72,8 +72,8 @@ export interface GoldenPath<TSpec extends ResolvedGoldenPathSpec = ResolvedGolde
   /**
    * Folders of Handlebars partials shared with other golden paths, by prefix: each
    * `<dir>/<file>.hbs` is the partial `<prefix>/<file>` (`{{> backing/rabbitmq/cluster …}}`).
-   * Built-in paths get Slipway's `shared` and `backing` layers; the path's own `_partials/`
-   * stay unprefixed.
+   * Built-in paths get Slipway's `shared` and `backing` layers, and so does a definition that
+   * leaves this out (`{}`: none); the path's own `_partials/` stay unprefixed.
    */
   partialLayers?: Readonly<Record<string, string>>;
 }

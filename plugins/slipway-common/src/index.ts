@@ -13,3 +13,4 @@ export * from './metrics';
 export * from './goldenPath';
 export * from './supplyChain';
 export type { ResolvedCi, ResolvedImage } from './resolveSupplyChain';
+export { buildSupplyChain } from './resolveSupplyChain';

@@ -49,7 +49,8 @@ function valueAt(values: unknown, path: ReadonlyArray<PropertyKey>): unknown {
   return node;
 }
 
-function issuesFromZod(error: z.ZodError, values: unknown): SpecIssue[] {
+/** A zod error as spec issues: `path: rule`, with unknown keys and missing fields said as such. */
+export function issuesFromZod(error: z.ZodError, values: unknown): SpecIssue[] {
   const issues: SpecIssue[] = [];
   for (const issue of error.issues) {
     if (issue.code === 'unrecognized_keys') {
@@ -65,7 +66,8 @@ function issuesFromZod(error: z.ZodError, values: unknown): SpecIssue[] {
   return issues;
 }
 
-function githubProjectSlug(repoUrl: string): string | undefined {
+/** `owner/repo` of a github.com repository URL, or undefined for any other host. */
+export function githubProjectSlug(repoUrl: string): string | undefined {
   const match = /^(?:https:\/\/github\.com\/|git@github\.com:)([A-Za-z0-9_.-]+)\/([A-Za-z0-9_.-]+?)(?:\.git)?$/.exec(repoUrl);
   return match ? `${match[1]}/${match[2]}` : undefined;
 }
@@ -102,7 +104,7 @@ export type SpecResult = { ok: true; spec: ServiceSpec } | { ok: false; issues: 
  * Gateway Fabric, kgateway) run them in the Gateway's own namespace. The facts live in
  * gatewayDataPlanes.ts, which the validator's network-gateway-source rule reads too.
  */
-function defaultDataPlane(gateway: ParsedServiceSpec['gateway']): ParsedServiceSpec['gateway']['dataPlane'] {
+export function defaultDataPlane(gateway: ParsedServiceSpec['gateway']): ParsedServiceSpec['gateway']['dataPlane'] {
   const { dataPlane } = gateway;
   if (Object.keys(dataPlane.podLabels).length > 0) return dataPlane;
   if (gateway.className !== ENVOY_GATEWAY_CLASS) return dataPlane;

@@ -10,7 +10,8 @@ import { ALERT_SEVERITIES, type AlertSeverity, type CanaryStep, type Environment
 /** The production tier is the last environment; every earlier one is pre-production. */
 export type EnvironmentTier = 'production' | 'pre-production';
 
-export interface ResolvedEnvironment {
+/** What every golden path's resolved environment has: its place in the promotion order, where it runs, its canary and alert tiers. */
+export interface ResolvedEnvironmentBase {
   name: string;
   /** Position in the promotion order, from 0. */
   index: number;
@@ -26,12 +27,25 @@ export interface ResolvedEnvironment {
   namespace: string;
   /** The environment's Argo CD Application (`<name>-<environment>`). */
   application: string;
-  replicas: number;
-  autoscaling: { min: number; max: number; targetCpuPercent: number };
-  host: string;
   cluster: string;
   canarySteps: CanaryStep[];
   alerts: { pageSeverity: AlertSeverity; ticketSeverity: AlertSeverity };
+}
+
+/** A node-service environment: the base plus its replicas, HPA bounds and public host. */
+export interface ResolvedEnvironment extends ResolvedEnvironmentBase {
+  replicas: number;
+  autoscaling: { min: number; max: number; targetCpuPercent: number };
+  host: string;
+}
+
+/** The fields every golden path's environment entry has (its own fields come on top). */
+export interface EnvironmentBaseInput {
+  name: string;
+  namespace?: string;
+  cluster?: string;
+  canary?: { steps?: CanaryStep[] };
+  alerts?: { pageSeverity?: AlertSeverity; ticketSeverity?: AlertSeverity };
 }
 
 interface TierDefaults {
@@ -77,17 +91,21 @@ const DEFAULT_CLUSTER = 'https://kubernetes.default.svc';
 const DEFAULT_TARGET_CPU_PERCENT = 70;
 
 /** One problem with a spec: the field's path and the rule it broke (the shape resolve.ts reports). */
-interface EnvironmentIssue {
+export interface EnvironmentIssue {
   path: string;
   message: string;
 }
 
-function resolveOne(service: string, input: EnvironmentInput, index: number, all: EnvironmentInput[]): ResolvedEnvironment {
+/** The tier of the environment at `index` of `count`: the last is the production tier. */
+export function environmentTier(index: number, count: number): EnvironmentTier {
+  return index === count - 1 ? 'production' : 'pre-production';
+}
+
+/** The shared half of one environment: its place in the order, namespace, Application, cluster, canary steps and alert tiers. */
+export function resolveEnvironmentBase(service: string, input: EnvironmentBaseInput, index: number, all: readonly { name: string }[]): ResolvedEnvironmentBase {
   const isLast = index === all.length - 1;
-  const tier: EnvironmentTier = isLast ? 'production' : 'pre-production';
+  const tier = environmentTier(index, all.length);
   const defaults = TIER_DEFAULTS[tier];
-  const replicas = input.replicas ?? input.autoscaling?.min ?? defaults.replicas;
-  const min = input.autoscaling?.min ?? replicas;
   return {
     name: input.name,
     index,
@@ -98,13 +116,6 @@ function resolveOne(service: string, input: EnvironmentInput, index: number, all
     next: isLast ? undefined : all[index + 1].name,
     namespace: input.namespace ?? environmentObjectName(service, input.name),
     application: environmentObjectName(service, input.name),
-    replicas,
-    autoscaling: {
-      min,
-      max: input.autoscaling?.max ?? Math.max(defaults.maxReplicas, min),
-      targetCpuPercent: input.autoscaling?.targetCpuPercent ?? DEFAULT_TARGET_CPU_PERCENT,
-    },
-    host: input.host ?? defaults.host(service, input.name),
     cluster: input.cluster ?? DEFAULT_CLUSTER,
     canarySteps: input.canary?.steps ?? defaults.canarySteps,
     alerts: {
@@ -114,24 +125,56 @@ function resolveOne(service: string, input: EnvironmentInput, index: number, all
   };
 }
 
-/** `environments[1] (production)`: how an error names another environment. */
-const label = (env: ResolvedEnvironment) => `environments[${env.index}] (${env.name})`;
+function resolveOne(service: string, input: EnvironmentInput, index: number, all: EnvironmentInput[]): ResolvedEnvironment {
+  const base = resolveEnvironmentBase(service, input, index, all);
+  const defaults = TIER_DEFAULTS[base.tier];
+  const replicas = input.replicas ?? input.autoscaling?.min ?? defaults.replicas;
+  const min = input.autoscaling?.min ?? replicas;
+  // Key order as before the split (the resolved spec is compared and serialised in tests).
+  return {
+    name: base.name,
+    index: base.index,
+    isFirst: base.isFirst,
+    isLast: base.isLast,
+    tier: base.tier,
+    previous: base.previous,
+    next: base.next,
+    namespace: base.namespace,
+    application: base.application,
+    replicas,
+    autoscaling: {
+      min,
+      max: input.autoscaling?.max ?? Math.max(defaults.maxReplicas, min),
+      targetCpuPercent: input.autoscaling?.targetCpuPercent ?? DEFAULT_TARGET_CPU_PERCENT,
+    },
+    host: input.host ?? defaults.host(service, input.name),
+    cluster: base.cluster,
+    canarySteps: base.canarySteps,
+    alerts: base.alerts,
+  };
+}
 
-/** Rules across one environment's fields and across environments, checked after defaults are known. */
-function environmentIssues(environments: ResolvedEnvironment[]): EnvironmentIssue[] {
+/** `environments[1] (production)`: how an error names another environment. */
+const label = (env: ResolvedEnvironmentBase) => `environments[${env.index}] (${env.name})`;
+
+/** A golden path's own rules on its environments, run inside the shared ones so issues keep one order per environment. */
+export interface EnvironmentRules<E extends ResolvedEnvironmentBase> {
+  /** Rules on one environment's own fields, reported first; `at` is `environments[<index>]`. */
+  fields?(env: E, at: string): EnvironmentIssue[];
+  /** Clashes with earlier environments (after the shared name and namespace clashes). */
+  clashes?(env: E, earlier: readonly E[], at: string): EnvironmentIssue[];
+}
+
+/**
+ * Rules across one environment's fields and across environments, checked after defaults are
+ * known: the shared ones (alert tiers in order, unique names, one namespace per cluster) and the path's own.
+ */
+export function checkEnvironments<E extends ResolvedEnvironmentBase>(environments: readonly E[], rules: EnvironmentRules<E> = {}): EnvironmentIssue[] {
   const issues: EnvironmentIssue[] = [];
   const rank = (severity: AlertSeverity) => ALERT_SEVERITIES.indexOf(severity);
   for (const env of environments) {
     const at = `environments[${env.index}]`;
-    if (env.autoscaling.min > env.autoscaling.max) {
-      issues.push({ path: `${at}.autoscaling.min`, message: `must not exceed autoscaling.max (${env.autoscaling.max})` });
-    }
-    if (env.replicas < env.autoscaling.min || env.replicas > env.autoscaling.max) {
-      issues.push({
-        path: `${at}.replicas`,
-        message: `must lie within autoscaling min..max (${env.autoscaling.min}..${env.autoscaling.max})`,
-      });
-    }
+    issues.push(...(rules.fields?.(env, at) ?? []));
     if (rank(env.alerts.ticketSeverity) < rank(env.alerts.pageSeverity)) {
       issues.push({
         path: `${at}.alerts.ticketSeverity`,
@@ -155,13 +198,31 @@ function environmentIssues(environments: ResolvedEnvironment[]): EnvironmentIssu
         message: `must differ from the namespace of ${label(sameNamespace)} when both run on the same cluster (${env.cluster})`,
       });
     }
-    const sameHost = earlier.find(other => other.host === env.host);
-    if (sameHost) {
-      issues.push({ path: `${at}.host`, message: `must differ from the host of ${label(sameHost)}` });
-    }
+    issues.push(...(rules.clashes?.(env, earlier, at) ?? []));
   }
   return issues;
 }
+
+/** node-service's own environment rules: replicas within the HPA bounds, one host per environment. */
+const SERVICE_ENVIRONMENT_RULES: EnvironmentRules<ResolvedEnvironment> = {
+  fields(env, at) {
+    const issues: EnvironmentIssue[] = [];
+    if (env.autoscaling.min > env.autoscaling.max) {
+      issues.push({ path: `${at}.autoscaling.min`, message: `must not exceed autoscaling.max (${env.autoscaling.max})` });
+    }
+    if (env.replicas < env.autoscaling.min || env.replicas > env.autoscaling.max) {
+      issues.push({
+        path: `${at}.replicas`,
+        message: `must lie within autoscaling min..max (${env.autoscaling.min}..${env.autoscaling.max})`,
+      });
+    }
+    return issues;
+  },
+  clashes(env, earlier, at) {
+    const sameHost = earlier.find(other => other.host === env.host);
+    return sameHost ? [{ path: `${at}.host`, message: `must differ from the host of ${label(sameHost)}` }] : [];
+  },
+};
 
 /** The environments in promotion order with every default applied, and what is wrong across them. */
 export function resolveEnvironments(
@@ -169,11 +230,11 @@ export function resolveEnvironments(
   inputs: EnvironmentInput[],
 ): { environments: ResolvedEnvironment[]; issues: EnvironmentIssue[] } {
   const environments = inputs.map((input, index) => resolveOne(service, input, index, inputs));
-  return { environments, issues: environmentIssues(environments) };
+  return { environments, issues: checkEnvironments(environments, SERVICE_ENVIRONMENT_RULES) };
 }
 
 /** The production tier: the last environment. */
-export function productionEnvironment(environments: readonly ResolvedEnvironment[]): ResolvedEnvironment {
+export function productionEnvironment<E extends ResolvedEnvironmentBase>(environments: readonly E[]): E {
   const last = environments[environments.length - 1];
   if (!last) throw new Error('a resolved spec has at least one environment');
   return last;

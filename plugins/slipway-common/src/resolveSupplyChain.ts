@@ -33,7 +33,7 @@ export type ResolvedCi = Omit<ParsedServiceSpec['ci'], 'baseImages'> & {
  * login method the registry does not take, a base image on another Node major). On issues the
  * spec is refused, so the fallbacks here never reach a renderer.
  */
-export function buildSupplyChain(input: ParsedServiceSpec): { image: ResolvedImage; ci: ResolvedCi; issues: SpecIssue[] } {
+export function buildSupplyChain(input: Pick<ParsedServiceSpec, 'name' | 'image' | 'ci'>): { image: ResolvedImage; ci: ResolvedCi; issues: SpecIssue[] } {
   const repository = input.image.repository ?? input.name;
   const pushed = resolveRegistryPush(input.image.registry, input.image.push);
   const issues: SpecIssue[] = [...pushed.issues];

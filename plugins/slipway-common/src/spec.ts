@@ -70,7 +70,7 @@ const IMAGE_REPOSITORY_PATTERN = '^[a-z0-9]+([._-][a-z0-9]+)*(/[a-z0-9]+([._-][a
 const PINNED_IMAGE_PATTERN =
   '^[a-z0-9][-a-z0-9.:/_]*[a-z0-9](@sha256:[a-f0-9]{64}|:(?!latest$)[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})$';
 /** A base image pinned by a tag other than latest, a digest, or both (`node:22-bookworm-slim@sha256:…`). */
-const BASE_IMAGE_PATTERN =
+export const BASE_IMAGE_PATTERN =
   '^[a-z0-9][-a-z0-9.:/_]*[a-z0-9](:(?!latest(@|$))[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}(@sha256:[a-f0-9]{64})?|@sha256:[a-f0-9]{64})$';
 // Plain http only for the embedded local Git remote on this machine.
 const GIT_URL_PATTERN =
@@ -113,28 +113,53 @@ const action = (what: string, pinned: string) =>
     .default(pinned)
     .describe(what);
 
-export const canaryStepSchema = z
-  .object({
-    weight: count(1, 99).describe('Percentage of traffic sent to the canary at this step (1–99).'),
-    pause: duration('pause')
-      .optional()
-      .describe('How long to hold this weight while the analysis runs, e.g. 2m. Omit to wait for a manual promotion.'),
-  })
-  .strict();
+/** One canary step; what its weight shares out (traffic through a route, or replicas of a worker) is the path's to say. */
+const canaryStep = (weightDescription: string) =>
+  z
+    .object({
+      weight: count(1, 99).describe(weightDescription),
+      pause: duration('pause')
+        .optional()
+        .describe('How long to hold this weight while the analysis runs, e.g. 2m. Omit to wait for a manual promotion.'),
+    })
+    .strict();
 
-const canaryStepsSchema = z
-  .array(canaryStepSchema)
-  .min(1, { error: 'must have at least one step' })
-  .max(10, { error: 'must have at most 10 steps' })
-  .refine(steps => steps.every((step, i) => i === 0 || step.weight > steps[i - 1].weight), {
-    error: 'weights must increase from step to step',
-  });
+export const canaryStepSchema = canaryStep('Percentage of traffic sent to the canary at this step (1–99).');
+
+/** Canary steps, with increasing weights whose meaning `weightDescription` says. */
+export const canarySteps = (weightDescription: string) =>
+  z
+    .array(canaryStep(weightDescription))
+    .min(1, { error: 'must have at least one step' })
+    .max(10, { error: 'must have at most 10 steps' })
+    .refine(steps => steps.every((step, i) => i === 0 || step.weight > steps[i - 1].weight), {
+      error: 'weights must increase from step to step',
+    });
+
+const canaryStepsSchema = canarySteps('Percentage of traffic sent to the canary at this step (1–99).');
 
 /** Alertmanager severities the generated alerts carry, most severe first; routing matches them exactly. */
 export const ALERT_SEVERITIES = ['critical', 'warning', 'info'] as const;
 export type AlertSeverity = (typeof ALERT_SEVERITIES)[number];
 const severity = (what: string) =>
   z.enum(ALERT_SEVERITIES, { error: `must be one of ${ALERT_SEVERITIES.join(', ')}` }).optional().describe(what);
+
+/**
+ * The field rules the fragments are built from, for a golden path's own fields: each carries
+ * the message that names its rule, as every field here does.
+ */
+export const specRules = {
+  dnsLabel,
+  hostName,
+  duration,
+  quantity,
+  port,
+  count,
+  podLabels,
+  severity,
+  pinnedImage: () =>
+    z.string().regex(new RegExp(PINNED_IMAGE_PATTERN), { error: 'must be an image pinned to a tag other than latest, or to a digest' }),
+};
 
 /** At most this many environments: each is an overlay, an Application, a GitHub environment and a CI job. */
 export const MAX_ENVIRONMENTS = 6;
@@ -201,15 +226,19 @@ export const environmentSchema = z
 /** The default promotion order: staging on every push, production on a v* tag. */
 export const DEFAULT_ENVIRONMENT_NAMES = ['staging', 'production'] as const;
 
-export const environmentsSchema = z
-  .array(environmentSchema)
-  .min(1, { error: 'must list at least one environment' })
-  .max(MAX_ENVIRONMENTS, { error: `must list at most ${MAX_ENVIRONMENTS} environments` })
-  .default(() => DEFAULT_ENVIRONMENT_NAMES.map(name => ({ name })))
-  .describe(
-    'The environments in promotion order. The first is deployed on every push to the branch; a v* tag promotes the image that push built ' +
-      'through the others in order, each after the one before it. The last is the production tier (its defaults, its alerts page).',
-  );
+/** The environments list of a golden path whose entries `environment` describes: ordered, default staging → production. */
+export const environmentList = <T extends z.ZodObject>(environment: T) =>
+  z
+    .array(environment)
+    .min(1, { error: 'must list at least one environment' })
+    .max(MAX_ENVIRONMENTS, { error: `must list at most ${MAX_ENVIRONMENTS} environments` })
+    .default(() => DEFAULT_ENVIRONMENT_NAMES.map(name => ({ name })) as z.output<T>[])
+    .describe(
+      'The environments in promotion order. The first is deployed on every push to the branch; a v* tag promotes the image that push built ' +
+        'through the others in order, each after the one before it. The last is the production tier (its defaults, its alerts page).',
+    );
+
+export const environmentsSchema = environmentList(environmentSchema);
 
 export const DATABASE_ENGINES = ['none', 'postgres'] as const;
 export const LANGUAGES = ['typescript'] as const;
@@ -371,6 +400,21 @@ export const monitoringFragment = {
     .describe('Prometheus wiring.'),
 };
 
+/** The GitHub Actions every golden path's workflow uses, each pinned to a full commit SHA. */
+export const ciActionsSchema = z
+  .object({
+    checkout: action('Checks out the repo.', DEFAULT_ACTIONS.checkout),
+    setupNode: action('Installs Node.', DEFAULT_ACTIONS.setupNode),
+    setupBuildx: action('Sets up Docker Buildx.', DEFAULT_ACTIONS.setupBuildx),
+    login: action('Logs in to the registry.', DEFAULT_ACTIONS.login),
+    buildPush: action('Builds and pushes the image with its SBOM and provenance attestations.', DEFAULT_ACTIONS.buildPush),
+    configureAwsCredentials: action('With image.push.auth aws-oidc: assumes the IAM role through GitHub OIDC.', DEFAULT_ACTIONS.configureAwsCredentials),
+    googleAuth: action('With image.push.auth gcp-oidc: authenticates through workload identity federation.', DEFAULT_ACTIONS.googleAuth),
+  })
+  .strict()
+  .prefault({})
+  .describe('GitHub Actions used by the workflow, each pinned to a full commit SHA (a tag can be moved; a SHA cannot), with its release tag as a comment.');
+
 /** Spec fragment: Argo CD, the GitOps repo and the CI workflow that delivers it. */
 export const deliveryFragment = {
   argocd: z
@@ -420,24 +464,44 @@ export const deliveryFragment = {
         .strict()
         .prefault({})
         .describe('Dockerfile base images. Pin them by digest (image:tag@sha256:…) where your registry mirror lets you; the defaults are pinned by tag.'),
-      actions: z
-        .object({
-          checkout: action('Checks out the repo.', DEFAULT_ACTIONS.checkout),
-          setupNode: action('Installs Node.', DEFAULT_ACTIONS.setupNode),
-          setupBuildx: action('Sets up Docker Buildx.', DEFAULT_ACTIONS.setupBuildx),
-          login: action('Logs in to the registry.', DEFAULT_ACTIONS.login),
-          buildPush: action('Builds and pushes the image with its SBOM and provenance attestations.', DEFAULT_ACTIONS.buildPush),
-          configureAwsCredentials: action('With image.push.auth aws-oidc: assumes the IAM role through GitHub OIDC.', DEFAULT_ACTIONS.configureAwsCredentials),
-          googleAuth: action('With image.push.auth gcp-oidc: authenticates through workload identity federation.', DEFAULT_ACTIONS.googleAuth),
-        })
-        .strict()
-        .prefault({})
-        .describe('GitHub Actions used by the workflow, each pinned to a full commit SHA (a tag can be moved; a SHA cannot), with its release tag as a comment.'),
+      actions: ciActionsSchema,
     })
     .strict()
     .prefault({})
     .describe('GitHub Actions workflow settings.'),
 
+};
+
+/** Spec fragment: the Gateway API Gateway a public component's HTTPRoutes attach to, and where its proxies run. */
+export const gatewayFragment = {
+  gateway: z
+    .object({
+      name: dnsLabel('gateway name').default('public-gateway').describe('Name of the Gateway the HTTPRoutes attach to.'),
+      className: dnsLabel('GatewayClass name')
+        .default('eg')
+        .describe('GatewayClass of the Gateway in deploy/platform (your gateway implementation; eg is Envoy Gateway\'s quick-start class).'),
+      namespace: dnsLabel('gateway namespace')
+        .default('gateway-system')
+        .describe("The Gateway's namespace, which the HTTPRoutes' parentRefs name."),
+      dataPlane: z
+        .object({
+          namespace: dnsLabel('gateway data-plane namespace')
+            .optional()
+            .describe(
+              "Namespace the gateway's proxy pods run in; the allow-gateway NetworkPolicy admits traffic from there. " +
+                "Default: with className eg (Envoy Gateway), envoy-gateway-system, where Envoy Gateway runs them unless it is in Gateway Namespace Mode; otherwise the Gateway's namespace (Istio, NGINX Gateway Fabric, kgateway).",
+            ),
+          podLabels: podLabels(
+            'Labels of the proxy pods, so only they are admitted rather than every pod of that namespace. Default: with className eg, Envoy Gateway\'s gateway.envoyproxy.io/owning-gateway-name and -namespace labels for this Gateway; otherwise none (the whole namespace).',
+          ).default({}),
+        })
+        .strict()
+        .prefault({})
+        .describe('Where the pods that forward the gateway\'s traffic to the service run (they, not the Gateway object, are the source the NetworkPolicy sees).'),
+    })
+    .strict()
+    .prefault({})
+    .describe('Gateway API Gateway the HTTPRoutes attach to.'),
 };
 
 /*
@@ -538,34 +602,7 @@ export const serviceSpecSchema = z
       .prefault({})
       .describe('CloudNativePG settings, used when database is postgres.'),
     ...resourcesFragment,
-    gateway: z
-      .object({
-        name: dnsLabel('gateway name').default('public-gateway').describe('Name of the Gateway the HTTPRoutes attach to.'),
-        className: dnsLabel('GatewayClass name')
-          .default('eg')
-          .describe('GatewayClass of the Gateway in deploy/platform (your gateway implementation; eg is Envoy Gateway\'s quick-start class).'),
-        namespace: dnsLabel('gateway namespace')
-          .default('gateway-system')
-          .describe("The Gateway's namespace, which the HTTPRoutes' parentRefs name."),
-        dataPlane: z
-          .object({
-            namespace: dnsLabel('gateway data-plane namespace')
-              .optional()
-              .describe(
-                "Namespace the gateway's proxy pods run in; the allow-gateway NetworkPolicy admits traffic from there. " +
-                  "Default: with className eg (Envoy Gateway), envoy-gateway-system, where Envoy Gateway runs them unless it is in Gateway Namespace Mode; otherwise the Gateway's namespace (Istio, NGINX Gateway Fabric, kgateway).",
-              ),
-            podLabels: podLabels(
-              'Labels of the proxy pods, so only they are admitted rather than every pod of that namespace. Default: with className eg, Envoy Gateway\'s gateway.envoyproxy.io/owning-gateway-name and -namespace labels for this Gateway; otherwise none (the whole namespace).',
-            ).default({}),
-          })
-          .strict()
-          .prefault({})
-          .describe('Where the pods that forward the gateway\'s traffic to the service run (they, not the Gateway object, are the source the NetworkPolicy sees).'),
-      })
-      .strict()
-      .prefault({})
-      .describe('Gateway API Gateway the HTTPRoutes attach to.'),
+    ...gatewayFragment,
     ...networkFragment,
     ...monitoringFragment,
     ...deliveryFragment,

@@ -55,7 +55,7 @@ async function listFiles(root: string, relative = ''): Promise<string[]> {
 }
 
 /** Registers each `<layer dir>/<file>.hbs` as the partial `<prefix>/<file>`; a layer's README.md is for its readers. */
-async function registerPartialLayers(hb: ReturnType<typeof createSkeletonHandlebars>, layers: Readonly<Record<string, string>>): Promise<void> {
+export async function registerPartialLayers(hb: ReturnType<typeof createSkeletonHandlebars>, layers: Readonly<Record<string, string>>): Promise<void> {
   for (const [prefix, layerDir] of Object.entries(layers)) {
     let files: string[];
     try {

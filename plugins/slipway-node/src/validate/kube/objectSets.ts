@@ -8,6 +8,12 @@ export interface ObjectSet {
   /** Overlay name; undefined for the raw-base fallback. */
   environment?: string;
   objects: LoadedObject[];
+  /**
+   * Argo CD Applications of a Helm chart (deploy/argocd) whose destination is a namespace this
+   * set's objects are in, each standing at its destination namespace: the chart's pods run beside
+   * the overlay's (validate/operators/helm-charts.json says which pods), so what selects them resolves.
+   */
+  releases?: LoadedObject[];
 }
 
 export const ARGOCD_DIR = 'deploy/argocd/';
@@ -41,7 +47,13 @@ export function isArgoCdApplication(object: KubernetesObject): boolean {
  */
 export function objectSets(model: RepoModel): ObjectSet[] {
   if (model.environments.size > 0) {
-    return [...model.environments.entries()].map(([environment, objects]) => ({ environment, objects: wellFormed(objects) }));
+    const charts = chartApplications(model);
+    return [...model.environments.entries()].map(([environment, objects]) => {
+      const set: ObjectSet = { environment, objects: wellFormed(objects) };
+      const namespaces = new Set(set.objects.map(loaded => loaded.object.metadata?.namespace).filter(Boolean));
+      const releases = charts.filter(release => namespaces.has(release.object.metadata?.namespace));
+      return releases.length ? { ...set, releases } : set;
+    });
   }
   const base = wellFormed(model.rawObjects).filter(
     loaded =>
@@ -51,6 +63,18 @@ export function objectSets(model: RepoModel): ObjectSet[] {
       !isArgoCdApplication(loaded.object),
   );
   return [{ environment: undefined, objects: base }];
+}
+
+/** Applications whose source is a Helm chart, each moved to its destination namespace (where the chart's objects go). */
+function chartApplications(model: RepoModel): LoadedObject[] {
+  const out: LoadedObject[] = [];
+  for (const loaded of argoCdApplications(model)) {
+    const spec = loaded.object.spec as { source?: { chart?: unknown }; destination?: { namespace?: unknown } } | undefined;
+    const namespace = spec?.destination?.namespace;
+    if (typeof spec?.source?.chart !== 'string' || typeof namespace !== 'string') continue;
+    out.push({ ...loaded, object: { ...loaded.object, metadata: { ...loaded.object.metadata, namespace } } });
+  }
+  return out;
 }
 
 /** Argo CD Applications found in the repo (deploy/argocd). */

@@ -90,6 +90,12 @@ export function podGroups(set: ObjectSet): PodGroup[] {
   }));
   // Pods operators run for custom resources (CloudNativePG instances, RabbitMQ nodes), from validate/operators.
   for (const pods of operatorPods(set)) groups.push({ owner: pods.owner, labels: pods.labels, ports: pods.ports, origin: `${pods.origin} (${pods.role} pods)` });
+  // Pods a Helm chart's Application runs in this set's namespace (validate/operators/helm-charts.json).
+  if (set.releases?.length) {
+    for (const pods of operatorPods({ environment: set.environment, objects: set.releases })) {
+      groups.push({ owner: pods.owner, labels: pods.labels, ports: pods.ports, origin: `${pods.origin} (${pods.role} pods)` });
+    }
+  }
   return groups;
 }
 

@@ -4,6 +4,7 @@ import { nameOf, type ObjectSet } from '../kube/objectSets';
 import certManager from './cert-manager.json';
 import cloudNativePg from './cloudnative-pg.json';
 import externalSecrets from './external-secrets.json';
+import helmCharts from './helm-charts.json';
 import keda from './keda.json';
 import rabbitmqClusterOperator from './rabbitmq-cluster-operator.json';
 import rabbitmqMessagingTopologyOperator from './rabbitmq-messaging-topology-operator.json';
@@ -44,6 +45,7 @@ export const OPERATOR_FILES: readonly OperatorFile[] = [
   certManager,
   externalSecrets,
   sealedSecrets,
+  helmCharts,
 ];
 
 interface Definition {

@@ -46,7 +46,8 @@ export function hostsIn(key: string, value: string): string[] {
   return [];
 }
 
-function knownNamespaces(model: RepoModel): Set<string> {
+/** Namespaces the repo names (objects, Namespaces, Applications' destinations) and those add-ons usually live in. */
+export function knownNamespaces(model: RepoModel): Set<string> {
   const out = new Set(WELL_KNOWN_NAMESPACES);
   const all = wellFormed([...model.rawObjects, ...[...model.environments.values()].flat()]);
   for (const { object } of all) {

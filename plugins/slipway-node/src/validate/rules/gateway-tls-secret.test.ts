@@ -1,7 +1,7 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- cases build deep, loosely typed manifests */
 import type { LoadedObject, RepoModel } from '../types';
 import { gatewayTlsSecret } from './gateway-tls-secret';
-import { editFile, renderExample, unitProblems } from './__fixtures__/renderedRepo';
+import { editFile, renderExample, renderGoldenPathExample, unitProblems } from './__fixtures__/renderedRepo';
 
 const GATEWAY_FILE = 'deploy/platform/gateway.yaml';
 const gateway = (certificate: string, annotations?: Record<string, string>): any => ({
@@ -105,6 +105,36 @@ describe('gateway-tls-secret', () => {
     it('reports the Gateway when that Certificate writes another Secret', async () => {
       const problems = await withCertificate('public-gateway-certificate')();
       expect(problems.map(p => `${p.file} ${p.object}`)).toEqual([`${GATEWAY_FILE} Gateway/public-gateway`]);
+    });
+  });
+
+  describe('a listener per host whose certificate each environment makes in its own namespace (static-frontend)', () => {
+    const PRODUCTION_TLS = 'deploy/overlays/production/certificate.yaml';
+
+    it('passes the generated repo: each overlay makes its Secret and grants the Gateway that one', async () => {
+      expect(await unitProblems(gatewayTlsSecret, await renderGoldenPathExample('static-frontend', 'storefront'))).toEqual([]);
+    });
+
+    it('reports the listener whose environment\'s Certificate writes another Secret', async () => {
+      const files = editFile(await renderGoldenPathExample('static-frontend', 'storefront'), PRODUCTION_TLS, /secretName: storefront-production-tls/, 'secretName: storefront-prod-tls');
+      expect(await unitProblems(gatewayTlsSecret, files)).toEqual([
+        expect.objectContaining({
+          file: GATEWAY_FILE,
+          object: 'Gateway/public-gateway',
+          message: expect.stringContaining(
+            'Secret/storefront-production-tls of listener "storefront-production" is made by nothing in the repo, which makes the certificate Secrets storefront-prod-tls (cert-manager Certificate/storefront-production-tls) in namespace bookstore-production (overlay production)',
+          ),
+        }),
+      ]);
+    });
+
+    it('reports the listener whose namespace holds no ReferenceGrant for its Secret', async () => {
+      const files = editFile(await renderGoldenPathExample('static-frontend', 'storefront'), PRODUCTION_TLS, /kind: Secret\n      name: storefront-production-tls/, 'kind: Secret\n      name: storefront-staging-tls');
+      expect(await unitProblems(gatewayTlsSecret, files)).toEqual([
+        expect.objectContaining({
+          message: expect.stringContaining('is in namespace bookstore-production (overlay production), where no ReferenceGrant lets Gateways of gateway-system read it: the reference is not permitted'),
+        }),
+      ]);
     });
   });
 });

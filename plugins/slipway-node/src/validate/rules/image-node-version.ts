@@ -11,23 +11,35 @@ import { defineCheck } from './types';
  * Native addons are built against one Node ABI (a module built for another major fails to load:
  * "was compiled against a different Node.js version using NODE_MODULE_VERSION"), engines checks
  * and `npm ci` resolve for the Node that runs them, and tests on another major prove little.
+ *
+ * A runtime without Node (nginx serving what a Node stage built, a static frontend) has no Node
+ * to match, but its build stages still run one: CI's `npm ci` and `npm test` must run on that
+ * major, or they prove the build on another Node than the one that makes the image.
  */
 
 const ID = 'image-node-version';
 
 function checkRepo(model: Parameters<typeof dockerfilesOf>[0]): ValidationProblem[] {
   const out: ValidationProblem[] = [];
-  const runtimeMajors = new Map<number, string>();
+  /** The Node major each image runs (its runtime's, or its build stages' when the runtime has none), and what says so. */
+  const imageMajors = new Map<number, string>();
   for (const dockerfile of dockerfilesOf(model)) {
     const final = dockerfile.stages[dockerfile.stages.length - 1];
     if (!final) continue;
     const runtimeImage = baseImageOf(final);
     const runtime = nodeMajorOfImage(runtimeImage);
-    if (runtime === undefined) continue;
-    runtimeMajors.set(runtime, dockerfile.file);
-    for (const stage of buildStagesOf(dockerfile)) {
-      const image = baseImageOf(stage);
-      const major = stage.baseStage || isRegistryImage(stage) ? nodeMajorOfImage(image) : undefined;
+    const built = buildStagesOf(dockerfile).map(stage => ({
+      stage,
+      image: baseImageOf(stage),
+      major: stage.baseStage || isRegistryImage(stage) ? nodeMajorOfImage(baseImageOf(stage)) : undefined,
+    }));
+    if (runtime === undefined) {
+      const majors = new Set(built.map(entry => entry.major).filter((major): major is number => major !== undefined));
+      if (majors.size === 1) imageMajors.set([...majors][0], `the image's build stages (${dockerfile.file}; its runtime has no Node) run`);
+      continue;
+    }
+    imageMajors.set(runtime, `the image (${dockerfile.file}) runs`);
+    for (const { stage, image, major } of built) {
       if (major !== undefined && major !== runtime) {
         out.push({
           check: 'policy',
@@ -40,8 +52,8 @@ function checkRepo(model: Parameters<typeof dockerfilesOf>[0]): ValidationProble
       }
     }
   }
-  if (runtimeMajors.size !== 1) return out;
-  const [[runtime, dockerfile]] = [...runtimeMajors];
+  if (imageMajors.size !== 1) return out;
+  const [[runtime, runs]] = [...imageMajors];
   for (const workflow of workflowsOf(model)) {
     for (const job of workflow.jobs) {
       for (const step of job.steps) {
@@ -51,7 +63,7 @@ function checkRepo(model: Parameters<typeof dockerfilesOf>[0]): ValidationProble
         const major = text && /^v?([0-9]+)(\.|$)/.exec(text.trim())?.[1];
         if (major && Number(major) !== runtime) {
           out.push(workflowProblem('policy', ID, workflow, [...step.path, 'with', 'node-version'],
-            `tests on Node ${major}, but the image (${dockerfile}) runs Node ${runtime}: test on the Node major the image runs`));
+            `tests on Node ${major}, but ${runs} Node ${runtime}: test on the Node major the image runs and is built with`));
         }
       }
     }
@@ -62,7 +74,8 @@ function checkRepo(model: Parameters<typeof dockerfilesOf>[0]): ValidationProble
 export const imageNodeVersion = defineCheck({
   id: ID,
   check: 'policy',
-  summary: 'The Dockerfile\'s build stages run the Node major of its runtime stage, and CI\'s setup-node tests on that major too.',
+  summary:
+    'The Dockerfile\'s build stages run the Node major of its runtime stage, and CI\'s setup-node tests on that major too (on the build stages\' major when the runtime has no Node, as nginx serving a build).',
   remediation: 'Derive every Node version from one value (in Slipway: ci.nodeVersion) for the build stage, the runtime image and setup-node.',
   source: 'https://nodejs.org/en/learn/modules/abi-stability (NODE_MODULE_VERSION changes with the major); https://docs.docker.com/build/building/multi-stage/',
   run: checkRepo,

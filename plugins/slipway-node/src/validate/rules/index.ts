@@ -8,6 +8,7 @@ import { alertExcludesJobPods } from './alert-excludes-job-pods';
 import { alertKeepsNamespace } from './alert-keeps-namespace';
 import { alertScrapeFailure } from './alert-scrape-failure';
 import { analysisNoDataSuccess } from './analysis-no-data-success';
+import { analysisMinimumSample } from './analysis-minimum-sample';
 import { canaryAbortBeforePromotion } from './canary-abort-before-promotion';
 import { promqlSyntax } from './promql-syntax';
 import { promqlUnknownSeries } from './promql-unknown-series';
@@ -15,6 +16,8 @@ import { networkpolicyPorts } from './networkpolicy-ports';
 import { networkGatewaySource } from './network-gateway-source';
 import { gatewayAdmitsRoute } from './gateway-admits-route';
 import { gatewayTlsSecret } from './gateway-tls-secret';
+import { nginxResolverFqdn } from './nginx-resolver-fqdn';
+import { nginxBackendEgress } from './nginx-backend-egress';
 import { operatorResourceRefs } from './operator-resource-refs';
 import { rolloutsPluginRegistered } from './rollouts-plugin-registered';
 import { pdbAllowsDrain } from './pdb-allows-drain';
@@ -78,6 +81,7 @@ export const CHECK_UNITS = [
   argocdStatefulProtection,
   argocdBootstrap,
   analysisNoDataSuccess,
+  analysisMinimumSample,
   canaryAbortBeforePromotion,
   promqlSyntax,
   promqlUnknownSeries,
@@ -89,6 +93,8 @@ export const CHECK_UNITS = [
   networkGatewaySource,
   gatewayAdmitsRoute,
   gatewayTlsSecret,
+  nginxResolverFqdn,
+  nginxBackendEgress,
   operatorResourceRefs,
   rolloutsPluginRegistered,
   pdbAllowsDrain,

@@ -2,7 +2,8 @@ import { promises as fs } from 'fs';
 import path from 'path';
 import { parse } from 'yaml';
 import { resolveServiceSpec } from '@slipway/common';
-import { renderService, type RenderedFile } from '../../../render/renderer';
+import { builtInGoldenPath, type BuiltInGoldenPathId } from '@slipway/skeletons';
+import { renderGoldenPath, renderService, type RenderedFile } from '../../../render/renderer';
 import { requireShippedKustomize } from '../../kustomize';
 import { validateRenderedFiles } from '../../pipeline';
 import type { ValidationProblem } from '../../types';
@@ -21,6 +22,15 @@ export type RepoFiles = Map<string, string>;
 export async function renderExample(example: 'minimal' | 'postgres' | 'three-environments' | Record<string, unknown>): Promise<RepoFiles> {
   const values = typeof example === 'string' ? parse(await fs.readFile(path.join(REPO_ROOT, 'skeletons/node-service/examples', `${example}.yaml`), 'utf8')) : example;
   const files = await renderService(resolveServiceSpec(values));
+  return new Map(files.map(file => [file.path, file.content]));
+}
+
+/** The repo another built-in golden path generates from one of its examples (skeletons/<id>/examples/<example>.yaml). */
+export async function renderGoldenPathExample(id: BuiltInGoldenPathId, example: string): Promise<RepoFiles> {
+  const goldenPath = builtInGoldenPath(id);
+  const resolved = goldenPath.resolve(parse(await fs.readFile(path.join(goldenPath.dir, 'examples', `${example}.yaml`), 'utf8')));
+  if (!resolved.ok) throw new Error(`${id} example ${example}: ${resolved.issues.map(issue => `${issue.path}: ${issue.message}`).join('; ')}`);
+  const files = await renderGoldenPath(goldenPath, resolved.spec);
   return new Map(files.map(file => [file.path, file.content]));
 }
 

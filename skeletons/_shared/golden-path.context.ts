@@ -1,0 +1,89 @@
+import { productionEnvironment, type ResolvedEnvironmentBase } from '@slipway/common';
+
+/*
+ * The part of a skeleton context every golden path shares: the labels every object carries,
+ * the Argo CD selector, and the promotion order CI and the overlays follow. Each path's
+ * golden-path.context.ts spreads these in and adds its own; the shared partials
+ * (skeletons/_shared: the CI workflow, the labels) read only these names.
+ */
+
+/** Version of the Slipway skeletons, stamped into generated files (`slipway.dev/skeleton: <id>@<version>`). */
+export const SLIPWAY_SKELETON_VERSION = '0.1.0';
+
+/** The environments in promotion order, as the CI workflow and the overlays read them. */
+export interface PromotionContext<E extends ResolvedEnvironmentBase> {
+  /** The first environment in promotion order: deployed on every push to the branch. */
+  firstEnvironment: E;
+  /** The production tier: the last environment. Base files take its values (replicas, canary). */
+  productionEnvironment: E;
+  /** The environments after the first, in order: a v* tag promotes the branch's image through them. */
+  promotedEnvironments: E[];
+  /** The environment a v* tag promotes to first (its job looks up and retags the image), or undefined with one environment. */
+  firstPromotion: E | undefined;
+}
+
+export function promotionContext<E extends ResolvedEnvironmentBase>(environments: readonly E[]): PromotionContext<E> {
+  return {
+    firstEnvironment: environments[0],
+    productionEnvironment: productionEnvironment(environments),
+    promotedEnvironments: environments.slice(1),
+    firstPromotion: environments[1],
+  };
+}
+
+/** What identifies a component's objects: its name, and the system it is part of. */
+export interface ComponentIdentity {
+  name: string;
+  system?: string;
+}
+
+export interface ComponentLabelsContext {
+  labels: {
+    /** Labels on every object and pod template (selectors use `selector` only). */
+    common: Record<string, string>;
+    /** The stable subset used in selectors; never changes after the first deploy. */
+    selector: Record<string, string>;
+  };
+  /** `app.kubernetes.io/part-of`: the system's name, or the component's own when it has none. */
+  partOf: string;
+  /** The Argo CD `app-selector` label pair, shared by the Applications and catalog-info. */
+  argocdAppSelector: string;
+  slipwayVersion: string;
+}
+
+/** The labels (`{{> shared/labels}}`) and selector a component's objects carry, and the catalog's Argo CD selector. */
+export function componentLabelsContext(component: ComponentIdentity): ComponentLabelsContext {
+  const selector = { 'app.kubernetes.io/name': component.name };
+  const common: Record<string, string> = {
+    ...selector,
+    'app.kubernetes.io/part-of': component.system ? entityName(component.system) : component.name,
+    'app.kubernetes.io/managed-by': 'slipway',
+    'backstage.io/kubernetes-id': component.name,
+  };
+  return {
+    labels: { common, selector },
+    partOf: common['app.kubernetes.io/part-of'],
+    argocdAppSelector: `backstage.io/kubernetes-id=${component.name}`,
+    slipwayVersion: SLIPWAY_SKELETON_VERSION,
+  };
+}
+
+/** docs/alerts.md as a browser shows it: every alert's runbook_url points at one of its sections. */
+export function alertsRunbookUrl(gitops: { repoUrl: string; branch: string }): string {
+  return `${browseUrl(gitops.repoUrl)}/blob/${gitops.branch}/docs/alerts.md`;
+}
+
+/**
+ * The web address of a Git repository: `git@host:org/repo.git` and `https://host/org/repo.git`
+ * both become `https://host/org/repo` (GitHub, Gitea and Forgejo serve files under `/blob/<branch>/`).
+ */
+export function browseUrl(repoUrl: string): string {
+  const scp = /^git@([^:]+):(.+)$/.exec(repoUrl);
+  const url = scp ? `https://${scp[1]}/${scp[2]}` : repoUrl;
+  return url.replace(/\.git$/, '').replace(/\/+$/, '');
+}
+
+/** `system:default/payments` → `payments`: label values cannot hold ':' or '/'. */
+export function entityName(ref: string): string {
+  return ref.replace(/^[^:/]*:/, '').replace(/^.*\//, '');
+}

@@ -1,0 +1,244 @@
+import {
+  deliveryFragment,
+  environmentList,
+  environmentSchema,
+  identityFragment,
+  imageFragment,
+  monitoringFragment,
+  networkFragment,
+  resourcesFragment,
+  specRules,
+  canarySteps,
+} from '@slipway/common';
+import { z } from 'zod';
+
+/*
+ * The node-worker golden path's spec: the shared fragments plus the queue it consumes, the
+ * broker it runs as a backing resource, KEDA scaling per environment, and the canary analysis
+ * and alerts on its own failure ratio and lag. Browser-safe: it imports only @slipway/common
+ * and zod, so the app's form fields check values with it.
+ */
+
+const { dnsLabel, duration, quantity, port, count, podLabels, severity, pinnedImage } = specRules;
+
+/** The brokers the worker's adapters speak (its src/config.ts QUEUE_KINDS). */
+export const QUEUE_KINDS = ['rabbitmq', 'redis', 'nats'] as const;
+export type QueueKind = (typeof QUEUE_KINDS)[number];
+
+/** A name valid as a RabbitMQ queue, a Redis key and a NATS stream or durable consumer alike (the app's own rule). */
+const QUEUE_NAME_PATTERN = '^[A-Za-z0-9][A-Za-z0-9_-]{0,199}$';
+const queueName = (what: string) =>
+  z.string().regex(new RegExp(QUEUE_NAME_PATTERN), { error: `must be letters, digits, "-" and "_", starting with a letter or digit, at most 200 (${what})` });
+/** A NATS subject: dot-separated tokens, `*` for one token, `>` for the rest as the last token. */
+const NATS_SUBJECT_PATTERN = '^([A-Za-z0-9_-]+|\\*)(\\.([A-Za-z0-9_-]+|\\*))*(\\.>)?$|^>$';
+
+const ratio = (what: string, min: number, max: number) =>
+  z
+    .number({ error: 'must be a number' })
+    .min(min, { error: `must be between ${min} and ${max}` })
+    .max(max, { error: `must be between ${min} and ${max}` })
+    .describe(what);
+
+const milliseconds = (min: number, max: number) => count(min, max);
+
+/** One environment of a worker: where it runs, how KEDA scales it, its canary and its alert tiers. No host: nothing routes to a worker. */
+export const workerEnvironmentSchema = z
+  .object({
+    name: environmentSchema.shape.name,
+    namespace: dnsLabel('namespace')
+      .optional()
+      .describe('Namespace the worker and its broker run in. Default: <name>-<environment>.'),
+    cluster: environmentSchema.shape.cluster,
+    scaling: z
+      .object({
+        min: count(0, 100)
+          .optional()
+          .describe('Fewest replicas KEDA keeps; 0 lets it scale the worker to zero while the queue is empty. Default: 1 in the production tier (the last environment), 0 before it.'),
+        max: count(1, 500).optional().describe('Most replicas KEDA scales to. Default: 10 in the production tier, 4 before it.'),
+        lagPerReplica: count(1, 1000000)
+          .optional()
+          .describe('Queue depth (messages waiting for this consumer group) each replica is sized for: KEDA runs about depth / lagPerReplica replicas. Default: keda.lagPerReplica.'),
+      })
+      .strict()
+      .optional()
+      .describe('KEDA scaling on the queue depth.'),
+    broker: z
+      .object({
+        instances: count(1, 7)
+          .optional()
+          .describe('Broker servers in this environment: 1, or an odd number for a quorum (RabbitMQ quorum queues, JetStream Raft). Default: 3 in the production tier, 1 before it.'),
+      })
+      .strict()
+      .optional()
+      .describe('The broker in this environment.'),
+    canary: z
+      .object({
+        steps: canarySteps('Percentage of the replicas the canary runs at this step (1–99); as competing consumers of one queue, it takes about that share of the messages.')
+          .optional()
+          .describe('Canary steps: replica weights and pauses. Default: 10% 2m, 25% 5m, 50% 5m, 75% 5m in the production tier; 25% 2m, 50% 2m before it.'),
+      })
+      .strict()
+      .optional()
+      .describe('Argo Rollouts canary for this environment (no traffic routing: the canary shares the queue).'),
+    alerts: z
+      .object({
+        pageSeverity: severity('Severity of the page tier (WorkerFailureRatioHigh, WorkerLagHigh, PodsNotReady). Default: critical in the production tier, warning before it (earlier environments page nobody).'),
+        ticketSeverity: severity('Severity of the ticket tier (WorkerDeadLetters, MetricsTargetDown, MetricsAbsent). Default: warning in the production tier, info before it.'),
+      })
+      .strict()
+      .optional()
+      .describe("Severities this environment's alerts carry, which Alertmanager routes by."),
+  })
+  .strict()
+  .describe('One environment: an overlay, an Argo CD Application, a broker and a GitHub environment.');
+
+export const nodeWorkerSpecSchema = z
+  .object({
+    ...identityFragment,
+    metricsPort: port('Port /metrics, /livez and /healthz are served on: the worker\'s only port (it serves no traffic).').default(9464),
+    queue: z
+      .object({
+        kind: z
+          .enum(QUEUE_KINDS, { error: `must be one of ${QUEUE_KINDS.join(', ')}` })
+          .default('rabbitmq')
+          .describe('The broker: rabbitmq (a quorum queue), redis (a Redis Stream and consumer group) or nats (a JetStream stream and durable pull consumer).'),
+        name: queueName('queue name')
+          .optional()
+          .describe('The RabbitMQ queue, Redis stream or NATS stream consumed (QUEUE_NAME); retries and dead letters are named after it. Default: the worker\'s name.'),
+        subject: z
+          .string()
+          .regex(new RegExp(NATS_SUBJECT_PATTERN), { error: 'must be a NATS subject: tokens of letters, digits, "-" and "_" separated by ".", "*" for a token, ">" last' })
+          .optional()
+          .describe('NATS only: the subject the stream captures (QUEUE_SUBJECT). Default: the queue name.'),
+        consumerGroup: queueName('consumer group')
+          .optional()
+          .describe('Redis consumer group or NATS durable consumer every replica shares (CONSUMER_GROUP); KEDA reads its lag. Default: the worker\'s name.'),
+        concurrency: count(1, 1000).default(4).describe('Messages each replica handles at once (CONCURRENCY: RabbitMQ prefetch, Redis and NATS batch size).'),
+        retry: z
+          .object({
+            maxAttempts: count(1, 100).default(5).describe('Attempts per message before it is dead-lettered (MAX_ATTEMPTS; 1 = no retry).'),
+            baseMs: milliseconds(1, 3600000).default(1000).describe('Wait after the first failed attempt, doubled for each further one (RETRY_BASE_MS).'),
+            maxMs: milliseconds(1, 86400000).default(60000).describe('The longest wait between two attempts (RETRY_MAX_MS).'),
+          })
+          .strict()
+          .prefault({})
+          .describe('Retry policy: exponential backoff in the broker, then the dead-letter queue.'),
+        handlerTimeoutMs: milliseconds(1, 3600000).default(30000).describe('One attempt\'s time limit (HANDLER_TIMEOUT_MS); past it the attempt fails with reason timeout.'),
+        drainTimeoutMs: milliseconds(0, 3600000)
+          .default(20000)
+          .describe('On SIGTERM, how long messages in flight may take to finish before they are handed back (DRAIN_TIMEOUT_MS); the pod\'s grace period is set 10 s above it.'),
+      })
+      .strict()
+      .prefault({})
+      .describe('The queue the worker consumes and how it treats each message.'),
+    broker: z
+      .object({
+        name: dnsLabel('broker name', 50)
+          .optional()
+          .describe('Name of the broker\'s objects (its Service is <name>.<namespace>.svc.cluster.local). Default: <worker name>-mq, -redis or -nats.'),
+        storage: z
+          .object({
+            size: quantity('8Gi').default('8Gi').describe('Volume per broker server (queues, streams).'),
+            className: dnsLabel('StorageClass')
+              .optional()
+              .describe('StorageClass of the broker\'s volumes. Default: the cluster\'s default class.'),
+          })
+          .strict()
+          .prefault({})
+          .describe('The broker servers\' persistent volumes.'),
+        resources: z
+          .object({
+            cpu: quantity('500m').default('500m').describe('CPU request and limit of each broker server (equal: Guaranteed QoS).'),
+            memory: quantity('1Gi').default('1Gi').describe('Memory request and limit of each broker server.'),
+          })
+          .strict()
+          .prefault({})
+          .describe('Resources of each broker server.'),
+        rabbitmq: z
+          .object({
+            image: pinnedImage().default('rabbitmq:4.2.6-management').describe('RabbitMQ image the Cluster Operator runs, pinned.'),
+            operatorNamespace: dnsLabel('RabbitMQ operators\' namespace')
+              .default('rabbitmq-system')
+              .describe('Namespace of the RabbitMQ Cluster and Messaging Topology Operators, admitted to the management API (15672).'),
+          })
+          .strict()
+          .prefault({})
+          .describe('RabbitMQ (queue.kind rabbitmq): the Cluster Operator\'s RabbitmqCluster, with a User and Permission for the worker.'),
+        secretStore: z
+          .object({
+            kind: z
+              .enum(['ClusterSecretStore', 'SecretStore'], { error: 'must be ClusterSecretStore or SecretStore' })
+              .default('ClusterSecretStore')
+              .describe('Kind of the External Secrets store the broker passwords are read from.'),
+            name: dnsLabel('secret store').default('platform-secrets').describe('Name of that store.'),
+            keyPrefix: z
+              .string()
+              .regex(/^[A-Za-z0-9][A-Za-z0-9_./-]{0,200}$/, { error: 'must be a key path such as shop/staging/orders-nats' })
+              .optional()
+              .describe('Where the passwords are in the store: <keyPrefix>/<user>, property password (users: the worker, and default for Redis). Default: <system or name>/<environment>/<broker name>.'),
+          })
+          .strict()
+          .prefault({})
+          .describe('NATS and Redis (queue.kind nats, redis): their users\' passwords come from this External Secrets store, never from Git.'),
+      })
+      .strict()
+      .prefault({})
+      .describe('The broker the worker consumes from, run in each environment\'s namespace as a backing resource.'),
+    keda: z
+      .object({
+        namespace: dnsLabel('KEDA namespace').default('keda').describe('Namespace the KEDA operator runs in; the broker admits it to read the queue depth.'),
+        podLabels: podLabels('Labels of the KEDA operator pods (the keda chart gives them app: keda-operator).').default({ app: 'keda-operator' }),
+        pollingInterval: count(5, 3600).default(30).describe('Seconds between KEDA\'s reads of the queue depth.'),
+        cooldownPeriod: count(0, 86400).default(300).describe('Seconds the queue must stay empty before KEDA scales a worker with scaling.min 0 to zero.'),
+        lagPerReplica: count(1, 1000000)
+          .default(20)
+          .describe('Default queue depth each replica is sized for (environments[].scaling.lagPerReplica overrides it).'),
+      })
+      .strict()
+      .prefault({})
+      .describe('KEDA, which scales the worker on the depth of its queue (a ScaledObject on the Rollout).'),
+    ...imageFragment,
+    environments: environmentList(workerEnvironmentSchema),
+    analysis: z
+      .object({
+        maxFailureRatio: ratio('Highest share of failed attempts (failed / (failed + processed)) the canary\'s own pods may show.', 0, 0.5).default(0.05),
+        maxLag: count(0, 10000000)
+          .default(1000)
+          .describe('Most messages the queue may hold waiting while the canary runs; a canary that stops consuming lets it grow.'),
+        p95DurationMs: count(1, 3600000).default(10000).describe('Highest p95 handler time per attempt on the canary\'s pods, in milliseconds.'),
+        minMessages: count(1, 1000000)
+          .default(50)
+          .describe(
+            'Attempts the canary\'s pods must have made in the 2-minute window before a measurement counts; with fewer (a canary that processed nothing) it is inconclusive, never a pass. ' +
+              'At least 1/maxFailureRatio, so one failure in a small sample cannot abort the canary.',
+          ),
+        interval: duration('interval').default('1m').describe('How often each analysis query runs.'),
+        failureLimit: count(0, 10).default(1).describe('Failed measurements tolerated before the rollout aborts.'),
+        initialDelay: duration('initialDelay')
+          .default('1m')
+          .describe('How long the analysis waits before its first measurement, so the canary has consumed messages Prometheus has scraped.'),
+        inconclusiveLimit: count(0, 10)
+          .default(1)
+          .describe('Measurements without enough data tolerated before the rollout pauses for a person to promote or abort it.'),
+      })
+      .strict()
+      .prefault({})
+      .describe('Canary analysis on the worker\'s own metrics, measured by Prometheus.'),
+    alerts: z
+      .object({
+        failureRatio: ratio('Share of failed attempts over 10 minutes that pages (WorkerFailureRatioHigh).', 0.001, 1).default(0.1),
+        lagMessages: count(1, 10000000).default(1000).describe('Queue depth that pages once it has lasted 15 minutes (WorkerLagHigh): the workers are not keeping up.'),
+      })
+      .strict()
+      .prefault({})
+      .describe('Alert thresholds (each environment says the severities).'),
+    ...resourcesFragment,
+    ...networkFragment,
+    ...monitoringFragment,
+    ...deliveryFragment,
+  })
+  .strict();
+
+export type NodeWorkerSpecInput = z.input<typeof nodeWorkerSpecSchema>;
+export type ParsedNodeWorkerSpec = z.output<typeof nodeWorkerSpecSchema>;
+export type WorkerEnvironmentInput = z.output<typeof workerEnvironmentSchema>;
