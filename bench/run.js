@@ -29,8 +29,9 @@ const { Writable } = require('stream');
 const { parse: parseYaml, parseAllDocuments } = require('yaml');
 
 const { resolveServiceSpec } = require('@slipway/common');
-const slipwayNode = require('@slipway/node');
-const { renderService, goldenPathContext, validateRenderedFiles, CHECK_UNITS } = slipwayNode;
+const slipwayRender = require('@slipway/render');
+const { renderService, goldenPathContext } = slipwayRender;
+const { validateRenderedFiles, CHECK_UNITS } = require('@slipway/validate');
 const { skeletonDir, nodeServiceGoldenPath, createGoldenPathRegistry } = require('@slipway/skeletons');
 const NODE_SERVICE = nodeServiceGoldenPath(skeletonDir('node-service'));
 const { translateSkeleton } = require('./handlebarsToNunjucks');
@@ -84,7 +85,7 @@ async function removeTempDirs() {
 
 /** The shared write path of the actions and the CLI. */
 async function writeRenderedFiles(dir, files) {
-  await slipwayNode.writeRenderedFiles(files, dir);
+  await slipwayRender.writeRenderedFiles(files, dir);
 }
 
 function listFiles(root, relative = '') {
@@ -145,7 +146,7 @@ async function benchActionlint(nextSpec) {
  * lock, and the rest, which is mostly the syntax parse of every YAML file (kept for validation).
  */
 async function benchRenderPhases(nextSpec) {
-  const entries = await slipwayNode.loadCompiledSkeleton();
+  const entries = await slipwayRender.loadCompiledSkeleton();
   const lockPath = path.join(skeletonDir('node-service'), 'package-lock.json');
   const skeletonLock = fs.existsSync(lockPath) ? fs.readFileSync(lockPath, 'utf8') : undefined;
   const phases = { templates: [], lock: [], rest: [] };
@@ -163,7 +164,7 @@ async function benchRenderPhases(nextSpec) {
     }
     const lockStart = nowMs();
     const packageJson = files.find(file => file.path === 'package.json');
-    if (skeletonLock && packageJson) slipwayNode.reconcileLockfileContent(packageJson.content, skeletonLock);
+    if (skeletonLock && packageJson) slipwayRender.reconcileLockfileContent(packageJson.content, skeletonLock);
     const end = nowMs();
     if (i < WARMUP) continue;
     phases.templates.push(lockStart - templatesStart);
@@ -238,7 +239,7 @@ async function benchOneService() {
  * iteration under a name of its own, through the generic renderer the generate action uses.
  */
 async function benchGoldenPaths() {
-  const { renderGoldenPath } = slipwayNode;
+  const { renderGoldenPath } = slipwayRender;
   const registry = createGoldenPathRegistry();
   console.log(`\n1b. Per golden path: render + in-process validation of each example (${registry.ids().join(', ')})`);
   const rows = [];
@@ -372,9 +373,9 @@ function actionContext({ logger, baseUrl, values, workspacePath }) {
  * reconciliation on its output (timed with it): the compared outputs are then the same repo.
  */
 function lockStep() {
-  const lockfile = require('@slipway/node');
+  const lockfile = require('@slipway/render');
   if (typeof lockfile.reconcileLockfileContent !== 'function') {
-    throw new Error('@slipway/node no longer exports reconcileLockfileContent: update bench/run.js');
+    throw new Error('@slipway/render no longer exports reconcileLockfileContent: update bench/run.js');
   }
   return async dir => {
     const [packageJson, packageLock] = await Promise.all([

@@ -1,18 +1,18 @@
 #!/usr/bin/env node
 'use strict';
 /**
- * Writes plugins/slipway-node/RULES.md, the list of every rule `slipway validate` reports,
- * from the rule registry (validate/rules): one table per check stage.
+ * Writes plugins/slipway-validate/RULES.md, the list of every rule `slipway validate` reports,
+ * from the rule registry (plugins/slipway-validate/src/rules): one table per check stage.
  *
  *   npx tsc -b && node scripts/generate-rules-doc.js [--check]
  *
- * Reads the built registry (@slipway/node's dist), so build first. --check writes nothing
+ * Reads the built registry (@slipway/validate's dist), so build first. --check writes nothing
  * and exits 1 when RULES.md is stale (test/rules-doc.test.ts does the same from the sources).
  */
 const fs = require('fs');
 const path = require('path');
 
-const RULES_DOC = path.join(__dirname, '..', 'plugins', 'slipway-node', 'RULES.md');
+const RULES_DOC = path.join(__dirname, '..', 'plugins', 'slipway-validate', 'RULES.md');
 const COMMAND = 'npx tsc -b && node scripts/generate-rules-doc.js';
 
 /** Check stages in pipeline order, with what each one reads. */
@@ -36,7 +36,7 @@ function renderRulesDoc(rules) {
   const lines = [
     '# Validator rules',
     '',
-    `<!-- Generated from plugins/slipway-node/src/validate/rules by scripts/generate-rules-doc.js; do not edit. Regenerate: ${COMMAND} -->`,
+    `<!-- Generated from plugins/slipway-validate/src/rules by scripts/generate-rules-doc.js; do not edit. Regenerate: ${COMMAND} -->`,
     '',
     `Every rule \`slipway validate\` (and the \`slipway:validate\` action) reports, ${rules.length} in all. ` +
       'Each problem names its rule as `[id]`, and the report ends with the remediation of every rule it names.',
@@ -58,7 +58,7 @@ function renderRulesDoc(rules) {
 }
 
 function main(argv) {
-  const { RULES } = require('@slipway/node');
+  const { RULES } = require('@slipway/validate');
   const expected = renderRulesDoc(RULES);
   const current = fs.existsSync(RULES_DOC) ? fs.readFileSync(RULES_DOC, 'utf8') : '';
   if (argv.includes('--check')) {

@@ -11,7 +11,7 @@
  * It renders the postgres variant's package.json (the variant with every
  * dependency), runs `npm install --package-lock-only --ignore-scripts` on it in a
  * temporary folder and writes the lock back. Every render then prunes that lock to
- * its own variant (plugins/slipway-node/src/lockfile.ts).
+ * its own variant (plugins/slipway-render/src/lockfile.ts).
  *
  * Needs the compiled workspaces (`npx tsc -b`) and the npm registry.
  */
@@ -50,8 +50,8 @@ function loadWorkspaces() {
   try {
     return {
       common: require(path.join(REPO, 'plugins/slipway-common')),
-      node: require(path.join(REPO, 'plugins/slipway-node')),
-      lockfile: require(path.join(REPO, 'plugins/slipway-node/dist/lockfile')),
+      render: require(path.join(REPO, 'plugins/slipway-render')),
+      lockfile: require(path.join(REPO, 'plugins/slipway-render/dist/lockfile')),
     };
   } catch (error) {
     throw new Error(`cannot load the compiled workspaces; run \`npx tsc -b\` first (${error.message})`);
@@ -59,10 +59,10 @@ function loadWorkspaces() {
 }
 
 async function renderPackageJson(ws, skeletonsDir, skeleton, values) {
-  const entries = await ws.node.loadCompiledSkeleton({ skeletonsDir, skeleton });
+  const entries = await ws.render.loadCompiledSkeleton({ skeletonsDir, skeleton });
   const entry = entries.find(e => e.path === 'package.json');
   if (!entry || !entry.render) throw new Error(`skeleton ${skeleton} has no package.json.hbs`);
-  return entry.render(ws.node.createSkeletonContext(ws.common.resolveServiceSpec(values)));
+  return entry.render(ws.render.createSkeletonContext(ws.common.resolveServiceSpec(values)));
 }
 
 function npmInstallLockOnly(dir) {

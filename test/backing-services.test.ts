@@ -10,14 +10,15 @@
  *   makes, and the stateful resource survives Git and comes before its clients.
  * The brokers themselves run in test/node-worker-app.e2e.test.ts.
  */
-import { requireShippedKustomize, validateRenderedFiles, type RenderedFile, type ValidationProblem } from '@slipway/node';
+import { type RenderedFile } from '@slipway/render';
+import { requireShippedKustomize, validateRenderedFiles, type ValidationProblem } from '@slipway/validate';
 import type Handlebars from 'handlebars';
 import { parse } from 'yaml';
-import { matchesLabelSelector } from '../plugins/slipway-node/src/validate/kube';
-import { operatorPods, operatorSecrets } from '../plugins/slipway-node/src/validate/operators';
-import { allowedDisruptions } from '../plugins/slipway-node/src/validate/rules/pdb-allows-drain';
-import { knownSchemaKinds } from '../plugins/slipway-node/src/validate/schema-registry';
-import type { KubernetesObject } from '../plugins/slipway-node/src/validate/types';
+import { matchesLabelSelector } from '../plugins/slipway-validate/src/kube';
+import { operatorPods, operatorSecrets } from '../plugins/slipway-validate/src/operators';
+import { allowedDisruptions } from '../plugins/slipway-validate/src/rules/pdb-allows-drain';
+import { knownSchemaKinds } from '../plugins/slipway-validate/src/schema-registry';
+import type { KubernetesObject } from '../plugins/slipway-validate/src/types';
 import {
   BACKING_SERVICE_KINDS,
   backingServiceContext,

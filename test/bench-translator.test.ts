@@ -9,9 +9,9 @@ import os from 'os';
 import path from 'path';
 import { createTemplateRenderer } from 'nunjitsu';
 import { resolveServiceSpec } from '@slipway/common';
-import { goldenPathContext, renderService } from '@slipway/node';
+import { goldenPathContext, renderService } from '@slipway/render';
 import { nodeServiceGoldenPath, skeletonDir } from '@slipway/skeletons';
-import { compileSkeletonFile, createSkeletonHandlebars } from '../plugins/slipway-node/src/render/handlebars';
+import { compileSkeletonFile, createSkeletonHandlebars } from '../plugins/slipway-render/src/handlebars';
 import { translateSkeleton, translateTemplate } from '../bench/handlebarsToNunjucks';
 
 const nunjucks = createTemplateRenderer({ allowRegexExecution: true });

@@ -11,7 +11,7 @@
 import { promises as fs } from 'fs';
 import path from 'path';
 import { parse, stringify } from 'yaml';
-import { requireShippedKustomize, simulateSync, validateRepoDir, type RepoModel } from '@slipway/node';
+import { requireShippedKustomize, simulateSync, validateRepoDir, type RepoModel } from '@slipway/validate';
 import { generateRepo, readValuesFile } from './support/generatedRepo';
 import { runOk } from './support/processes';
 

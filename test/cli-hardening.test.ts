@@ -8,7 +8,7 @@ import http from 'http';
 import { AddressInfo } from 'net';
 import os from 'os';
 import path from 'path';
-import { formatValidationReport, validateRepoDir } from '@slipway/node';
+import { formatValidationReport, validateRepoDir } from '@slipway/validate';
 
 const ROOT = path.resolve(__dirname, '..');
 const BIN = path.join(ROOT, 'packages/slipway-cli/bin/slipway.js');

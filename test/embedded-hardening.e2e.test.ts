@@ -5,7 +5,7 @@
  */
 import { promises as fs } from 'fs';
 import path from 'path';
-import { LocalRepoStore } from '@slipway/node';
+import { LocalRepoStore } from '@slipway/git';
 import { RunningBackend, startBackend } from './support/backend';
 import { waitFor } from './support/ports';
 import { run } from './support/processes';
@@ -121,7 +121,7 @@ describe('the embedded Backstage refuses what it must not publish', () => {
     const source = await fs.mkdtemp(path.join(backend.dataDir, 'conflict-'));
     await fs.writeFile(
       path.join(source, 'catalog-info.yaml'),
-      'apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: slipway-node\nspec:\n  type: library\n  lifecycle: experimental\n  owner: group:default/platform\n',
+      'apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: slipway-validate\nspec:\n  type: library\n  lifecycle: experimental\n  owner: group:default/platform\n',
     );
     const store = LocalRepoStore.forDataDir(backend.dataDir);
     await store.publish(await store.stage('conflicting', source, { branch: 'main', author: { name: 'T', email: 't@slipway.invalid' }, message: 'x' }));
@@ -129,7 +129,7 @@ describe('the embedded Backstage refuses what it must not publish', () => {
       type: 'url',
       target: `${backend.baseUrl}/api/slipway/repos/conflicting/raw/main/catalog-info.yaml`,
     });
-    await waitFor('the catalog to detect the conflict', async () => backend.logs().includes('Detected conflicting entityRef component:default/slipway-node'), 60_000);
+    await waitFor('the catalog to detect the conflict', async () => backend.logs().includes('Detected conflicting entityRef component:default/slipway-validate'), 60_000);
     // With the event bus on ('auto'), publishing the conflict event inside the processing
     // transaction asks for the catalog's own DB connection, held by that transaction: a
     // KnexTimeoutError after acquireConnectionTimeout (3 s here, 60 s by default).

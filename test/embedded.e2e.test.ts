@@ -11,7 +11,7 @@ import os from 'os';
 import path from 'path';
 import { parse, parseAllDocuments, stringify } from 'yaml';
 import { specPathSegments } from '@slipway/common';
-import { requireShippedKustomize, SKELETON_ANNOTATION, validateRepoDir } from '@slipway/node';
+import { requireShippedKustomize, SKELETON_ANNOTATION, validateRepoDir } from '@slipway/validate';
 import { templateBindings } from '@slipway/plugin-scaffolder-backend-module-slipway';
 import { createGoldenPathRegistry } from '@slipway/skeletons';
 import { RunningBackend, startBackend } from './support/backend';
@@ -20,7 +20,7 @@ import { run, runOk } from './support/processes';
 import { NODE_SERVICE_TEMPLATE, runTask, submitTask, waitForTask } from './support/tasks';
 import { waitFor } from './support/ports';
 import { registerTemplateVariant } from './support/templates';
-import { LocalRepoStore } from '@slipway/node';
+import { LocalRepoStore } from '@slipway/git';
 
 const owner = 'group:default/team-a';
 const GOLDEN_PATHS = createGoldenPathRegistry();

@@ -10,7 +10,7 @@ import { promises as fs } from 'fs';
 import path from 'path';
 import { parseAllDocuments } from 'yaml';
 import { ServiceSpec } from '@slipway/common';
-import { kustomizeBuild, promqlSelectors, requireShippedKustomize, validateRepoDir } from '@slipway/node';
+import { kustomizeBuild, promqlSelectors, requireShippedKustomize, validateRepoDir } from '@slipway/validate';
 import { generateRepo, readValuesFile } from './support/generatedRepo';
 import { runOk } from './support/processes';
 import { parseExposition, startService } from './support/service';

@@ -8,7 +8,8 @@ import { promises as fs } from 'fs';
 import os from 'os';
 import path from 'path';
 import { GoldenPathRegistry, type GoldenPath } from '@slipway/common';
-import { checkGoldenPathParts, validateRenderedFiles, renderGoldenPath } from '@slipway/node';
+import { renderGoldenPath } from '@slipway/render';
+import { checkGoldenPathParts, validateRenderedFiles } from '@slipway/validate';
 import { createGoldenPathRegistry, nodeServiceGoldenPath, skeletonDir } from '@slipway/skeletons';
 import { parse } from 'yaml';
 

@@ -8,9 +8,10 @@
 import { promises as fs } from 'fs';
 import path from 'path';
 import { parse, parseAllDocuments } from 'yaml';
-import { renderGoldenPath, validateRenderedFiles, type RenderedFile } from '@slipway/node';
+import { renderGoldenPath, type RenderedFile } from '@slipway/render';
+import { validateRenderedFiles } from '@slipway/validate';
 import { builtInGoldenPath, createGoldenPathRegistry, nodeWorkerGoldenPath } from '@slipway/skeletons';
-import { requireShippedKustomize } from '../plugins/slipway-node/src/validate/kustomize';
+import { requireShippedKustomize } from '../plugins/slipway-validate/src/kustomize';
 
 const goldenPath = builtInGoldenPath('node-worker');
 const registry = createGoldenPathRegistry();

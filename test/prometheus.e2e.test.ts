@@ -23,7 +23,7 @@ import { promises as fs } from 'fs';
 import path from 'path';
 import { parseAllDocuments } from 'yaml';
 import type { ServiceSpec } from '@slipway/common';
-import { kustomizeBuild, measurementPhase, requireShippedKustomize } from '@slipway/node';
+import { kustomizeBuild, measurementPhase, requireShippedKustomize } from '@slipway/validate';
 import { generateRepo, readValuesFile } from './support/generatedRepo';
 import { waitFor } from './support/ports';
 import { runOk } from './support/processes';

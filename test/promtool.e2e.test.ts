@@ -10,7 +10,7 @@
 import { promises as fs } from 'fs';
 import path from 'path';
 import { parse, parseAllDocuments, stringify } from 'yaml';
-import { kustomizeBuild, requireShippedKustomize } from '@slipway/node';
+import { kustomizeBuild, requireShippedKustomize } from '@slipway/validate';
 import { generateRepo, readValuesFile } from './support/generatedRepo';
 import { run, runOk } from './support/processes';
 import { findPromtool } from './support/prometheus';

@@ -1,9 +1,9 @@
 /**
- * plugins/slipway-node/RULES.md is generated from the rule registry: it cannot drift from the
+ * plugins/slipway-validate/RULES.md is generated from the rule registry: it cannot drift from the
  * rules the validator reports. Regenerate it with the command in the failure message.
  */
 import { promises as fs } from 'fs';
-import { RULES } from '@slipway/node';
+import { RULES } from '@slipway/validate';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const generator = require('../scripts/generate-rules-doc.js') as {
@@ -12,12 +12,12 @@ const generator = require('../scripts/generate-rules-doc.js') as {
   COMMAND: string;
 };
 
-describe('plugins/slipway-node/RULES.md', () => {
+describe('plugins/slipway-validate/RULES.md', () => {
   it('is the list the registry generates (stale? run the command in the message)', async () => {
     const current = await fs.readFile(generator.RULES_DOC, 'utf8').catch(() => '');
     const expected = generator.renderRulesDoc(RULES);
     if (current !== expected) {
-      throw new Error(`plugins/slipway-node/RULES.md is stale: run ${generator.COMMAND}`);
+      throw new Error(`plugins/slipway-validate/RULES.md is stale: run ${generator.COMMAND}`);
     }
   });
 

@@ -2,10 +2,10 @@ import { promises as fs } from 'fs';
 import path from 'path';
 import type Handlebars from 'handlebars';
 import { parseAllDocuments } from 'yaml';
-import { compileSkeletonFile, createSkeletonHandlebars } from '../../plugins/slipway-node/src/render/handlebars';
-import { registerPartialLayers } from '../../plugins/slipway-node/src/render/renderer';
+import { compileSkeletonFile, createSkeletonHandlebars } from '../../plugins/slipway-render/src/handlebars';
+import { registerPartialLayers } from '../../plugins/slipway-render/src/renderer';
 import { builtInPartialLayers } from '@slipway/skeletons';
-import type { RenderedFile } from '@slipway/node';
+import type { RenderedFile } from '@slipway/render';
 
 /**
  * The backing-service partials (skeletons/_backing-services) rendered the way a skeleton file

@@ -3,7 +3,7 @@ import os from 'os';
 import path from 'path';
 import { parse } from 'yaml';
 import { resolveServiceSpec, ServiceSpec } from '@slipway/common';
-import { renderService, RenderedFile } from '@slipway/node';
+import { renderService, RenderedFile } from '@slipway/render';
 import { runOk } from './processes';
 
 export const REPO_ROOT = path.resolve(__dirname, '../..');

@@ -1,4 +1,4 @@
-import { matchesLabelSelector } from '../../plugins/slipway-node/src/validate/kube';
+import { matchesLabelSelector } from '../../plugins/slipway-validate/src/kube';
 import type { K8sObject, Labels } from './backingServices';
 
 /**

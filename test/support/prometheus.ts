@@ -3,7 +3,7 @@ import { promises as fs } from 'fs';
 import os from 'os';
 import path from 'path';
 import { stringify } from 'yaml';
-import type { ExprValue } from '@slipway/node';
+import type { ExprValue } from '@slipway/validate';
 import { freePort, waitFor } from './ports';
 
 /**

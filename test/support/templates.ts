@@ -2,7 +2,7 @@ import { promises as fs } from 'fs';
 import os from 'os';
 import path from 'path';
 import { parse, stringify } from 'yaml';
-import { LocalRepoStore } from '@slipway/node';
+import { LocalRepoStore } from '@slipway/git';
 import { RunningBackend } from './backend';
 import { REPO_ROOT } from './generatedRepo';
 import { waitFor } from './ports';

@@ -2,7 +2,7 @@ import { spawn } from 'child_process';
 import { promises as fs } from 'fs';
 import os from 'os';
 import path from 'path';
-import { LocalRepoStore } from '@slipway/node';
+import { LocalRepoStore } from '@slipway/git';
 import { DataDirInUseError, LOCK_FILE, lockDataDir, prepareDataDir, removeLeftovers } from './dataDir';
 
 describe('the data directory', () => {

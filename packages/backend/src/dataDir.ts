@@ -1,7 +1,7 @@
 import { mkdirSync, openSync, readdirSync, readFileSync, rmSync, unlinkSync, writeSync, closeSync, fsyncSync } from 'fs';
 import os from 'os';
 import path from 'path';
-import { LocalRepoStore } from '@slipway/node';
+import { LocalRepoStore } from '@slipway/git';
 
 /** Where the embedded Backstage keeps its state: databases, published repos, task workspaces. */
 export const DATA_DIR_ENV = 'SLIPWAY_DATA_DIR';

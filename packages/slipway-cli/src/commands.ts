@@ -1,6 +1,7 @@
 import { promises as fs } from 'fs';
 import path from 'path';
-import { formatValidationReport, renderGoldenPath, validateRepoDir } from '@slipway/node';
+import { renderGoldenPath } from '@slipway/render';
+import { formatValidationReport, validateRepoDir } from '@slipway/validate';
 import { createGoldenPathRegistry } from '@slipway/skeletons';
 import { startDryRunBackend } from './backend';
 import { CliError, CliIO, EXIT, ExitCode } from './errors';

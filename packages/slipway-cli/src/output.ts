@@ -1,10 +1,10 @@
 import { randomBytes } from 'crypto';
 import { promises as fs } from 'fs';
 import path from 'path';
-import { FileToWrite, writeRenderedFiles } from '@slipway/node';
+import { FileToWrite, writeRenderedFiles } from '@slipway/render';
 import { CliError, EXIT } from './errors';
 
-export type { FileToWrite as OutputFile } from '@slipway/node';
+export type { FileToWrite as OutputFile } from '@slipway/render';
 
 /** Refuses a --out that is a symbolic link, a file or a non-empty folder, before anything is rendered or started. */
 export async function ensureEmptyOutDir(dir: string): Promise<void> {

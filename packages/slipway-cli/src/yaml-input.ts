@@ -1,5 +1,5 @@
 import { LineCounter, parseDocument } from 'yaml';
-import { describeDuplicateKey, duplicateKeys } from '@slipway/node';
+import { describeDuplicateKey, duplicateKeys } from '@slipway/render';
 import { CliError } from './errors';
 
 const SHOWN_ERRORS = 10;

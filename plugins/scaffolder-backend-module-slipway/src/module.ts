@@ -3,7 +3,8 @@ import { coreServices, createBackendModule } from '@backstage/backend-plugin-api
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
 import type { GoldenPath } from '@slipway/common';
-import { checkGoldenPathParts, githubPublishingHosts, LocalRepoStore } from '@slipway/node';
+import { checkGoldenPathParts } from '@slipway/validate';
+import { githubPublishingHosts, LocalRepoStore } from '@slipway/git';
 import { createGoldenPathRegistry } from '@slipway/skeletons';
 import { createGenerateAction } from './actions/generate';
 import { createPublishLocalAction, DEFAULT_GIT_AUTHOR } from './actions/publishLocal';

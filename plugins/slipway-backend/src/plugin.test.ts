@@ -3,7 +3,7 @@ import os from 'os';
 import path from 'path';
 import { gzipSync } from 'zlib';
 import { mockCredentials, mockServices, startTestBackend } from '@backstage/backend-test-utils';
-import { GitCommandError, LocalRepoStore, runGit } from '@slipway/node';
+import { GitCommandError, LocalRepoStore, runGit } from '@slipway/git';
 import slipwayPlugin from './index';
 
 const author = { name: 'Slipway', email: 'slipway@localhost' };

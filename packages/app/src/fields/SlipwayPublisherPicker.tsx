@@ -18,7 +18,7 @@ import type { FieldExtensionComponentProps } from '@backstage/plugin-scaffolder-
 
 export const SLIPWAY_PUBLISHER_PICKER = 'SlipwayPublisherPicker';
 
-/** One entry of `GET /api/slipway/publishers` (plugins/slipway-node publisherAvailability). */
+/** One entry of `GET /api/slipway/publishers` (@slipway/git publisherAvailability). */
 interface PublisherAvailability {
   id: string;
   available: boolean;

@@ -2,7 +2,7 @@ import { promises as fs } from 'fs';
 import path from 'path';
 import { parse } from 'yaml';
 import { GoldenPathRegistry, safeResolveServiceSpec } from '@slipway/common';
-import { renderService } from '@slipway/node';
+import { renderService } from '@slipway/render';
 import { createGoldenPathRegistry, nodeServiceGoldenPath, skeletonDir } from '@slipway/skeletons';
 import { createGenerateAction } from './generate';
 import { examples } from './generate.examples';

@@ -1,6 +1,6 @@
 import path from 'path';
 import type { GoldenPath, SpecIssue } from '@slipway/common';
-import { findWriteConflicts, renderGoldenPath, writeRenderedFiles } from '@slipway/node';
+import { findWriteConflicts, renderGoldenPath, writeRenderedFiles } from '@slipway/render';
 import { checkRelativePath, formatInputIssues, resolveInWorkspace } from './workspace';
 import { gitopsRepoUrlFor } from './gitopsRepoUrl';
 import { SlipwayUserError } from './userError';

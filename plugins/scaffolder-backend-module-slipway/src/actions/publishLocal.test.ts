@@ -4,7 +4,7 @@ import type { BackstageCredentials } from '@backstage/backend-plugin-api';
 import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
 import type { Entity } from '@backstage/catalog-model';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
-import { LocalRepoStore, runGit, StagedRepo, StageOptions } from '@slipway/node';
+import { LocalRepoStore, runGit, StagedRepo, StageOptions } from '@slipway/git';
 import { createPublishLocalAction, PublishLocalActionOptions } from './publishLocal';
 import { createServiceGenerateAction } from './serviceGenerate';
 import { actionContext, createRecordingLogger, makeTempDir } from '../__fixtures__/testUtils';

@@ -14,7 +14,7 @@ import {
   PublishInProgressError,
   RepoExistsError,
   slipwayApiBaseUrl,
-} from '@slipway/node';
+} from '@slipway/git';
 import { findCatalogConflicts } from './catalogConflicts';
 import { readCatalogFileEntities } from './catalogInfo';
 import { crashIfRequested } from './crashPoints';

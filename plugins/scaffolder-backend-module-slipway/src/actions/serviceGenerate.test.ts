@@ -2,7 +2,7 @@ import { promises as fs } from 'fs';
 import path from 'path';
 import { parse, parseAllDocuments } from 'yaml';
 import { MAX_SERVICE_NAME_LENGTH, resolveServiceSpec, safeResolveServiceSpec } from '@slipway/common';
-import { renderService } from '@slipway/node';
+import { renderService } from '@slipway/render';
 import { createServiceGenerateAction } from './serviceGenerate';
 import { examples } from './serviceGenerate.examples';
 import { actionContext, createRecordingLogger, listTree, makeTempDir } from '../__fixtures__/testUtils';

@@ -3,7 +3,7 @@ import { z as z4 } from 'zod';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { SpecIssue } from '@slipway/common';
 import type { GoldenPathRegistry } from '@slipway/common';
-import { formatValidationReport, validateRepoDir } from '@slipway/node';
+import { formatValidationReport, validateRepoDir } from '@slipway/validate';
 import { SlipwayUserError } from './userError';
 import { examples } from './validate.examples';
 import { checkRelativePath, formatInputIssues, resolveInWorkspace } from './workspace';

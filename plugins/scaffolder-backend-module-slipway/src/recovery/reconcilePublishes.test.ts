@@ -2,7 +2,7 @@ import { promises as fs } from 'fs';
 import path from 'path';
 import { mockServices } from '@backstage/backend-test-utils';
 import type { Location } from '@backstage/catalog-client';
-import { LocalRepoStore } from '@slipway/node';
+import { LocalRepoStore } from '@slipway/git';
 import { createRecordingLogger, makeTempDir } from '../__fixtures__/testUtils';
 import { reconcilePublishes, reconcilePublishesWithRetry } from './reconcilePublishes';
 

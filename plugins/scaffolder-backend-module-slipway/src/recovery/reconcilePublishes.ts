@@ -1,6 +1,6 @@
 import type { AuthService, LoggerService } from '@backstage/backend-plugin-api';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
-import type { LocalRepoStore, PublishIntent } from '@slipway/node';
+import type { LocalRepoStore, PublishIntent } from '@slipway/git';
 
 export interface ReconcilePublishesOptions {
   repos: LocalRepoStore;

@@ -1,7 +1,7 @@
 import { spawn } from 'child_process';
 import type { Request, Response } from 'express';
 import type { LoggerService } from '@backstage/backend-plugin-api';
-import { isolatedGitEnv } from '@slipway/node';
+import { isolatedGitEnv } from '@slipway/git';
 import { CgiResponseParser } from './cgiResponse';
 
 export interface GitHttpBackendRequest {

@@ -1,7 +1,7 @@
 import Router from 'express-promise-router';
 import type { Request, Response } from 'express';
 import type { LoggerService } from '@backstage/backend-plugin-api';
-import { isRepoName, LocalRepoStore } from '@slipway/node';
+import { isRepoName, LocalRepoStore } from '@slipway/git';
 import { runGitHttpBackend } from './gitHttpBackend';
 
 const READ_ONLY_MESSAGE =

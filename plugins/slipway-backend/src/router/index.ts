@@ -1,6 +1,6 @@
 import Router from 'express-promise-router';
 import type { LoggerService, RootConfigService } from '@backstage/backend-plugin-api';
-import type { LocalRepoStore } from '@slipway/node';
+import type { LocalRepoStore } from '@slipway/git';
 import { createGitRoutes } from './gitRoutes';
 import { createPublisherRoutes } from './publisherRoutes';
 import { createRepoRoutes } from './repoRoutes';

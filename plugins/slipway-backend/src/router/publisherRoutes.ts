@@ -1,6 +1,6 @@
 import Router from 'express-promise-router';
 import type { RootConfigService } from '@backstage/backend-plugin-api';
-import { publisherAvailability } from '@slipway/node';
+import { publisherAvailability } from '@slipway/git';
 
 /**
  * `GET /publishers`: where the Slipway template can publish on this Backstage. The

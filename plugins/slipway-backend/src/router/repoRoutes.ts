@@ -1,6 +1,6 @@
 import Router from 'express-promise-router';
 import { NotFoundError } from '@backstage/errors';
-import { isReadableRef, isRepoName, LocalRepoStore, localRepoUrls, normaliseRepoPath } from '@slipway/node';
+import { isReadableRef, isRepoName, LocalRepoStore, localRepoUrls, normaliseRepoPath } from '@slipway/git';
 import { rawContentType } from './contentType';
 
 /** One entry of `GET /repos`. */

@@ -1,4 +1,4 @@
-/* eslint-disable @typescript-eslint/no-require-imports -- the model classes load lazily, as in @slipway/node */
+/* eslint-disable @typescript-eslint/no-require-imports -- the model classes load lazily, as in @slipway/validate */
 import {
   buildScenario,
   GENERATED_STEPS,

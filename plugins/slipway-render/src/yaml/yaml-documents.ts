@@ -1,0 +1,181 @@
+import { Document, isMap, isPair, isScalar, isSeq, LineCounter, Node, parseAllDocuments } from 'yaml';
+import { describeDuplicateKey, duplicateKeys } from './duplicateKeys';
+import { lineAt, lineStarts, parseYamlFast } from './yaml-fast';
+
+export type PathSegment = string | number;
+
+/** A file that is not valid YAML, in the validator's problem shape (the validator reports these as they are). */
+export interface YamlSyntaxProblem {
+  check: 'yaml';
+  rule: 'yaml-syntax';
+  file: string;
+  line: number;
+  message: string;
+}
+
+/** One parsed YAML document that can say on which line a value sits. */
+export interface YamlDocument {
+  /** The document as plain JSON (null for an empty document). */
+  value: unknown;
+  /** 1-based line where the document's content starts. */
+  line: number;
+  /** 1-based line of the deepest existing node on `path` (the key's line for map entries). */
+  lineOf(path: readonly PathSegment[]): number;
+}
+
+export interface ParsedYamlFile {
+  /** Documents without syntax errors; broken documents are left out. */
+  documents: YamlDocument[];
+  problems: YamlSyntaxProblem[];
+}
+
+export function isYamlFile(file: string): boolean {
+  return /\.ya?ml$/i.test(file);
+}
+
+function childOf(node: unknown, segment: PathSegment): { node: unknown; keyNode?: Node } | undefined {
+  if (isMap(node)) {
+    const pair = node.items.find(item => isPair(item) && (isScalar(item.key) ? item.key.value : item.key) === segment);
+    return pair ? { node: pair.value, keyNode: isScalar(pair.key) ? pair.key : undefined } : undefined;
+  }
+  if (isSeq(node) && typeof segment === 'number') {
+    return segment < node.items.length ? { node: node.items[segment] } : undefined;
+  }
+  return undefined;
+}
+
+function startOffset(node: unknown): number | undefined {
+  const range = (node as Node | null | undefined)?.range;
+  return range ? range[0] : undefined;
+}
+
+function toYamlDocument(doc: Document.Parsed, lineCounter: LineCounter): YamlDocument {
+  const lineAt = (offset: number) => lineCounter.linePos(offset).line;
+  const contentStart = startOffset(doc.contents) ?? doc.range[0];
+  return {
+    value: doc.toJS({ maxAliasCount: 100 }) as unknown,
+    line: lineAt(contentStart),
+    lineOf(path) {
+      let node: unknown = doc.contents;
+      let offset = contentStart;
+      for (const segment of path) {
+        const child = childOf(node, segment);
+        if (!child) break;
+        offset = startOffset(child.keyNode) ?? startOffset(child.node) ?? offset;
+        node = child.node;
+      }
+      return lineAt(offset);
+    },
+  };
+}
+
+/** Parsed values are shared through the cache, so no check may change them. */
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const child of Object.values(value as object)) deepFreeze(child);
+  }
+  return value;
+}
+
+/**
+ * Recent parses by content, then by file (problems name their file). The renderer parses every
+ * file it renders and the validator, run next on the same files, would parse them again: parsing
+ * is most of the cost. The content itself is the key, not a `file + content` string built per
+ * call: V8 keeps a string's hash, so the validator's lookup of the string the renderer made
+ * hashes nothing, where a new key string was copied and hashed on every lookup.
+ */
+const recentParses = new Map<string, Map<string, ParsedYamlFile>>();
+// Enough for a render followed by its validation (a repo is a few dozen YAML files); about 8 MiB.
+const RECENT_PARSES_LIMIT = 128;
+
+/**
+ * Parses every document of a YAML file. Syntax errors (and yaml's strict checks such as
+ * duplicate keys) become problems located by file and line. Results are cached and frozen.
+ */
+export function parseYamlFile(file: string, content: string): ParsedYamlFile {
+  let byFile = recentParses.get(content);
+  const cached = byFile?.get(file);
+  if (cached) {
+    // Least recently used goes first: a skeleton's files that every render makes alike stay parsed.
+    recentParses.delete(content);
+    recentParses.set(content, byFile!);
+    return cached;
+  }
+  const parsed = parseYamlFileUncached(file, content);
+  for (const document of parsed.documents) deepFreeze(document.value);
+  if (!byFile) {
+    if (recentParses.size >= RECENT_PARSES_LIMIT) recentParses.delete(recentParses.keys().next().value as string);
+    byFile = new Map();
+    recentParses.set(content, byFile);
+  }
+  // The same content under ever new names (a caller's temporary paths) must not grow without bound.
+  if (byFile.size >= RECENT_PARSES_LIMIT) byFile.clear();
+  byFile.set(file, parsed);
+  return parsed;
+}
+
+function parseYamlFileUncached(file: string, content: string): ParsedYamlFile {
+  return parseYamlFileFast(content) ?? parseYamlFileSlow(file, content);
+}
+
+/**
+ * js-yaml's fast read (yaml-fast.ts) for the values and the documents' lines; `lineOf`, which
+ * only a problem needs, asks the `yaml` library's parse, made on the first call.
+ */
+function parseYamlFileFast(content: string): ParsedYamlFile | undefined {
+  const fast = parseYamlFast(content);
+  if (!fast) return undefined;
+  const starts = lineStarts(content);
+  let slow: YamlDocument[] | undefined;
+  const slowDocuments = () => (slow ??= parseYamlFileSlow('', content).documents);
+  const documents = fast.map(({ value, rootOffset }, index): YamlDocument => {
+    const line = rootOffset === undefined ? undefined : lineAt(starts, rootOffset);
+    return {
+      value,
+      get line() {
+        return line ?? slowDocuments()[index]?.line ?? 1;
+      },
+      lineOf(path) {
+        return slowDocuments()[index]?.lineOf(path) ?? line ?? 1;
+      },
+    };
+  });
+  return { documents, problems: [] };
+}
+
+function parseYamlFileSlow(file: string, content: string): ParsedYamlFile {
+  const lineCounter = new LineCounter();
+  // An input without documents gives an EmptyStream, which is an empty array.
+  // uniqueKeys: false and duplicateKeys below: yaml's own check is quadratic in a mapping's size,
+  // and the repo being validated may be anyone's (a pull request in CI).
+  const docs = parseAllDocuments(content, { lineCounter, prettyErrors: false, uniqueKeys: false });
+  const problems: YamlSyntaxProblem[] = [];
+  const documents: YamlDocument[] = [];
+  for (const doc of docs) {
+    const duplicates = doc.errors.length ? [] : duplicateKeys(doc, lineCounter);
+    for (const duplicate of duplicates) {
+      problems.push({ check: 'yaml', rule: 'yaml-syntax', file, line: duplicate.line, message: `Map keys must be unique: ${describeDuplicateKey(duplicate)}` });
+    }
+    if (duplicates.length) continue;
+    if (doc.errors.length) {
+      for (const error of doc.errors) {
+        problems.push({
+          check: 'yaml',
+          rule: 'yaml-syntax',
+          file,
+          line: lineCounter.linePos(error.pos[0]).line,
+          message: error.message.split('\n')[0],
+        });
+      }
+      continue;
+    }
+    try {
+      documents.push(toYamlDocument(doc, lineCounter));
+    } catch (error) {
+      // toJS fails on things like alias bombs; that is a syntax-level problem of the file.
+      problems.push({ check: 'yaml', rule: 'yaml-syntax', file, line: lineCounter.linePos(doc.range[0]).line, message: (error as Error).message });
+    }
+  }
+  return { documents, problems };
+}

@@ -1,0 +1,26 @@
+/**
+ * Slipway's validator: one pipeline (YAML → schemas → kustomize builds and actionlint → policy →
+ * references → one-unit behaviour checks) for a generated or hand-edited repo, shared by
+ * `slipway validate`, the `slipway:validate` action and the tests; and the check that a golden
+ * path has every part.
+ *
+ * @packageDocumentation
+ */
+export * from './types';
+export { validateRepoDir, validateRenderedFiles } from './pipeline';
+export type { ValidateOptions } from './pipeline';
+export { formatValidationReport } from './format';
+export { locateKustomize, requireShippedKustomize, kustomizeBuild, KUSTOMIZE_ENV_VAR } from './kustomize';
+export type { KustomizeLocator, KustomizeSource, LocateKustomizeOptions, KustomizeBuildResult } from './kustomize';
+export { loadRepoModel, readRepoFiles } from './load';
+export type { LoadedRepo, Overlay } from './load';
+export { checkObjectSchemas } from './schema';
+export { knownSchemaKinds } from './schema-registry';
+export { RULES, CHECK_UNITS, ruleById, defineCheck, defineRules } from './rules';
+export type { RuleDefinition, CheckUnit, CheckUnitDeclaration, FamilyRuleId, RuleId, RuleIdOf } from './rules';
+export { simulateSync } from './rules/argocd-sync-simulation';
+export type { SyncTask, SyncPhase } from './rules/argocd-sync-simulation';
+export * from './promql';
+export * from './argoExpr';
+export { checkGoldenPathParts } from './goldenPathParts';
+export { goldenPathComponents, SKELETON_ANNOTATION, type GoldenPathComponent } from './goldenPaths';

