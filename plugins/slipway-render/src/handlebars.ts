@@ -41,8 +41,20 @@ export function createSkeletonHandlebars(): typeof Handlebars {
 
 export type CompiledSkeletonFile = (context: object) => string;
 
+const COMPILE_OPTIONS = { noEscape: true, strict: true } as const;
+
+/**
+ * Registers a partial compiled, not as source. Handlebars compiles a source partial where it is
+ * called and keeps the result in the call's partials object, which a template with inline
+ * partials (`{{#*inline}}`) makes afresh on every render: its source partials were compiled on
+ * every render (1.2 ms of node-service's 2.1 ms of templates).
+ */
+export function registerSkeletonPartial(hb: typeof Handlebars, name: string, source: string): void {
+  hb.registerPartial(name, hb.compile(source, COMPILE_OPTIONS));
+}
+
 export function compileSkeletonFile(hb: typeof Handlebars, source: string, path: string): CompiledSkeletonFile {
-  const template = hb.compile(source, { noEscape: true, strict: true });
+  const template = hb.compile(source, COMPILE_OPTIONS);
   return (context: object) => {
     try {
       return template(context);

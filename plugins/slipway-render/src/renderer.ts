@@ -2,7 +2,7 @@ import { promises as fs } from 'fs';
 import path from 'path';
 import { GoldenPath, ResolvedGoldenPathSpec, ServiceSpec } from '@slipway/common';
 import { builtInPartialLayers, isGoldenPathPart, nodeServiceGoldenPath, skeletonDir as packagedSkeletonDir } from '@slipway/skeletons';
-import { compileSkeletonFile, CompiledSkeletonFile, createSkeletonHandlebars } from './handlebars';
+import { compileSkeletonFile, CompiledSkeletonFile, createSkeletonHandlebars, registerSkeletonPartial } from './handlebars';
 import type { RenderedFile } from './files';
 export type { RenderedFile } from './files';
 import { LOCKFILE_PATH, reconcileLockfile } from './lockfile';
@@ -61,7 +61,7 @@ export async function registerPartialLayers(hb: ReturnType<typeof createSkeleton
       throw error;
     }
     for (const file of files.filter(name => name.endsWith('.hbs'))) {
-      hb.registerPartial(`${prefix}/${file.slice(0, -'.hbs'.length)}`, await fs.readFile(path.join(layerDir, file), 'utf8'));
+      registerSkeletonPartial(hb, `${prefix}/${file.slice(0, -'.hbs'.length)}`, await fs.readFile(path.join(layerDir, file), 'utf8'));
     }
   }
 }
@@ -72,7 +72,7 @@ async function loadSkeleton(dir: string, partialLayers: Readonly<Record<string, 
   const allFiles = await listFiles(dir);
   for (const partial of allFiles.filter(file => file.startsWith(PARTIALS_DIR) && file.endsWith('.hbs'))) {
     const name = partial.slice(PARTIALS_DIR.length, -'.hbs'.length);
-    hb.registerPartial(name, await fs.readFile(path.join(dir, partial), 'utf8'));
+    registerSkeletonPartial(hb, name, await fs.readFile(path.join(dir, partial), 'utf8'));
   }
   const files = allFiles.filter(file => !isGoldenPathPart(file)).sort();
   return Promise.all(
