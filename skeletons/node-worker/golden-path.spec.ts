@@ -7,6 +7,7 @@ import {
   monitoringFragment,
   networkFragment,
   resourcesFragment,
+  schedulingFragment,
   specRules,
   canarySteps,
 } from '@slipway/common';
@@ -88,6 +89,7 @@ export const workerEnvironmentSchema = z
       .strict()
       .optional()
       .describe("Severities this environment's alerts carry, which Alertmanager routes by."),
+    priorityClassName: environmentSchema.shape.priorityClassName,
   })
   .strict()
   .describe('One environment: an overlay, an Argo CD Application, a broker and a GitHub environment.');
@@ -233,6 +235,7 @@ export const nodeWorkerSpecSchema = z
       .prefault({})
       .describe('Alert thresholds (each environment says the severities).'),
     ...resourcesFragment,
+    ...schedulingFragment,
     ...networkFragment,
     ...monitoringFragment,
     ...deliveryFragment,

@@ -12,6 +12,7 @@ import {
   monitoringFragment,
   networkFragment,
   resourcesFragment,
+  schedulingFragment,
   specRules,
 } from '@slipway/common';
 
@@ -109,6 +110,7 @@ export const staticFrontendSpecSchema = z
     ...imageFragment,
     environments: environmentList(frontendEnvironmentSchema),
     ...resourcesFragment,
+    ...schedulingFragment,
     tls: z
       .object({
         issuer: z

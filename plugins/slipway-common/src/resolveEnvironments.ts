@@ -30,6 +30,8 @@ export interface ResolvedEnvironmentBase {
   cluster: string;
   canarySteps: CanaryStep[];
   alerts: { pageSeverity: AlertSeverity; ticketSeverity: AlertSeverity };
+  /** The PriorityClass the environment's pods run at, or undefined for the cluster's default. */
+  priorityClassName: string | undefined;
 }
 
 /** A node-service environment: the base plus its replicas, HPA bounds and public host. */
@@ -46,6 +48,7 @@ export interface EnvironmentBaseInput {
   cluster?: string;
   canary?: { steps?: CanaryStep[] };
   alerts?: { pageSeverity?: AlertSeverity; ticketSeverity?: AlertSeverity };
+  priorityClassName?: string;
 }
 
 interface TierDefaults {
@@ -122,6 +125,8 @@ export function resolveEnvironmentBase(service: string, input: EnvironmentBaseIn
       pageSeverity: input.alerts?.pageSeverity ?? defaults.pageSeverity,
       ticketSeverity: input.alerts?.ticketSeverity ?? defaults.ticketSeverity,
     },
+    // No default: a PriorityClass is the cluster's to define, and naming one it lacks fails every pod.
+    priorityClassName: input.priorityClassName,
   };
 }
 
@@ -151,6 +156,7 @@ function resolveOne(service: string, input: EnvironmentInput, index: number, all
     cluster: base.cluster,
     canarySteps: base.canarySteps,
     alerts: base.alerts,
+    priorityClassName: base.priorityClassName,
   };
 }
 

@@ -161,6 +161,68 @@ export const specRules = {
     z.string().regex(new RegExp(PINNED_IMAGE_PATTERN), { error: 'must be an image pinned to a tag other than latest, or to a digest' }),
 };
 
+/*
+ * Scheduling: where a workload's pods may run. One definition for every golden path whose pods
+ * run a workload (node-service, node-worker, static-frontend), rendered by the shared partial
+ * skeletons/_shared/pod-scheduling.hbs, so the paths cannot drift.
+ */
+
+/** What the scheduler does with a pod no node satisfies a spread constraint for (TopologySpreadConstraint.whenUnsatisfiable). */
+export const TOPOLOGY_SPREAD_WHEN_UNSATISFIABLE = ['ScheduleAnyway', 'DoNotSchedule'] as const;
+export type TopologySpreadWhenUnsatisfiable = (typeof TOPOLOGY_SPREAD_WHEN_UNSATISFIABLE)[number];
+
+/** A PriorityClass name: a DNS-1123 subdomain; `system-` is reserved for Kubernetes' own classes. */
+const PRIORITY_CLASS_NAME_PATTERN = '^(?!system-)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$';
+
+/** Spec field of an environment entry: the PriorityClass its pods run at (pod spec priorityClassName). */
+export const priorityClassNameField = z
+  .string()
+  .max(DNS1123_SUBDOMAIN_MAX, { error: `must be at most ${DNS1123_SUBDOMAIN_MAX} characters` })
+  .regex(new RegExp(PRIORITY_CLASS_NAME_PATTERN), {
+    error: 'must be a PriorityClass name: a DNS-1123 subdomain not starting with system- (reserved for system-cluster-critical and system-node-critical)',
+  })
+  .optional()
+  .describe(
+    "PriorityClass of this environment's pods (pod spec priorityClassName), e.g. a higher class for production so its pods preempt lower-priority ones when the cluster is full. " +
+      'The PriorityClass is cluster-scoped and must exist (the platform team\'s): the API server rejects pods naming a class it does not know. Default: none (the cluster\'s globalDefault class, or priority 0).',
+  );
+
+/** Spec fragment: how the scheduler spreads the pods of the component's workload across zones and nodes. */
+export const schedulingFragment = {
+  scheduling: z
+    .object({
+      topologySpread: z
+        .object({
+          zones: z
+            .boolean({ error: 'must be true or false' })
+            .default(true)
+            .describe('Spread the pods across zones (node label topology.kubernetes.io/zone), so losing one zone leaves pods in the others.'),
+          nodes: z
+            .boolean({ error: 'must be true or false' })
+            .default(true)
+            .describe('Spread the pods across nodes (node label kubernetes.io/hostname), so draining or losing one node takes few of them.'),
+          maxSkew: count(1, 10)
+            .default(1)
+            .describe('Most pods one zone (or node) may run beyond the emptiest one (TopologySpreadConstraint.maxSkew).'),
+          whenUnsatisfiable: z
+            .enum(TOPOLOGY_SPREAD_WHEN_UNSATISFIABLE, { error: `must be one of ${TOPOLOGY_SPREAD_WHEN_UNSATISFIABLE.join(', ')}` })
+            .default('ScheduleAnyway')
+            .describe(
+              'What the scheduler does when no node keeps the skew within maxSkew: ScheduleAnyway places the pod where the skew grows least; ' +
+                'DoNotSchedule leaves it Pending, which on a one-zone cluster (or with too few nodes) holds the rollout back.',
+            ),
+        })
+        .strict()
+        .prefault({})
+        .describe(
+          "Topology spread constraints on the pods, each counting only this workload's pods of the same revision (matchLabelKeys: the pod-template hash), so a rollout spreads the new pods too.",
+        ),
+    })
+    .strict()
+    .prefault({})
+    .describe("Where the workload's pods are scheduled. The PriorityClass is per environment (environments[].priorityClassName)."),
+};
+
 /** At most this many environments: each is an overlay, an Application, a GitHub environment and a CI job. */
 export const MAX_ENVIRONMENTS = 6;
 
@@ -220,6 +282,7 @@ export const environmentSchema = z
       .strict()
       .optional()
       .describe('Severities this environment\'s alerts carry, which Alertmanager routes by.'),
+    priorityClassName: priorityClassNameField,
   })
   .strict();
 
@@ -602,6 +665,7 @@ export const serviceSpecSchema = z
       .prefault({})
       .describe('CloudNativePG settings, used when database is postgres.'),
     ...resourcesFragment,
+    ...schedulingFragment,
     ...gatewayFragment,
     ...networkFragment,
     ...monitoringFragment,

@@ -21,6 +21,7 @@ import { nginxBackendEgress } from './nginx-backend-egress';
 import { operatorResourceRefs } from './operator-resource-refs';
 import { rolloutsPluginRegistered } from './rollouts-plugin-registered';
 import { pdbAllowsDrain } from './pdb-allows-drain';
+import { topologySpreadSelector } from './topology-spread-selector';
 import { goldenPathProfile } from './golden-path-profile';
 import { canaryAnalysisRules } from './canary-analysis';
 import { catalogRules } from './catalog';
@@ -98,6 +99,7 @@ export const CHECK_UNITS = [
   operatorResourceRefs,
   rolloutsPluginRegistered,
   pdbAllowsDrain,
+  topologySpreadSelector,
   goldenPathProfile,
   ciLeastPrivilege,
   ciDeployConcurrency,
