@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import {
-  BASE_IMAGE_PATTERN,
   DNS1123_LABEL_PATTERN,
   ciActionsSchema,
   deliveryFragment,
@@ -89,8 +88,7 @@ const frontendEnvironmentSchema = environmentSchema.omit({ canary: true, alerts:
     .describe('Severities this environment\'s alerts carry, which Alertmanager routes by.'),
 });
 
-const baseImage = (what: string) =>
-  z.string().regex(new RegExp(BASE_IMAGE_PATTERN), { error: 'must be an image pinned by a tag other than latest and/or a digest' }).describe(what);
+const baseImage = (what: string) => specRules.baseImage().describe(what);
 
 export const staticFrontendSpecSchema = z
   .object({

@@ -70,7 +70,7 @@ const IMAGE_REPOSITORY_PATTERN = '^[a-z0-9]+([._-][a-z0-9]+)*(/[a-z0-9]+([._-][a
 const PINNED_IMAGE_PATTERN =
   '^[a-z0-9][-a-z0-9.:/_]*[a-z0-9](@sha256:[a-f0-9]{64}|:(?!latest$)[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})$';
 /** A base image pinned by a tag other than latest, a digest, or both (`node:22-bookworm-slim@sha256:…`). */
-export const BASE_IMAGE_PATTERN =
+const BASE_IMAGE_PATTERN =
   '^[a-z0-9][-a-z0-9.:/_]*[a-z0-9](:(?!latest(@|$))[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}(@sha256:[a-f0-9]{64})?|@sha256:[a-f0-9]{64})$';
 // Plain http only for the embedded local Git remote on this machine.
 const GIT_URL_PATTERN =
@@ -159,6 +159,8 @@ export const specRules = {
   severity,
   pinnedImage: () =>
     z.string().regex(new RegExp(PINNED_IMAGE_PATTERN), { error: 'must be an image pinned to a tag other than latest, or to a digest' }),
+  /** A Dockerfile base image (ci.baseImages.*) of any golden path. */
+  baseImage: () => z.string().regex(new RegExp(BASE_IMAGE_PATTERN), { error: 'must be an image pinned by a tag other than latest and/or a digest' }),
 };
 
 /*
@@ -513,14 +515,12 @@ export const deliveryFragment = {
         .describe('Node version of CI and of the image: the build stage and the distroless runtime both use its major.'),
       baseImages: z
         .object({
-          build: z
-            .string()
-            .regex(new RegExp(BASE_IMAGE_PATTERN), { error: 'must be an image pinned by a tag other than latest and/or a digest' })
+          build: specRules
+            .baseImage()
             .optional()
             .describe('Base image of the build stage, e.g. node:22-bookworm-slim@sha256:<digest>. Must run the Node major of ci.nodeVersion. Default: node:<major>-bookworm-slim.'),
-          runtime: z
-            .string()
-            .regex(new RegExp(BASE_IMAGE_PATTERN), { error: 'must be an image pinned by a tag other than latest and/or a digest' })
+          runtime: specRules
+            .baseImage()
             .optional()
             .describe('Base image of the runtime stage (its entrypoint must be node, running as non-root). Must run the Node major of ci.nodeVersion. Default: gcr.io/distroless/nodejs<major>-debian12:nonroot.'),
         })
