@@ -67,14 +67,27 @@ async function locationTargets(backend: RunningBackend): Promise<string[]> {
   return locations.body.map(location => location.data.target);
 }
 
-/** Every file under `root` whose content contains `needle` (binary files included). */
+async function readIfPresent(file: string): Promise<Buffer | undefined> {
+  try {
+    return await fs.readFile(file);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+}
+
+/**
+ * Every file under `root` whose content contains `needle` (binary files included). The tree may
+ * be live: the scaffolder removes a task's workspace when the task ends, so a file listed a
+ * moment ago can be gone when it is read, and is then skipped (it holds nothing any more).
+ */
 async function filesContaining(root: string, needle: string): Promise<string[]> {
   const found: string[] = [];
   const walk = async (dir: string): Promise<void> => {
     for (const entry of await fs.readdir(dir, { withFileTypes: true }).catch(() => [])) {
       const full = path.join(dir, entry.name);
       if (entry.isDirectory()) await walk(full);
-      else if (entry.isFile() && (await fs.readFile(full)).includes(needle)) found.push(full);
+      else if (entry.isFile() && (await readIfPresent(full))?.includes(needle)) found.push(full);
     }
   };
   await walk(root);

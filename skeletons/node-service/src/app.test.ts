@@ -113,7 +113,7 @@ describe('metrics', () => {
   test('the histogram has exactly the rendered buckets', async () => {
     const { app, scrape } = setup();
     await app.inject({ method: 'GET', url: '/' });
-    const les = [...(await scrape()).matchAll(/^http_request_duration_seconds_bucket\{le="([^"]+)",method="GET",route="\/"/gm)].map(m => m[1]);
+    const les = [...(await scrape()).matchAll(/^http_request_duration_seconds_bucket\{le="([^"]+)",method="GET",route="\/",status_code="200"/gm)].map(m => m[1]);
     assert.deepEqual(les, [...DURATION_BUCKETS_SECONDS.map(String), '+Inf']);
   });
 
@@ -138,6 +138,21 @@ describe('metrics', () => {
     });
     await app.inject({ method: 'GET', url: '/boom' });
     assert.match(await scrape(), /^http_requests_total\{method="GET",route="\/boom",status_code="500"\} 1$/m);
+  });
+
+  test("every route's success and 500 series exist at 0 before its first request", async () => {
+    // rate() loses what a series counted before its first scrape; a canary's 5xx must not be lost that way.
+    const { app, scrape } = setup();
+    app.post('/orders', { schema: { response: { 201: {}, 400: {} } } }, async (_request, reply) => reply.code(201).send({}));
+    const body = await scrape();
+    assert.match(body, /^http_requests_total\{method="GET",route="\/",status_code="200"\} 0$/m);
+    assert.match(body, /^http_requests_total\{method="GET",route="\/",status_code="500"\} 0$/m);
+    assert.match(body, /^http_request_duration_seconds_count\{method="GET",route="\/",status_code="500"\} 0$/m);
+    assert.match(body, /^http_requests_total\{method="POST",route="\/orders",status_code="201"\} 0$/m);
+    assert.match(body, /^http_requests_total\{method="POST",route="\/orders",status_code="500"\} 0$/m);
+    assert.doesNotMatch(body, /route="\/orders",status_code="(200|400)"/);
+    assert.doesNotMatch(body, /method="HEAD"/);
+    assert.doesNotMatch(body, /route="\/(livez|healthz)"/);
   });
 
   test('health probes are not counted', async () => {

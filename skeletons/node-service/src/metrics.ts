@@ -66,8 +66,39 @@ declare module 'fastify' {
   }
 }
 
+/**
+ * The status codes whose series start at 0 for every route: its declared 2xx responses (200
+ * when it declares none) and 500.
+ *
+ * Why: rate() and increase() count only what happens between a series' samples, so the
+ * requests before the first scrape that sees a new series are lost. A canary's pods are
+ * new, so without this the first scrape interval of its 5xx answers (up to 30 s of them)
+ * never reaches the success-rate analysis. Prometheus' instrumentation practices: "For
+ * metrics with labels, initialize them with 0 where you know the label values in advance"
+ * (https://prometheus.io/docs/practices/instrumentation/#avoid-missing-metrics).
+ */
+export function initialStatusCodes(responseSchema: unknown): string[] {
+  const declared = responseSchema && typeof responseSchema === 'object' ? Object.keys(responseSchema) : [];
+  const successes = declared.filter(code => /^2\d\d$/.test(code));
+  return [...(successes.length ? successes : ['200']), '500'];
+}
+
 /** Counts and times every answered request, labelled with the route pattern (e.g. /orders/:id), never the raw URL. */
 export function instrumentRequests(app: FastifyInstance, metrics: HttpMetrics): void {
+  // Routes registered after this hook (all of them: buildApp instruments first) start
+  // their series at 0. HEAD (fastify's automatic twin of GET) and OPTIONS are left to
+  // appear on first use, keeping the series count near routes x methods x 2.
+  app.addHook('onRoute', route => {
+    if (route.config?.skipMetrics) return;
+    const methods = (Array.isArray(route.method) ? route.method : [route.method]).filter(method => method !== 'HEAD' && method !== 'OPTIONS');
+    for (const method of methods) {
+      for (const status_code of initialStatusCodes(route.schema?.response)) {
+        const labels = { method, route: route.url, status_code };
+        metrics.requestsTotal.inc(labels, 0);
+        metrics.requestDurationSeconds.zero(labels);
+      }
+    }
+  });
   app.addHook('onResponse', async (request, reply) => {
     if (request.routeOptions.config?.skipMetrics) return;
     const labels = {
