@@ -83,9 +83,12 @@ describe('a golden path that lacks a part', () => {
     await fs.rm(path.join(copy, 'README.md'));
     const catalog = path.join(copy, 'catalog-info.yaml.hbs');
     await fs.writeFile(catalog, (await fs.readFile(catalog, 'utf8')).replace(/slipway\.dev\/skeleton: \{\{goldenPath\.id\}\}@/, 'slipway.dev/skeleton: something-else@'));
+    // Every example renders that catalog-info.yaml, so each is named.
+    const examples = (await fs.readdir(path.join(copy, 'examples'))).filter(file => file.endsWith('.yaml')).map(file => file.replace(/\.yaml$/, ''));
+    expect(examples).toEqual(expect.arrayContaining(['minimal', 'postgres', 'three-environments']));
     expect(await checkGoldenPathParts(goldenPath)).toEqual([
       expect.stringMatching(/^README.md is missing/),
-      ...['minimal', 'postgres', 'three-environments'].map(name =>
+      ...examples.sort().map(name =>
         expect.stringMatching(new RegExp(`^examples/${name}.yaml: the rendered catalog-info.yaml has no Component whose slipway.dev/skeleton names node-service`)),
       ),
     ]);

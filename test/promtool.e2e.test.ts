@@ -62,6 +62,27 @@ describe('the three-environment example\'s dev alerts under promtool', () => {
   }, 90_000);
 });
 
+// The log-output example runs a CronJob in production only: production has CronJobFailed (7
+// rules) with its unit tests (a failed run of the CronJob alerts, a failed migration Job does not).
+describe('the log-output example\'s CronJobFailed alert under promtool', () => {
+  let dir: string;
+  beforeAll(async () => {
+    ({ dir } = await generateRepo(await readValuesFile('skeletons/node-service/examples/log-output.yaml')));
+  });
+  afterAll(() => dir && fs.rm(dir, { recursive: true, force: true }));
+
+  it.each([
+    ['staging', 6],
+    ['production', 7],
+  ])('%s: promtool check rules finds %d rules, and test rules pass', async (environment, rules) => {
+    const rulesFile = await writeRulesFile(dir, environment as string);
+    const check = await runOk(findPromtool(), ['check', 'rules', rulesFile]);
+    expect(check.stdout).toMatch(new RegExp(`SUCCESS: ${rules} rules found`));
+    const tests = await runOk(findPromtool(), ['test', 'rules', path.join(dir, 'deploy/tests', `alerts-${environment}.test.yaml`)], { timeoutMs: 60_000 });
+    expect(tests.stdout).toMatch(/SUCCESS/);
+  }, 90_000);
+});
+
 describe('the alert unit tests catch a reintroduced defect', () => {
   it('fail when PodsNotReady counts a finished Job\'s pod again', async () => {
     const { dir } = await generateRepo(await readValuesFile('skeletons/node-service/examples/postgres.yaml'));

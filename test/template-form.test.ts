@@ -78,6 +78,7 @@ describe('skeletons/node-service/template.yaml', () => {
       port: 'port',
       stagingHost: 'environments[0].host',
       productionHost: 'environments[1].host',
+      certificateIssuer: 'tls.issuer.name',
     });
     const requiredByForm = new Set(template.spec.parameters.flatMap((page: any) => page.required ?? []));
     for (const field of specJsonSchema().required as string[]) {

@@ -1,4 +1,4 @@
-import { productionEnvironment, type ResolvedEnvironmentBase } from '@slipway/common';
+import { productionEnvironment, type EnvironmentPodOptions, type PodOptionsInput, type ResolvedEnvironmentBase } from '@slipway/common';
 
 /*
  * The part of a skeleton context every golden path shares: the labels every object carries,
@@ -86,4 +86,32 @@ export function browseUrl(repoUrl: string): string {
 /** `system:default/payments` → `payments`: label values cannot hold ':' or '/'. */
 export function entityName(ref: string): string {
   return ref.replace(/^[^:/]*:/, '').replace(/^.*\//, '');
+}
+
+/** A variable a CronJob's container reads from a Secret (an operator's or an ExternalSecret's, never Git). */
+export interface SecretEnv {
+  name: string;
+  secretName: string;
+  key: string;
+  /** One line for the manifest: where the Secret comes from. */
+  why: string;
+}
+
+/** What the shared pod-option partials read (config-*, sidecars, cronjobs, readme-*). */
+export interface PodOptionsContext {
+  /** config.env or an environment's override sets a variable: the pods read the `<name>-env` ConfigMap. */
+  configEnv: boolean;
+  /** config.files or an environment's override has a file: the pods mount the `<name>-files` ConfigMap. */
+  configFiles: boolean;
+  /** What every CronJob's container gets from Secrets besides config. */
+  cronJobSecretEnv: SecretEnv[];
+}
+
+export function podOptionsContext(
+  spec: Pick<PodOptionsInput, 'config'> & { environments: readonly EnvironmentPodOptions[] },
+  cronJobSecretEnv: SecretEnv[] = [],
+): PodOptionsContext {
+  const any = (part: 'env' | 'files') =>
+    Object.keys(spec.config[part]).length > 0 || spec.environments.some(environment => Object.keys(environment.configOverrides[part]).length > 0);
+  return { configEnv: any('env'), configFiles: any('files'), cronJobSecretEnv };
 }

@@ -1,10 +1,17 @@
 import {
   DerivedNames,
-  ResolvedEnvironment,
   ServiceSpec,
   durationBucketsFor,
 } from '@slipway/common';
-import { alertsRunbookUrl, componentLabelsContext, promotionContext, type ComponentLabelsContext, type PromotionContext } from '../_shared/golden-path.context';
+import {
+  alertsRunbookUrl,
+  componentLabelsContext,
+  podOptionsContext,
+  promotionContext,
+  type ComponentLabelsContext,
+  type PodOptionsContext,
+  type PromotionContext,
+} from '../_shared/golden-path.context';
 import { SERVICE_METRICS, SERVICE_METRICS_CONTRACT } from './golden-path.metrics';
 
 export { SLIPWAY_SKELETON_VERSION, browseUrl, entityName } from '../_shared/golden-path.context';
@@ -13,7 +20,10 @@ export { SLIPWAY_SKELETON_VERSION, browseUrl, entityName } from '../_shared/gold
  * What every skeleton file sees. Skeletons read `spec.*` for the resolved spec,
  * `names.*` for derived object names and `labels.*` for the label sets.
  */
-export interface SkeletonContext extends PromotionContext<ResolvedEnvironment>, ComponentLabelsContext {
+/** A node-service environment: the shared resolution plus its pod options (config overrides, CronJobs). */
+export type NodeServiceEnvironment = ServiceSpec['environments'][number];
+
+export interface SkeletonContext extends PromotionContext<NodeServiceEnvironment>, ComponentLabelsContext, PodOptionsContext {
   spec: ServiceSpec;
   names: DerivedNames;
   /** True when `spec.database` is `postgres`. */
@@ -29,7 +39,7 @@ export interface SkeletonContext extends PromotionContext<ResolvedEnvironment>, 
 
 /** What a file whose path holds `[environment]` sees: the context plus the environment it is rendered for. */
 export interface EnvironmentContext extends SkeletonContext {
-  environment: ResolvedEnvironment;
+  environment: NodeServiceEnvironment;
 }
 
 /** The same for every service: serialised once, not on every render. */
@@ -40,6 +50,12 @@ export function createSkeletonContext(spec: ServiceSpec): SkeletonContext {
     spec,
     names: spec.names,
     postgres: spec.database === 'postgres',
+    ...podOptionsContext(
+      spec,
+      spec.database === 'postgres'
+        ? [{ name: 'DATABASE_URL', secretName: `${spec.names.databaseCluster}-app`, key: 'uri', why: 'Written by the CloudNativePG operator; no credential is stored in Git.' }]
+        : [],
+    ),
     ...promotionContext(spec.environments),
     metrics: {
       ...SERVICE_METRICS,

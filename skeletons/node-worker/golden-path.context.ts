@@ -3,8 +3,10 @@ import {
   alertsRunbookUrl,
   componentLabelsContext,
   entityName,
+  podOptionsContext,
   promotionContext,
   type ComponentLabelsContext,
+  type PodOptionsContext,
   type PromotionContext,
 } from '../_shared/golden-path.context';
 import type { NodeWorkerSpec, ResolvedWorkerEnvironment } from './golden-path.resolve';
@@ -27,7 +29,7 @@ interface BrokerClient {
 /** The context `{{> backing/<kind>/<part> (lookup brokers environment.name)}}` renders with. */
 export type BrokerContext = Record<string, unknown> & { service: { name: string }; namespace: string; clients: BrokerClient[] };
 
-export interface NodeWorkerContext extends PromotionContext<ResolvedWorkerEnvironment>, ComponentLabelsContext {
+export interface NodeWorkerContext extends PromotionContext<ResolvedWorkerEnvironment>, ComponentLabelsContext, PodOptionsContext {
   spec: NodeWorkerSpec;
   names: DerivedNames;
   /** The worker pods' selector (`{{> selectorLabels}}`): name and component, never changed after the first deploy. */
@@ -152,6 +154,8 @@ export function createNodeWorkerContext(spec: NodeWorkerSpec, contract: MetricsC
     brokerTitles: { rabbitmq: 'RabbitMQ (RabbitMQ Cluster Operator)', redis: 'Redis (Valkey chart)', nats: 'NATS JetStream (nats chart)' },
     terminationGracePeriodSeconds: Math.ceil(spec.queue.drainTimeoutMs / 1000) + 10,
     alertsRunbookUrl: alertsRunbookUrl(spec.gitops),
+    // A scheduled job gets config, not the broker: it runs as a pod the broker's policies do not admit.
+    ...podOptionsContext(spec),
     ...promotionContext(spec.environments),
     ...labels,
   };

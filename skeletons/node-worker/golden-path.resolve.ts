@@ -4,6 +4,8 @@ import {
   githubProjectSlug,
   issuesFromZod,
   resolveEnvironmentBase,
+  resolvePodOptions,
+  type EnvironmentPodOptions,
   type GoldenPathResolution,
   type ResolvedCi,
   type ResolvedEnvironmentBase,
@@ -13,7 +15,7 @@ import {
 import { nodeWorkerSpecSchema, type ParsedNodeWorkerSpec, type QueueKind, type WorkerEnvironmentInput } from './golden-path.spec';
 
 /** A worker's environment with every default applied. */
-export interface ResolvedWorkerEnvironment extends ResolvedEnvironmentBase {
+export interface ResolvedWorkerEnvironment extends ResolvedEnvironmentBase, EnvironmentPodOptions {
   scaling: {
     /** KEDA's minReplicaCount: 0 scales to zero. */
     min: number;
@@ -43,12 +45,13 @@ const TIER_SCALING = {
   production: { min: 1, max: 10, instances: 3 },
 } as const;
 
-function resolveEnvironment(input: ParsedNodeWorkerSpec, env: WorkerEnvironmentInput, index: number): ResolvedWorkerEnvironment {
+function resolveEnvironment(input: ParsedNodeWorkerSpec, env: WorkerEnvironmentInput, index: number, podOptions: EnvironmentPodOptions): ResolvedWorkerEnvironment {
   const base = resolveEnvironmentBase(input.name, env, index, input.environments);
   const tier = TIER_SCALING[base.tier];
   const min = env.scaling?.min ?? tier.min;
   return {
     ...base,
+    ...podOptions,
     scaling: {
       min,
       max: env.scaling?.max ?? Math.max(tier.max, min, 1),
@@ -102,7 +105,8 @@ export function resolveNodeWorkerSpec(values: unknown): GoldenPathResolution<Nod
   const input = parsed.data;
   const supplyChain = buildSupplyChain(input);
   const repoUrl = input.gitops.repoUrl ?? `https://github.com/example-org/${input.name}.git`;
-  const environments = input.environments.map((env, index) => resolveEnvironment(input, env, index));
+  const podOptions = resolvePodOptions(input);
+  const environments = input.environments.map((env, index) => resolveEnvironment(input, env, index, podOptions.perEnvironment[index]));
   const queueName = input.queue.name ?? input.name;
   const spec: NodeWorkerSpec = {
     ...input,
@@ -123,6 +127,6 @@ export function resolveNodeWorkerSpec(values: unknown): GoldenPathResolution<Nod
       return out;
     },
   });
-  const issues = [...supplyChain.issues, ...environmentIssues, ...crossFieldIssues(spec)];
+  const issues = [...supplyChain.issues, ...environmentIssues, ...podOptions.issues, ...crossFieldIssues(spec)];
   return issues.length ? { ok: false, issues } : { ok: true, spec };
 }

@@ -10,6 +10,9 @@ import {
   schedulingFragment,
   specRules,
   canarySteps,
+  environmentConfigField,
+  podOptionsFragment,
+  type PodOptionsRules,
 } from '@slipway/common';
 import { z } from 'zod';
 
@@ -43,6 +46,18 @@ const ratio = (what: string, min: number, max: number) =>
 const milliseconds = (min: number, max: number) => count(min, max);
 
 /** One environment of a worker: where it runs, how KEDA scales it, its canary and its alert tiers. No host: nothing routes to a worker. */
+/**
+ * The worker's main container and the variables its overlays set on it
+ * (deploy/overlays/[environment]/rollout-env.yaml.hbs and the backing services' client-env partials).
+ */
+export const NODE_WORKER_POD: PodOptionsRules = {
+  mainContainer: 'worker',
+  reservedEnv: [
+    'QUEUE_KIND', 'QUEUE_URL', 'RABBITMQ_USERNAME', 'RABBITMQ_PASSWORD', 'QUEUE_NAME', 'QUEUE_SUBJECT', 'CONSUMER_GROUP', 'CONSUMER_NAME',
+    'CONCURRENCY', 'MAX_ATTEMPTS', 'RETRY_BASE_MS', 'RETRY_MAX_MS', 'HANDLER_TIMEOUT_MS', 'DRAIN_TIMEOUT_MS', 'METRICS_PORT', 'LOG_LEVEL', 'NODE_ENV',
+  ],
+};
+
 export const workerEnvironmentSchema = z
   .object({
     name: environmentSchema.shape.name,
@@ -90,6 +105,7 @@ export const workerEnvironmentSchema = z
       .optional()
       .describe("Severities this environment's alerts carry, which Alertmanager routes by."),
     priorityClassName: environmentSchema.shape.priorityClassName,
+    config: environmentConfigField(NODE_WORKER_POD),
   })
   .strict()
   .describe('One environment: an overlay, an Argo CD Application, a broker and a GitHub environment.');
@@ -236,6 +252,7 @@ export const nodeWorkerSpecSchema = z
       .describe('Alert thresholds (each environment says the severities).'),
     ...resourcesFragment,
     ...schedulingFragment,
+    ...podOptionsFragment(NODE_WORKER_POD),
     ...networkFragment,
     ...monitoringFragment,
     ...deliveryFragment,

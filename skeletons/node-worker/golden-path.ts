@@ -69,6 +69,7 @@ export function nodeWorkerGoldenPath(dir: string): GoldenPath<NodeWorkerSpec> {
         'pdb-allows-drain',
         'argocd-sync-order',
         'ci-promote-by-digest',
+        'argocd-prune-versioned-config',
         'catalog-component-objects',
       ],
     },

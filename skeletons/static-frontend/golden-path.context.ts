@@ -53,7 +53,7 @@ export function frontendNames(name: string): FrontendNames {
     prometheusIngressPolicy: `${name}${DERIVED_NAME_SUFFIXES.prometheusIngressPolicy}`,
     dnsEgressPolicy: `${name}${DERIVED_NAME_SUFFIXES.dnsEgressPolicy}`,
     backendEgressPolicy: `${name}-allow-backends`,
-    httpsRedirectRoute: `${name}-https-redirect`,
+    httpsRedirectRoute: `${name}${DERIVED_NAME_SUFFIXES.httpsRedirectRoute}`,
     backendsConfigMap: `${name}-nginx-backends`,
   };
 }

@@ -37,17 +37,9 @@ export interface EnvironmentBackend {
   podLabels: Record<string, string>;
 }
 
-/** What TLS one environment's host gets: its listener on the Gateway, its Certificate and the Secret cert-manager writes. */
-export interface EnvironmentTls {
-  /** The HTTPS listener's name, unique on a Gateway shared by many repos (`<name>-<environment>`). */
-  listener: string;
-  /** The cert-manager Certificate, and the Secret it writes (`<name>-<environment>-tls`). */
-  secretName: string;
-}
-
+/** One environment: its host and the host's TLS (@slipway/common's resolveEnvironments) and its backends. */
 export interface FrontendEnvironment extends ResolvedEnvironment {
   backends: EnvironmentBackend[];
-  tls: EnvironmentTls;
 }
 
 /** The fully resolved static-frontend spec: no optional field left. */
@@ -98,12 +90,6 @@ function crossFieldIssues(spec: StaticFrontendSpec, input: ParsedStaticFrontendS
         });
       }
     });
-    if (environment.tls.secretName.length > DNS1123_LABEL_MAX) {
-      issues.push({
-        path: `environments[${environment.index}].name`,
-        message: `must be shorter: the certificate Secret ${environment.tls.secretName} is over ${DNS1123_LABEL_MAX} characters (shorten the name or the environment)`,
-      });
-    }
   }
   return issues;
 }
@@ -119,7 +105,6 @@ export function safeResolveStaticFrontendSpec(values: unknown): GoldenPathResolu
   const environments = resolvedEnvironments.environments.map(environment => ({
     ...environment,
     backends: environmentBackends(input.backends, environment.name),
-    tls: { listener: environment.application, secretName: `${environment.application}-tls` },
   }));
   const repoUrl = input.gitops.repoUrl ?? `https://github.com/example-org/${input.name}.git`;
   const spec: StaticFrontendSpec = {

@@ -13,6 +13,7 @@ import {
   resourcesFragment,
   schedulingFragment,
   specRules,
+  tlsFragment,
 } from '@slipway/common';
 
 /*
@@ -109,22 +110,7 @@ export const staticFrontendSpecSchema = z
     environments: environmentList(frontendEnvironmentSchema),
     ...resourcesFragment,
     ...schedulingFragment,
-    tls: z
-      .object({
-        issuer: z
-          .object({
-            kind: z.enum(['ClusterIssuer', 'Issuer'], { error: 'must be ClusterIssuer or Issuer' }).default('ClusterIssuer').describe('Kind of the cert-manager issuer (an Issuer must be in the Gateway\'s namespace).'),
-            name: specRules.dnsLabel('cert-manager issuer').default('letsencrypt').describe('Name of the cert-manager issuer that signs each host\'s certificate (an ACME issuer such as Let\'s Encrypt, or your CA).'),
-          })
-          .strict()
-          .prefault({})
-          .describe('The cert-manager issuer of the hosts\' certificates.'),
-      })
-      .strict()
-      .prefault({})
-      .describe(
-        'TLS for every public host: one cert-manager Certificate per environment\'s host, in the Gateway\'s namespace, served by an HTTPS listener of its own; plain HTTP on the host redirects to HTTPS.',
-      ),
+    ...tlsFragment,
     ...gatewayFragment,
     ...networkFragment,
     ...monitoringFragment,

@@ -21,6 +21,7 @@ describe('mapping values to the template form', () => {
       port: 'port',
       stagingHost: 'environments[0].host',
       productionHost: 'environments[1].host',
+      certificateIssuer: 'tls.issuer.name',
     });
   });
 

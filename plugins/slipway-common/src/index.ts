@@ -7,6 +7,8 @@ export * from './names';
 export * from './spec';
 export * from './resolve';
 export * from './resolveEnvironments';
+export * from './resolvePodOptions';
+export * from './resolveTls';
 export * from './gatewayDataPlanes';
 export * from './jsonSchema';
 export * from './metrics';

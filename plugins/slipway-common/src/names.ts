@@ -23,8 +23,14 @@ export const DERIVED_NAME_SUFFIXES = {
   gatewayIngressPolicy: '-allow-gateway',
   prometheusIngressPolicy: '-allow-prometheus',
   dnsEgressPolicy: '-allow-dns',
+  /** The HTTPRoute on the Gateway's plain-HTTP listener that redirects each host to HTTPS. */
+  httpsRedirectRoute: '-https-redirect',
   databaseEgressPolicy: '-allow-db',
   databaseIngressPolicy: '-db-allow-app',
+  /** The generated ConfigMap of config.env (kustomize appends a hash of the content). */
+  configEnvMap: '-env',
+  /** The generated ConfigMap of config.files, mounted at config.mountPath. */
+  configFilesMap: '-files',
 } as const;
 
 /** Kubernetes' limit for DNS-1123 labels, label values and most object names. */

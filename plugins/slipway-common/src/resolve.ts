@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { DerivedNames, deriveNames } from './names';
 import { ParsedServiceSpec, serviceSpecSchema } from './spec';
+import { resolvePodOptions, type EnvironmentPodOptions } from './resolvePodOptions';
 import { resolveEnvironments, type ResolvedEnvironment } from './resolveEnvironments';
 import { buildSupplyChain, type ResolvedCi, type ResolvedImage } from './resolveSupplyChain';
 import { ENVOY_GATEWAY, ENVOY_GATEWAY_CLASS } from './gatewayDataPlanes';
@@ -26,7 +27,7 @@ export type ServiceSpec = Omit<ParsedServiceSpec, 'image' | 'environments' | 'gi
   image: ResolvedImage;
   ci: ResolvedCi;
   /** In promotion order; the last is the production tier. */
-  environments: ResolvedEnvironment[];
+  environments: Array<ResolvedEnvironment & EnvironmentPodOptions>;
   gitops: { repoUrl: string; branch: string; /** owner/repo when the repo is on github.com */ projectSlug?: string };
   names: DerivedNames;
 };
@@ -57,6 +58,10 @@ export function issuesFromZod(error: z.ZodError, values: unknown): SpecIssue[] {
       for (const key of issue.keys) {
         issues.push({ path: formatPath([...issue.path, key]), message: 'is not a known field' });
       }
+    } else if (issue.code === 'invalid_key') {
+      // A record key broke its rule (an env name, a file name, a label key): zod says only
+      // "Invalid key in record" and keeps the key's own rule messages inside.
+      for (const keyIssue of issue.issues) issues.push({ path: formatPath(issue.path), message: keyIssue.message });
     } else if (issue.code === 'invalid_type' && valueAt(values, issue.path) === undefined) {
       issues.push({ path: formatPath(issue.path), message: 'is required' });
     } else {
@@ -124,7 +129,9 @@ export function safeResolveServiceSpec(values: unknown): SpecResult {
   const input = parsed.data;
   const supplyChain = buildSupplyChain(input);
   const repoUrl = input.gitops.repoUrl ?? `https://github.com/example-org/${input.name}.git`;
-  const { environments, issues: environmentIssues } = resolveEnvironments(input.name, input.environments);
+  const { environments: resolvedEnvironments, issues: environmentIssues } = resolveEnvironments(input.name, input.environments);
+  const podOptions = resolvePodOptions(input);
+  const environments = resolvedEnvironments.map((environment, index) => ({ ...environment, ...podOptions.perEnvironment[index] }));
   const spec: ServiceSpec = {
     ...input,
     gateway: { ...input.gateway, dataPlane: defaultDataPlane(input.gateway) },
@@ -134,7 +141,7 @@ export function safeResolveServiceSpec(values: unknown): SpecResult {
     gitops: { repoUrl, branch: input.gitops.branch, projectSlug: githubProjectSlug(repoUrl) },
     names: deriveNames(input.name),
   };
-  const issues = [...supplyChain.issues, ...environmentIssues, ...crossFieldIssues(spec)];
+  const issues = [...supplyChain.issues, ...environmentIssues, ...podOptions.issues, ...crossFieldIssues(spec)];
   return issues.length ? { ok: false, issues } : { ok: true, spec };
 }
 

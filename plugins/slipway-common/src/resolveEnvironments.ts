@@ -1,4 +1,5 @@
 import { environmentObjectName } from './names';
+import { environmentTls, environmentTlsIssues, type EnvironmentTls } from './resolveTls';
 import { ALERT_SEVERITIES, type AlertSeverity, type CanaryStep, type EnvironmentInput } from './spec';
 
 /**
@@ -34,11 +35,12 @@ export interface ResolvedEnvironmentBase {
   priorityClassName: string | undefined;
 }
 
-/** A node-service environment: the base plus its replicas, HPA bounds and public host. */
+/** An environment with a public host (node-service, static-frontend): the base plus its replicas, HPA bounds, host and the host's TLS. */
 export interface ResolvedEnvironment extends ResolvedEnvironmentBase {
   replicas: number;
   autoscaling: { min: number; max: number; targetCpuPercent: number };
   host: string;
+  tls: EnvironmentTls;
 }
 
 /** The fields every golden path's environment entry has (its own fields come on top). */
@@ -157,6 +159,7 @@ function resolveOne(service: string, input: EnvironmentInput, index: number, all
     canarySteps: base.canarySteps,
     alerts: base.alerts,
     priorityClassName: base.priorityClassName,
+    tls: environmentTls(base.application),
   };
 }
 
@@ -209,7 +212,7 @@ export function checkEnvironments<E extends ResolvedEnvironmentBase>(environment
   return issues;
 }
 
-/** node-service's own environment rules: replicas within the HPA bounds, one host per environment. */
+/** The rules of an environment with a public host: replicas within the HPA bounds, a certificate name that fits, one host per environment. */
 const SERVICE_ENVIRONMENT_RULES: EnvironmentRules<ResolvedEnvironment> = {
   fields(env, at) {
     const issues: EnvironmentIssue[] = [];
@@ -222,6 +225,7 @@ const SERVICE_ENVIRONMENT_RULES: EnvironmentRules<ResolvedEnvironment> = {
         message: `must lie within autoscaling min..max (${env.autoscaling.min}..${env.autoscaling.max})`,
       });
     }
+    issues.push(...environmentTlsIssues(env.tls, at));
     return issues;
   },
   clashes(env, earlier, at) {

@@ -5,6 +5,7 @@ import {
   resolveServiceSpec,
   safeResolveServiceSpec,
   SpecValidationError,
+  TLS_SECRET_SUFFIX,
   specFieldJsonSchema,
   specJsonSchema,
 } from './index';
@@ -186,11 +187,20 @@ describe('service spec', () => {
       expect(safeResolveServiceSpec({ ...minimal, environments: apart }).ok).toBe(true);
     });
 
-    it('keeps <name>-<environment> within 63 characters for the longest names', () => {
-      const env = 'e'.repeat(MAX_ENVIRONMENT_NAME_LENGTH);
-      const [resolved] = resolveServiceSpec({ ...minimal, name: 'a'.repeat(MAX_SERVICE_NAME_LENGTH), environments: [{ name: env }] }).environments;
-      expect(resolved.application.length).toBeLessThanOrEqual(63);
+    it('keeps <name>-<environment> within 63 characters for the longest names, and <name>-<environment>-tls (the certificate Secret) too or says so', () => {
+      const name = 'a'.repeat(MAX_SERVICE_NAME_LENGTH);
+      // The longest environment whose certificate Secret still fits: 63 - name - '-' - '-tls'.
+      const fitting = 'e'.repeat(63 - MAX_SERVICE_NAME_LENGTH - 1 - TLS_SECRET_SUFFIX.length);
+      const [resolved] = resolveServiceSpec({ ...minimal, name, environments: [{ name: fitting }] }).environments;
       expect(resolved.namespace).toBe(resolved.application);
+      expect(resolved.tls).toEqual({ listener: resolved.application, secretName: `${resolved.application}-tls` });
+      expect(resolved.tls.secretName).toHaveLength(63);
+      // The longest environment name still fits the Application and namespace, but not the Secret: the one issue is that.
+      const longest = 'e'.repeat(MAX_ENVIRONMENT_NAME_LENGTH);
+      expect(`${name}-${longest}`.length).toBeLessThanOrEqual(63);
+      expect(issuesFor({ ...minimal, name, environments: [{ name: longest }] })).toEqual([
+        { path: 'environments[0].name', message: expect.stringContaining(`the certificate Secret ${name}-${longest}-tls is over 63 characters`) },
+      ]);
     });
 
     it('offers the form the list with its item rules and default', () => {

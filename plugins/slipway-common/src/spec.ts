@@ -225,6 +225,197 @@ export const schedulingFragment = {
     .describe("Where the workload's pods are scheduled. The PriorityClass is per environment (environments[].priorityClassName)."),
 };
 
+/*
+ * Pod options the seeds need (seed 001's two-container pod with a shared file and a ConfigMap
+ * read as a file and as env; seed 000's production-only backup CronJob), for a golden path
+ * whose workload runs its own image.
+ */
+
+const ENV_VAR_NAME_PATTERN = '^[A-Za-z_][A-Za-z0-9_]*$';
+/** Names that say "credential": their values belong in a Secret (an ExternalSecret), never in a ConfigMap in Git. */
+const CREDENTIAL_NAME = /(PASS(WORD|WD)?|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|CREDENTIAL)/i;
+/** What a golden path's pod options must not collide with: its main container and the variables the skeleton sets on it. */
+export interface PodOptionsRules {
+  /** The main container's name, which a sidecar must not take. */
+  mainContainer: string;
+  /** Variables the skeleton sets (`env` wins over `envFrom`, so config could never change them). */
+  reservedEnv: readonly string[];
+}
+/** A ConfigMap key (validation.IsConfigMapKey) that is also a plain file name. */
+const CONFIG_FILE_NAME_PATTERN = '^(?!\\.\\.?$)[-._A-Za-z0-9]{1,253}$';
+/**
+ * Most bytes of config one ConfigMap carries. The API server allows 1 MiB, but Argo CD applies
+ * client-side by default, and `kubectl apply` keeps the whole object in the
+ * kubectl.kubernetes.io/last-applied-configuration annotation, and a object's annotations
+ * total at most 262144 bytes (apimachinery ValidateAnnotationsSize, TotalAnnotationSizeLimitB).
+ */
+export const MAX_CONFIG_BYTES = 200 * 1024;
+const ABSOLUTE_PATH_PATTERN = '^/([A-Za-z0-9._-]+/)*[A-Za-z0-9._-]+$';
+
+const configEnv = (what: string, reserved: readonly string[]) =>
+  z
+    .record(
+      z
+        .string()
+        .regex(new RegExp(ENV_VAR_NAME_PATTERN), { error: 'must be an environment variable name: letters, digits and _, not starting with a digit' })
+        .refine(name => !reserved.includes(name), {
+          error: `must not be one the skeleton sets (${reserved.join(', ')}): a container's env wins over envFrom, so config could never change it`,
+        })
+        .refine(name => !CREDENTIAL_NAME.test(name), {
+          error: 'names a credential: config is stored in Git as plain text; put credentials in a Secret (an ExternalSecret), never in config',
+        }),
+      z.string().max(4096, { error: 'must be at most 4096 characters' }),
+    )
+    .describe(what);
+
+const configFiles = (what: string) =>
+  z
+    .record(
+      z.string().regex(new RegExp(CONFIG_FILE_NAME_PATTERN), { error: 'must be a file name: letters, digits, -, _ and ., at most 253 characters' }),
+      z.string(),
+    )
+    .describe(what);
+
+const utf8 = new TextEncoder();
+/** Bytes of ConfigMap data as it lands in Git and in the apply annotation (keys and values). */
+export function configBytes(...parts: Array<Record<string, string> | undefined>): number {
+  let bytes = 0;
+  for (const part of parts) for (const [key, value] of Object.entries(part ?? {})) bytes += utf8.encode(key).length + utf8.encode(value).length;
+  return bytes;
+}
+
+/** Spec field of an environment entry: what it changes of the component's config. */
+export const environmentConfigField = (rules: PodOptionsRules) =>
+  z
+    .object({
+      env: configEnv('Environment variables this environment sets or overrides (merged over config.env).', rules.reservedEnv).default({}),
+      files: configFiles('Files this environment adds or replaces (merged over config.files).').default({}),
+    })
+    .strict()
+    .optional()
+    .describe("This environment's changes to config: its values win over the component's; the rest is inherited.");
+
+const sidecarSchema = (rules: PodOptionsRules) =>
+  z
+    .object({
+      name: dnsLabel('sidecar container name')
+        .refine(name => name !== rules.mainContainer, { error: `must not be ${rules.mainContainer} (the main container)` })
+        .describe('Container name, unique in the pod.'),
+      image: z
+        .union([z.literal('self'), specRules.pinnedImage()], { error: 'must be self or an image pinned to a tag other than latest, or to a digest' })
+        .default('self')
+        .describe("self: the service's own image, promoted with it by digest; or another image pinned to a tag other than latest, or to a digest."),
+      command: z.array(z.string().min(1).max(1024)).min(1).max(32).optional().describe("Replaces the image's entrypoint. Default: the image's."),
+      args: z
+        .array(z.string().min(1).max(1024))
+        .max(32)
+        .default([])
+        .describe("Arguments to the entrypoint, e.g. [dist/writer.js] for the service's own image (whose entrypoint is node)."),
+      resources: z
+        .object({
+          cpuRequest: quantity('50m').default('50m').describe('CPU request.'),
+          memoryRequest: quantity('64Mi').default('64Mi').describe('Memory request.'),
+          cpuLimit: quantity('200m').default('200m').describe('CPU limit.'),
+          memoryLimit: quantity('128Mi').default('128Mi').describe('Memory limit.'),
+        })
+        .strict()
+        .prefault({})
+        .describe("The sidecar's requests and limits (they add to the pod's, which the HPA's CPU utilisation is measured against)."),
+    })
+    .strict()
+    .refine(sidecar => sidecar.image !== 'self' || sidecar.command !== undefined || sidecar.args.length > 0, {
+      error: "with image self, args (or command) is required: the image's own entrypoint would start the server a second time on the same ports",
+      path: ['args'],
+    });
+
+const CRON_SCHEDULE_PATTERN = '^(@(yearly|annually|monthly|weekly|daily|midnight|hourly)|(\\S+\\s+){4}\\S+)$';
+/** An IANA zone name such as Europe/Berlin (CronJob spec.timeZone; the API server refuses TZ= inside schedule). */
+const TIME_ZONE_PATTERN = '^(Etc/UTC|UTC|[A-Z][A-Za-z_-]+(/[A-Za-z0-9_+-]+){1,2})$';
+export const CRON_CONCURRENCY_POLICIES = ['Forbid', 'Replace', 'Allow'] as const;
+/** Longest CronJob name: the controller names each Job <cronjob>-<minutes since epoch>, and a Job name is a 63-character label (Kubernetes docs, CronJob: "no longer than 52 characters"). */
+export const MAX_CRONJOB_NAME_LENGTH = 52;
+
+const cronJobSchema = z
+  .object({
+    name: dnsLabel('CronJob name').describe(`Job name, unique; the CronJob is <name>-<job>, at most ${MAX_CRONJOB_NAME_LENGTH} characters.`),
+    schedule: z
+      .string()
+      .regex(new RegExp(CRON_SCHEDULE_PATTERN), { error: 'must be a five-field cron expression (minute hour day month weekday) or a macro such as @daily' })
+      .refine(schedule => !/(^|\s)(CRON_)?TZ=/.test(schedule), { error: 'must not carry TZ= (the API server refuses it): set timeZone instead' })
+      .describe('When it runs: five-field cron, in timeZone.'),
+    timeZone: z
+      .string()
+      .regex(new RegExp(TIME_ZONE_PATTERN), { error: 'must be an IANA time zone name such as Etc/UTC or Europe/Berlin' })
+      .default('Etc/UTC')
+      .describe("Time zone of the schedule (CronJob spec.timeZone); without one the controller's local time would apply."),
+    args: z
+      .array(z.string().min(1).max(1024))
+      .min(1, { error: 'must have at least one argument' })
+      .max(32)
+      .optional()
+      .describe("Arguments to the service image's entrypoint (node). Default: [dist/jobs.js, <job>], the job of that name in the generated src/jobs.ts."),
+    environments: z
+      .array(dnsLabel('environment name'))
+      .min(1, { error: 'must name at least one environment' })
+      .optional()
+      .describe('Environments that run it, e.g. [production] for a production-only backup. Default: every environment.'),
+    concurrencyPolicy: z
+      .enum(CRON_CONCURRENCY_POLICIES, { error: `must be one of ${CRON_CONCURRENCY_POLICIES.join(', ')}` })
+      .default('Forbid')
+      .describe('What happens when a run is due while the last one still runs: Forbid skips it, Replace stops the old one, Allow runs both.'),
+    activeDeadlineSeconds: count(60, 86400).default(3600).describe('A run taking longer is stopped and counts as failed.'),
+    backoffLimit: count(0, 10).default(2).describe('Retries of a failing run before it counts as failed (and CronJobFailed fires).'),
+  })
+  .strict();
+
+/** Spec fragment: sidecar containers sharing a directory with the main one, config as files and env, and CronJobs. */
+export const podOptionsFragment = (rules: PodOptionsRules) => ({
+  config: z
+    .object({
+      env: configEnv('Environment variables of every container of the pod (envFrom a ConfigMap). No credentials: those come from Secrets.', rules.reservedEnv).default({}),
+      files: configFiles('Files mounted read-only at mountPath in every container of the pod (a ConfigMap volume).').default({}),
+      mountPath: z
+        .string()
+        .regex(new RegExp(ABSOLUTE_PATH_PATTERN), { error: 'must be an absolute path such as /etc/config' })
+        .default('/etc/config')
+        .describe('Where the files appear.'),
+    })
+    .strict()
+    .prefault({})
+    .describe(
+      'Configuration kept in Git, overridable per environment (environments[].config): generated ConfigMaps whose names carry a hash of their content, so a change rolls out as a canary like a new image.',
+    ),
+  sidecars: z
+    .array(sidecarSchema(rules))
+    .max(3, { error: 'must have at most 3 entries' })
+    .refine(sidecars => new Set(sidecars.map(sidecar => sidecar.name)).size === sidecars.length, { error: 'names must be unique' })
+    .default([])
+    .describe(
+      'Containers beside the server in every pod, e.g. a writer whose file the server reads. Native sidecars (initContainers with restartPolicy Always): started before the server, stopped after it. [] for none.',
+    ),
+  sharedVolume: z
+    .object({
+      mountPath: z
+        .string()
+        .regex(new RegExp(ABSOLUTE_PATH_PATTERN), { error: 'must be an absolute path such as /shared' })
+        .default('/shared')
+        .describe('Where the shared directory appears in the server and in every sidecar.'),
+      sizeLimit: quantity('64Mi').default('64Mi').describe('Most it may hold; past it the kubelet evicts the pod.'),
+    })
+    .strict()
+    .prefault({})
+    .describe('A directory (emptyDir) the server and its sidecars share, present when there are sidecars; it lives and dies with the pod.'),
+  cronJobs: z
+    .array(cronJobSchema)
+    .max(5, { error: 'must have at most 5 entries' })
+    .refine(jobs => new Set(jobs.map(job => job.name)).size === jobs.length, { error: 'names must be unique' })
+    .default([])
+    .describe("Scheduled runs of the service's image (a cleanup, a report), each in the environments it lists; alerted on when a run fails. [] for none."),
+});
+
+/** node-service's main container and the variables its Rollout sets (skeletons/node-service/deploy/base/rollout.yaml.hbs). */
+export const NODE_SERVICE_POD: PodOptionsRules = { mainContainer: 'app', reservedEnv: ['PORT', 'METRICS_PORT', 'LOG_LEVEL', 'DATABASE_URL', 'NODE_ENV'] };
+
 /** At most this many environments: each is an overlay, an Application, a GitHub environment and a CI job. */
 export const MAX_ENVIRONMENTS = 6;
 
@@ -285,6 +476,7 @@ export const environmentSchema = z
       .optional()
       .describe('Severities this environment\'s alerts carry, which Alertmanager routes by.'),
     priorityClassName: priorityClassNameField,
+    config: environmentConfigField(NODE_SERVICE_POD),
   })
   .strict();
 
@@ -535,6 +727,36 @@ export const deliveryFragment = {
 
 };
 
+/**
+ * Spec fragment: TLS for every public host through cert-manager. Each environment's host gets a
+ * Certificate (and the Secret cert-manager writes) in its own namespace, an HTTPS listener of its
+ * own on the Gateway serving that Secret, and a redirect from plain HTTP; the names come from
+ * resolveTls.ts, the objects from the shared partials tls-certificate, gateway and https-redirect-route.
+ */
+export const tlsFragment = {
+  tls: z
+    .object({
+      issuer: z
+        .object({
+          kind: z
+            .enum(['ClusterIssuer', 'Issuer'], { error: 'must be ClusterIssuer or Issuer' })
+            .default('ClusterIssuer')
+            .describe("Kind of the cert-manager issuer (an Issuer is namespaced: it must exist in every environment's namespace, where the Certificates are)."),
+          name: dnsLabel('cert-manager issuer')
+            .default('letsencrypt')
+            .describe("Name of the cert-manager issuer that signs each host's certificate (an ACME issuer such as Let's Encrypt, or your CA)."),
+        })
+        .strict()
+        .prefault({})
+        .describe("The cert-manager issuer of the hosts' certificates."),
+    })
+    .strict()
+    .prefault({})
+    .describe(
+      "TLS for every public host: one cert-manager Certificate per environment's host, in the environment's namespace, served by an HTTPS listener of its own on the Gateway; plain HTTP on the host redirects to HTTPS.",
+    ),
+};
+
 /** Spec fragment: the Gateway API Gateway a public component's HTTPRoutes attach to, and where its proxies run. */
 export const gatewayFragment = {
   gateway: z
@@ -666,6 +888,8 @@ export const serviceSpecSchema = z
       .describe('CloudNativePG settings, used when database is postgres.'),
     ...resourcesFragment,
     ...schedulingFragment,
+    ...podOptionsFragment(NODE_SERVICE_POD),
+    ...tlsFragment,
     ...gatewayFragment,
     ...networkFragment,
     ...monitoringFragment,

@@ -2,7 +2,7 @@ import { promises as fs } from 'fs';
 import os from 'os';
 import path from 'path';
 import { parse, parseAllDocuments } from 'yaml';
-import { MAX_ENVIRONMENT_NAME_LENGTH, MAX_SERVICE_NAME_LENGTH, resolveServiceSpec } from '@slipway/common';
+import { DNS1123_LABEL_MAX, MAX_ENVIRONMENT_NAME_LENGTH, MAX_SERVICE_NAME_LENGTH, TLS_SECRET_SUFFIX, resolveServiceSpec } from '@slipway/common';
 import { loadCompiledSkeleton, renderGoldenPath, renderService, RenderedFile } from './renderer';
 import { createSkeletonContext, nodeServiceGoldenPath } from '@slipway/skeletons';
 import { Lockfile, PackageJson, reconcileLock, stringifyLikeNpm } from './lockfile';
@@ -79,10 +79,14 @@ describe('renderService', () => {
     expect(JSON.parse(packageJson!.content).description).toBe(description);
   });
 
-  it('keeps every object name and namespace within 63 characters for the longest allowed name', async () => {
-    const name = 'n'.repeat(MAX_SERVICE_NAME_LENGTH);
-    // The longest environment names too: <name>-<environment> is an Application and a namespace.
-    const environments = [{ name: 'a'.repeat(MAX_ENVIRONMENT_NAME_LENGTH) }, { name: 'b'.repeat(MAX_ENVIRONMENT_NAME_LENGTH) }];
+  it.each([
+    // The longest name, with the longest environment names its certificate Secrets (<name>-<environment>-tls) allow.
+    ['the longest name', MAX_SERVICE_NAME_LENGTH, DNS1123_LABEL_MAX - MAX_SERVICE_NAME_LENGTH - 1 - TLS_SECRET_SUFFIX.length],
+    // The longest environment names (<name>-<environment> is an Application and a namespace), with the longest name they allow.
+    ['the longest environment names', DNS1123_LABEL_MAX - MAX_ENVIRONMENT_NAME_LENGTH - 1 - TLS_SECRET_SUFFIX.length, MAX_ENVIRONMENT_NAME_LENGTH],
+  ])('keeps every object name and namespace within 63 characters for %s allowed', async (_case, nameLength, environmentLength) => {
+    const name = 'n'.repeat(nameLength);
+    const environments = [{ name: 'a'.repeat(environmentLength) }, { name: 'b'.repeat(environmentLength) }];
     const files = await renderService(resolveServiceSpec({ ...minimal, name, database: 'postgres', environments }));
     const names: string[] = [];
     for (const file of files.filter(f => f.path.startsWith('deploy/') && f.path.endsWith('.yaml'))) {

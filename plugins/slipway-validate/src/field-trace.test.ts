@@ -85,6 +85,46 @@ describe('LearnedFieldReads', () => {
     expect(answeredWithoutTrace).toBeGreaterThan(objects.length);
   }, 60_000);
 
+  it('gives the same answers validating an instance that shares the parsed (frozen) values, and tracing a model copy only when a place is new', async () => {
+    const freeze = <T>(value: T): T => {
+      if (value && typeof value === 'object') {
+        Object.freeze(value);
+        for (const child of Object.values(value)) freeze(child);
+      }
+      return value;
+    };
+    const objects = await renderedObjects();
+    const byInstance = new Map<string, LearnedFieldReads>();
+    const byParsed = new Map<string, LearnedFieldReads>();
+    let untraced = 0;
+    let untracedWithErrors = 0;
+    for (const object of objects) {
+      const misspelt = structuredClone(object);
+      misspelt.spec = { ...misspelt.spec, replica: 2 };
+      // A wrong type at a known place: answered from what was learnt, so the shared instance is what finds it.
+      const wrongType = structuredClone(object);
+      wrongType.spec = { ...wrongType.spec, replicas: 'two' };
+      for (const candidate of [object, misspelt, wrongType, object].map(value => freeze(structuredClone(value)))) {
+        const model = MODELS[candidate.kind];
+        const instanceReads = byInstance.get(candidate.kind) ?? new LearnedFieldReads();
+        const parsedReads = byParsed.get(candidate.kind) ?? new LearnedFieldReads();
+        byInstance.set(candidate.kind, instanceReads);
+        byParsed.set(candidate.kind, parsedReads);
+        const expected = instanceReads.check(new model(candidate), validatorOf(model), clean);
+        // As schema-registry.ts does: an instance sharing the frozen values, a model of its own when traced.
+        const shared = Object.assign(Object.create(model.prototype), candidate);
+        const actual = parsedReads.check(shared, validatorOf(model), clean, () => new model(candidate));
+        if (!actual.traced) untraced++;
+        if (!actual.traced && actual.result.length > 0) untracedWithErrors++;
+        const errors = (result: unknown[]) => result.map(error => (error as Error).message);
+        expect({ kind: candidate.kind, unknown: actual.unknownFields, errors: errors(actual.result) })
+          .toEqual({ kind: candidate.kind, unknown: expected.unknownFields, errors: errors(expected.result) });
+      }
+    }
+    expect(untraced).toBeGreaterThan(objects.length);
+    expect(untracedWithErrors).toBeGreaterThan(0);
+  }, 60_000);
+
   it('traces an object with a place no earlier object had, and then knows it', () => {
     const reads = new LearnedFieldReads();
     const validate = validatorOf(Deployment);

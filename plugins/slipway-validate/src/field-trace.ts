@@ -117,12 +117,23 @@ export class LearnedFieldReads {
     return this.#places.size;
   }
 
-  /** Validates `data` and finds its unknown fields, tracing only when a place is new. `isClean`: the validation found nothing. */
-  check<T>(data: object, validate: (target: object) => T, isClean: (result: T) => boolean): { result: T; unknownFields: UnknownField[]; traced: boolean } {
+  /**
+   * Validates `data` and finds its unknown fields, tracing only when a place is new. `isClean`: the
+   * validation found nothing. `traceable`: the copy of `data` to trace, when `data` itself cannot
+   * be (a proxy of a frozen object may not hand out wrappers of its values); an object answered
+   * from what was learnt is validated as it is, without a copy.
+   */
+  check<T>(
+    data: object,
+    validate: (target: object) => T,
+    isClean: (result: T) => boolean,
+    traceable: (data: object) => object = same => same,
+  ): { result: T; unknownFields: UnknownField[]; traced: boolean } {
     const unknownFields = this.#unknownFields(data);
     if (unknownFields) return { result: validate(data), unknownFields, traced: false };
-    const traced = traceReads(data, validate);
-    if (isClean(traced.result)) this.#learn(data, '', traced.reads);
+    const copy = traceable(data);
+    const traced = traceReads(copy, validate);
+    if (isClean(traced.result)) this.#learn(copy, '', traced.reads);
     return { result: traced.result, unknownFields: traced.unknownFields, traced: true };
   }
 
@@ -151,19 +162,33 @@ export class LearnedFieldReads {
   /** The unknown fields of `data` from what was learnt, or undefined when a place of it was never seen. */
   #unknownFields(data: object): UnknownField[] | undefined {
     const out: UnknownField[] = [];
-    const walk = (node: unknown, place: string, path: PathSegment[]): boolean => {
-      if (Array.isArray(node)) return node.every((item, index) => walk(item, `${place}/#`, [...path, index]));
+    // One path, pushed and popped as the walk goes: copied only for an unknown field (it ran for every value).
+    const path: PathSegment[] = [];
+    const walk = (node: unknown, place: string): boolean => {
+      if (Array.isArray(node)) {
+        const itemPlace = `${place}/#`;
+        for (let index = 0; index < node.length; index++) {
+          path.push(index);
+          const known = walk(node[index], itemPlace);
+          path.pop();
+          if (!known) return false;
+        }
+        return true;
+      }
       if (!isPlainRecord(node)) return true;
       const learned = this.#places.get(place);
       if (!learned || learned.kind === 'conflicting') return false;
       const checked = learned.kind === 'read' && !learned.enumerated && learned.keys.size > 0;
-      for (const [key, value] of Object.entries(node)) {
+      for (const key of Object.keys(node)) {
         if (checked && !learned.keys.has(key)) out.push({ path: [...path, key], known: learned.known });
-        if (!walk(value, `${place}/${key}`, [...path, key])) return false;
+        path.push(key);
+        const known = walk((node as Record<string, unknown>)[key], `${place}/${key}`);
+        path.pop();
+        if (!known) return false;
       }
       return true;
     };
-    return walk(data, '', []) ? out : undefined;
+    return walk(data, '') ? out : undefined;
   }
 }
 

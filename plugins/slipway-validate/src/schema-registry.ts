@@ -47,9 +47,12 @@ function modelSchema(load: () => ModelClass): ObjectSchema {
   return {
     check(object) {
       const model = load();
-      const instance = new model(object as never);
+      // The model's validator reads `this` (older models find their schema on the prototype), so it
+      // runs on an instance: when what was learnt answers, one that shares the parsed (frozen) values,
+      // made without copying them; a traced object gets a model of its own (a deep copy) for the proxy.
+      const shared = Object.assign(Object.create(model.prototype) as object, object);
       const { result: violations, unknownFields } = learned.check(
-        instance,
+        shared,
         target => {
           try {
             model.prototype.validate.call(target);
@@ -59,6 +62,7 @@ function modelSchema(load: () => ModelClass): ObjectSchema {
           }
         },
         found => found.length === 0,
+        () => new model(object as never),
       );
       return { violations, unknownFields };
     },

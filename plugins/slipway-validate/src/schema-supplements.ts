@@ -15,6 +15,13 @@ const NEWER_UPSTREAM_FIELDS: Array<{ apiVersion: string; kind: string; path: str
   },
   {
     apiVersion: 'argoproj.io/v1alpha1',
+    kind: 'Rollout',
+    path: 'spec.template.spec.initContainers.restartPolicy',
+    why:
+      "Kubernetes 1.28 Container.restartPolicy (native sidecars, KEP-753): Argo Rollouts 1.9's CRD declares it (manifests/crds/rollout-crd.yaml) and its controller is built on k8s.io/api v0.34; @kubernetes-models/argo-rollouts 0.3.2 predates it",
+  },
+  {
+    apiVersion: 'argoproj.io/v1alpha1',
     kind: 'Application',
     path: 'spec.syncPolicy.automated.enabled',
     why: 'Argo CD 3.1 SyncPolicyAutomated.Enabled (argo-cd#21999); @kubernetes-models/argo-cd 2.7.2 predates it',

@@ -17,7 +17,7 @@ export interface ObjectSet {
 }
 
 export const ARGOCD_DIR = 'deploy/argocd/';
-const OVERLAYS_DIR = 'deploy/overlays/';
+export const OVERLAYS_DIR = 'deploy/overlays/';
 /** Cluster prerequisites (the platform team's, applied once per cluster): never part of a service's deployment. */
 export const PLATFORM_DIR = 'deploy/platform/';
 

@@ -23,7 +23,7 @@ import { knownConfigMaps, knownSecrets, sourcesNear, type KnownSource } from './
 
 const problem = problemsFor('reference');
 
-interface Reference {
+export interface Reference {
   kind: 'Secret' | 'ConfigMap';
   name: string;
   key?: string;
@@ -31,7 +31,8 @@ interface Reference {
   field: string;
 }
 
-function referencesOf(template: PodTemplate): Reference[] {
+/** The Secrets and ConfigMaps a pod template reads through env, envFrom and volumes, with the field each is named in. */
+export function referencesOf(template: PodTemplate): Reference[] {
   const out: Reference[] = [];
   for (const ref of containersOf(template)) {
     for (const { record: env, index } of recordsOf(ref.container.env)) {

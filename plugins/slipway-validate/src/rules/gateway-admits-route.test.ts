@@ -65,53 +65,73 @@ describe(ID, () => {
       const files: RepoFiles = editFile(await renderExample('postgres'), 'deploy/platform/kustomization.yaml', /\n +- gateway\.yaml/, '');
       files.delete(GATEWAY_FILE);
       const problems = await unitProblems(gatewayAdmitsRoute, files);
-      // The same problem in both overlays is reported once, naming both.
-      expect(problems).toHaveLength(1);
-      expect(problems[0]).toMatchObject({ object: 'HTTPRoute/billing', file: 'deploy/base/httproute.yaml' });
-      expect(problems[0].environment).toMatch(/staging.*production|production.*staging/);
-      expect(problems[0].message).toContain('HTTPRoute/billing spec.parentRefs[0]: Gateway gateway-system/public-gateway is not declared in the repo');
-      expect(problems[0].message).toContain('the cluster prerequisite is not in the repo (deploy/platform)');
+      // Both routes (the canaried one, and the host's redirect from plain HTTP), each reported once for both overlays.
+      expect(problems.map(problem => problem.object)).toEqual(['HTTPRoute/billing', 'HTTPRoute/billing-https-redirect']);
+      for (const problem of problems) {
+        expect(problem.environment).toMatch(/staging.*production|production.*staging/);
+        expect(problem.message).toContain(`${problem.object} spec.parentRefs[0]: Gateway gateway-system/public-gateway is not declared in the repo`);
+        expect(problem.message).toContain('the cluster prerequisite is not in the repo (deploy/platform)');
+      }
+      // Each at the file that writes it: the base for production's listener (staging's overlay patches its own), and each overlay's redirect.
+      expect(problems[0].file?.split(', ').sort()).toEqual(['deploy/base/httproute.yaml', 'deploy/overlays/staging']);
+      expect(problems[1].file?.split(', ').sort()).toEqual(['deploy/overlays/production/https-redirect.yaml', 'deploy/overlays/staging/https-redirect.yaml']);
     });
 
     it('reports a namespace the Application no longer labels for the Gateway\'s selector', async () => {
       const files = editFile(await renderExample('postgres'), 'deploy/argocd/staging.yaml', /\n +slipway\.dev\/gateway: public-gateway/, '');
       const problems = await unitProblems(gatewayAdmitsRoute, files);
-      expect(problems).toHaveLength(1);
-      expect(problems[0]).toMatchObject({ environment: 'staging', object: 'HTTPRoute/billing' });
+      expect(problems.map(problem => [problem.environment, problem.object])).toEqual([['staging', 'HTTPRoute/billing'], ['staging', 'HTTPRoute/billing-https-redirect']]);
       expect(problems[0].message).toBe(
         'HTTPRoute/billing spec.parentRefs[0]: Gateway gateway-system/public-gateway (deploy/platform/gateway.yaml) admits routes only from namespaces ' +
           'labelled slipway.dev/gateway=public-gateway; namespace billing-staging has kubernetes.io/metadata.name=billing-staging, ' +
           'pod-security.kubernetes.io/enforce=restricted, pod-security.kubernetes.io/enforce-version=latest ' +
           '(from Application/billing-staging spec.syncPolicy.managedNamespaceMetadata): the route is not attached and serves nothing',
       );
+      expect(problems[1].file).toBe('deploy/overlays/staging/https-redirect.yaml');
     });
 
     it('reports a Gateway that admits routes only from its own namespace', async () => {
       const files = editFile(await renderExample('minimal'), GATEWAY_FILE, /from: Selector/g, 'from: Same');
       const problems = await unitProblems(gatewayAdmitsRoute, files);
-      expect(problems.map(problem => problem.environment).sort()).toEqual(['production', 'staging']);
+      expect(problems.map(problem => `${problem.environment} ${problem.object}`).sort()).toEqual([
+        'production HTTPRoute/orders',
+        'production HTTPRoute/orders-https-redirect',
+        'staging HTTPRoute/orders',
+        'staging HTTPRoute/orders-https-redirect',
+      ]);
       const staging = problems.find(problem => problem.environment === 'staging');
       expect(staging?.message).toContain('admits routes only from its own namespace gateway-system (allowedRoutes.namespaces.from: Same); the route is in orders-staging');
     });
 
     it('reports a sectionName that names no listener', async () => {
-      const files = editFile(await renderExample('postgres'), 'deploy/base/httproute.yaml', /( +)namespace: gateway-system/, '$1namespace: gateway-system\n$1sectionName: htps');
+      const files = editFile(await renderExample('postgres'), 'deploy/overlays/staging/httproute.yaml', /sectionName: billing-staging/, 'sectionName: htps');
       const problems = await unitProblems(gatewayAdmitsRoute, files);
       expect(problems).toHaveLength(1);
-      expect(problems[0].environment).toMatch(/staging.*production|production.*staging/);
-      expect(problems[0].message).toContain('HTTPRoute/billing spec.parentRefs[0].sectionName: Gateway gateway-system/public-gateway (deploy/platform/gateway.yaml) has no listener named "htps" (listeners: http (80), https (443))');
+      expect(problems[0].environment).toBe('staging');
+      expect(problems[0].message).toContain(
+        'HTTPRoute/billing spec.parentRefs[0].sectionName: Gateway gateway-system/public-gateway (deploy/platform/gateway.yaml) has no listener named "htps" (listeners: http (80), billing-staging (443), billing-production (443))',
+      );
     });
 
     it('reports listener hostnames that match none of the route\'s hosts, per environment', async () => {
+      // Every listener's hostname (the http one has none) becomes `host`.
       const withHost = (host: string) => async () =>
-        unitProblems(gatewayAdmitsRoute, editFile(await renderExample('postgres'), GATEWAY_FILE, /(\n +)protocol: (HTTPS?)/g, `$1protocol: $2$1hostname: "${host}"`));
+        unitProblems(
+          gatewayAdmitsRoute,
+          editFile(editFile(await renderExample('postgres'), GATEWAY_FILE, /hostname: \S+/g, `hostname: "${host}"`), GATEWAY_FILE, /(\n +)protocol: HTTP\n/, `$1protocol: HTTP$1hostname: "${host}"\n`),
+        );
       const neither = await withHost('*.internal.example.org')();
-      expect(neither.map(problem => problem.environment).sort()).toEqual(['production', 'staging']);
+      expect(neither.map(problem => `${problem.environment} ${problem.object}`).sort()).toEqual([
+        'production HTTPRoute/billing',
+        'production HTTPRoute/billing-https-redirect',
+        'staging HTTPRoute/billing',
+        'staging HTTPRoute/billing-https-redirect',
+      ]);
       expect(neither.find(problem => problem.environment === 'staging')?.message)
         .toContain('has hostname *.internal.example.org, which none of the route\'s hostnames (billing.staging.example.com) matches');
       // staging's billing.staging.example.com is under *.example.com; production's billing.acme.example is not.
       const one = await withHost('*.example.com')();
-      expect(one.map(problem => problem.environment)).toEqual(['production']);
+      expect(one.map(problem => problem.environment)).toEqual(['production', 'production']);
     });
   });
 

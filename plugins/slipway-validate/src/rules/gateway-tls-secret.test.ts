@@ -75,64 +75,35 @@ describe('gateway-tls-secret', () => {
     expect(run(platformRepo(broken, certificate('y')))).toEqual([]);
   });
 
-  describe('on the generated repo', () => {
-    const withCertificate = (secretName: string) => async () => {
-      let files = await renderExample('minimal');
-      files = editFile(files, GATEWAY_FILE, /^/, [
-        'apiVersion: cert-manager.io/v1',
-        'kind: Certificate',
-        'metadata:',
-        '  name: public-gateway',
-        '  namespace: gateway-system',
-        'spec:',
-        `  secretName: ${secretName}`,
-        '  dnsNames: ["*.example.com"]',
-        '  issuerRef: {kind: ClusterIssuer, name: letsencrypt}',
-        '---',
-        '',
-      ].join('\n'));
-      return unitProblems(gatewayTlsSecret, files);
-    };
-
-    it('passes the minimal variant, whose certificate the platform provides', async () => {
-      expect(await unitProblems(gatewayTlsSecret, await renderExample('minimal'))).toEqual([]);
-    });
-
-    it('passes with a Certificate for public-gateway-tls in deploy/platform', async () => {
-      expect(await withCertificate('public-gateway-tls')()).toEqual([]);
-    });
-
-    it('reports the Gateway when that Certificate writes another Secret', async () => {
-      const problems = await withCertificate('public-gateway-certificate')();
-      expect(problems.map(p => `${p.file} ${p.object}`)).toEqual([`${GATEWAY_FILE} Gateway/public-gateway`]);
-    });
-  });
-
-  describe('a listener per host whose certificate each environment makes in its own namespace (static-frontend)', () => {
+  // Both golden paths with public hosts render the same TLS (skeletons/_shared: gateway, tls-certificate).
+  describe.each([
+    { goldenPath: 'node-service', render: () => renderExample('minimal'), name: 'orders', namespace: 'orders-production' },
+    { goldenPath: 'static-frontend', render: () => renderGoldenPathExample('static-frontend', 'storefront'), name: 'storefront', namespace: 'bookstore-production' },
+  ])('a listener per host whose certificate each environment makes in its own namespace ($goldenPath)', ({ render, name, namespace }) => {
     const PRODUCTION_TLS = 'deploy/overlays/production/certificate.yaml';
 
     it('passes the generated repo: each overlay makes its Secret and grants the Gateway that one', async () => {
-      expect(await unitProblems(gatewayTlsSecret, await renderGoldenPathExample('static-frontend', 'storefront'))).toEqual([]);
+      expect(await unitProblems(gatewayTlsSecret, await render())).toEqual([]);
     });
 
     it('reports the listener whose environment\'s Certificate writes another Secret', async () => {
-      const files = editFile(await renderGoldenPathExample('static-frontend', 'storefront'), PRODUCTION_TLS, /secretName: storefront-production-tls/, 'secretName: storefront-prod-tls');
+      const files = editFile(await render(), PRODUCTION_TLS, new RegExp(`secretName: ${name}-production-tls`), `secretName: ${name}-prod-tls`);
       expect(await unitProblems(gatewayTlsSecret, files)).toEqual([
         expect.objectContaining({
           file: GATEWAY_FILE,
           object: 'Gateway/public-gateway',
           message: expect.stringContaining(
-            'Secret/storefront-production-tls of listener "storefront-production" is made by nothing in the repo, which makes the certificate Secrets storefront-prod-tls (cert-manager Certificate/storefront-production-tls) in namespace bookstore-production (overlay production)',
+            `Secret/${name}-production-tls of listener "${name}-production" is made by nothing in the repo, which makes the certificate Secrets ${name}-prod-tls (cert-manager Certificate/${name}-production-tls) in namespace ${namespace} (overlay production)`,
           ),
         }),
       ]);
     });
 
     it('reports the listener whose namespace holds no ReferenceGrant for its Secret', async () => {
-      const files = editFile(await renderGoldenPathExample('static-frontend', 'storefront'), PRODUCTION_TLS, /kind: Secret\n      name: storefront-production-tls/, 'kind: Secret\n      name: storefront-staging-tls');
+      const files = editFile(await render(), PRODUCTION_TLS, new RegExp(`kind: Secret\n      name: ${name}-production-tls`), `kind: Secret\n      name: ${name}-staging-tls`);
       expect(await unitProblems(gatewayTlsSecret, files)).toEqual([
         expect.objectContaining({
-          message: expect.stringContaining('is in namespace bookstore-production (overlay production), where no ReferenceGrant lets Gateways of gateway-system read it: the reference is not permitted'),
+          message: expect.stringContaining(`is in namespace ${namespace} (overlay production), where no ReferenceGrant lets Gateways of gateway-system read it: the reference is not permitted`),
         }),
       ]);
     });

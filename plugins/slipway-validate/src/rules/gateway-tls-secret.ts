@@ -33,7 +33,8 @@ import { defineCheck } from './types';
  * different namespace is invalid UNLESS there is a ReferenceGrant in the target namespace that
  * allows the certificate to be attached" (GatewayTLSConfig.certificateRefs), otherwise the
  * listener's ResolvedRefs is False with reason RefNotPermitted. When that namespace is one the
- * repo's overlays deploy to (a frontend's per-environment Certificate beside its HTTPRoute), the
+ * repo's overlays deploy to (each public host's Certificate beside its HTTPRoute, as node-service
+ * and static-frontend render it: skeletons/_shared/tls-certificate.hbs), the
  * repo is the provider: the Secret must be one its overlay makes there, and a ReferenceGrant
  * there must admit Gateways of the listener's namespace to it (`to.name` unset: every Secret).
  */

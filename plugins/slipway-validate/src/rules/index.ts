@@ -2,6 +2,7 @@ import type { CheckKind } from '../types';
 import { argocdBootstrap } from './argocd-bootstrap';
 import { argocdControllerFields } from './argocd-controller-fields';
 import { argocdStatefulProtection } from './argocd-stateful-protection';
+import { argocdPruneVersionedConfig } from './argocd-prune-versioned-config';
 import { argocdSyncOrder } from './argocd-sync-order';
 import { alertAnnotations } from './alert-annotations';
 import { alertExcludesJobPods } from './alert-excludes-job-pods';
@@ -80,6 +81,7 @@ export const CHECK_UNITS = [
   argocdSyncOrder,
   argocdControllerFields,
   argocdStatefulProtection,
+  argocdPruneVersionedConfig,
   argocdBootstrap,
   analysisNoDataSuccess,
   analysisMinimumSample,

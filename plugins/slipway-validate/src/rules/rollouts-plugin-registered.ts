@@ -94,23 +94,38 @@ interface Registration {
   loaded: LoadedObject;
   namespace: string;
   /** Per key: the plugin list, or the reason it cannot be read. */
-  lists: Map<PluginKind, JsonRecord[] | string>;
+  lists: Map<PluginKind, readonly JsonRecord[] | string>;
+}
+
+/** Registration lists by their text: the platform ConfigMap is the same in every repo, and reading its YAML was a tenth of the check units. */
+const pluginLists = new Map<string, readonly JsonRecord[] | string>();
+
+/** A data key's plugin list, or why it cannot be read. The lists are frozen: they are shared. */
+function pluginList(text: string): readonly JsonRecord[] | string {
+  const known = pluginLists.get(text);
+  if (known !== undefined) return known;
+  let list: readonly JsonRecord[] | string;
+  try {
+    const value: unknown = parse(text);
+    if (value === null || value === undefined) list = [];
+    else if (!Array.isArray(value)) list = 'is not a YAML list of {name, location}';
+    else list = value.map(item => Object.freeze(asRecord(item) ?? {}));
+  } catch {
+    list = 'is not valid YAML';
+  }
+  if (typeof list !== 'string') Object.freeze(list);
+  if (pluginLists.size >= 64) pluginLists.clear();
+  pluginLists.set(text, list);
+  return list;
 }
 
 function readRegistration(loaded: LoadedObject): Registration {
-  const lists = new Map<PluginKind, JsonRecord[] | string>();
+  const lists = new Map<PluginKind, readonly JsonRecord[] | string>();
   for (const kind of Object.keys(KIND_TEXT) as PluginKind[]) {
     const text = getPath(loaded.object, 'data', kind);
     if (text === undefined) continue;
     if (typeof text !== 'string') { lists.set(kind, 'is not a string'); continue; }
-    try {
-      const value: unknown = parse(text);
-      if (value === null || value === undefined) lists.set(kind, []);
-      else if (!Array.isArray(value)) lists.set(kind, 'is not a YAML list of {name, location}');
-      else lists.set(kind, value.map(item => asRecord(item) ?? {}));
-    } catch {
-      lists.set(kind, 'is not valid YAML');
-    }
+    lists.set(kind, pluginList(text));
   }
   return { loaded, namespace: loaded.object.metadata.namespace ?? CONTROLLER_NAMESPACE, lists };
 }

@@ -2,6 +2,7 @@ import { isDeepStrictEqual } from 'util';
 import { lineOfObjectPath } from '../load';
 import type { LoadedObject, RepoModel, ValidationProblem } from '../types';
 import type { PathSegment } from '@slipway/render';
+import { OVERLAYS_DIR, overlayDirectory } from '../kube';
 
 /** The value at a path of objects and arrays (array indexes as numbers). */
 function valueAt(value: unknown, path: readonly PathSegment[]): unknown {
@@ -14,6 +15,15 @@ function valueAt(value: unknown, path: readonly PathSegment[]): unknown {
 }
 
 /**
+ * Whether a raw manifest can be where an overlay's object comes from: any file outside the
+ * overlays (a base), or one of that overlay's own. Overlays holding a same-named object each
+ * (an environment's redirect route, its PrometheusRule) then point each at its own file.
+ */
+function reachableFrom(candidate: LoadedObject, environment: string): boolean {
+  return !candidate.file.startsWith(OVERLAYS_DIR) || candidate.file.startsWith(`${overlayDirectory(environment)}/`);
+}
+
+/**
  * Where a field of a built object is written in the repo: the raw manifest (a base file) that
  * holds the same object with the same value there. A built overlay's problem then names the
  * file and line to edit instead of `deploy/overlays/<environment>`. Undefined when an overlay
@@ -22,8 +32,10 @@ function valueAt(value: unknown, path: readonly PathSegment[]): unknown {
 export function sourceOfField(model: RepoModel, loaded: LoadedObject, path: readonly PathSegment[]): { file: string; line?: number } | undefined {
   if (loaded.environment === undefined) return { file: loaded.file, line: lineOfObjectPath(loaded.object, path) ?? loaded.line };
   const value = valueAt(loaded.object, path);
+  const environment = loaded.environment;
   const raw = model.rawObjects.find(
     candidate =>
+      reachableFrom(candidate, environment) &&
       candidate.object?.kind === loaded.object.kind &&
       candidate.object?.metadata?.name === loaded.object.metadata?.name &&
       isDeepStrictEqual(valueAt(candidate.object, path), value),
