@@ -5,6 +5,7 @@
  */
 import { promises as fs } from 'fs';
 import path from 'path';
+import { parse } from 'yaml';
 import { LocalRepoStore } from '@slipway/git';
 import { RunningBackend, startBackend } from './support/backend';
 import { waitFor } from './support/ports';
@@ -63,7 +64,13 @@ describe('the embedded Backstage refuses what it must not publish', () => {
       [400],
     );
     expect(response.status).toBe(400);
-    expect(response.body.error.message).toMatch(/^values\.bogus, values\["ui:extra"\]: are not fields of template:default\/slipway-node-service \(its fields: database, description, /);
+    expect(response.body.error.message).toMatch(/^values\.bogus, values\["ui:extra"\]: are not fields of template:default\/slipway-node-service \(its fields: [a-zA-Z, ]+\)\. /);
+    // The fields it lists, in name order, include every parameter step's properties (and the
+    // ones the form's dependencies add, such as repoUrl).
+    const form = parse(await fs.readFile(path.join(__dirname, '../skeletons/node-service/template.yaml'), 'utf8')) as { spec: { parameters: Array<{ properties?: Record<string, unknown> }> } };
+    const listed = /\(its fields: ([a-zA-Z, ]+)\)/.exec(response.body.error.message)![1].split(', ');
+    expect(listed).toEqual([...listed].sort());
+    expect(listed).toEqual(expect.arrayContaining(form.spec.parameters.flatMap(step => Object.keys(step.properties ?? {}))));
     expect(await taskCount(backend)).toBe(before);
     // The same rule for the dry run (Template Editor), against the template it carries.
     const template = (await backend.request<Record<string, unknown>>('GET', '/api/catalog/entities/by-name/template/default/slipway-node-service')).body;
