@@ -11,7 +11,7 @@ describe('templateFields', () => {
     const fields = templateFields(template.spec.parameters);
     expect(fields).toEqual({
       open: false,
-      names: ['database', 'description', 'name', 'owner', 'port', 'productionHost', 'publisher', 'repoUrl', 'stagingHost', 'system'],
+      names: ['certificateIssuer', 'database', 'description', 'name', 'owner', 'port', 'productionHost', 'publisher', 'repoUrl', 'stagingHost', 'system'],
     });
     expect(unknownValueKeys({ name: 'x', repoUrl: 'github.com?owner=a&repo=b', bogus: 1, huge: 'x' }, fields)).toEqual(['bogus', 'huge']);
   });
