@@ -90,7 +90,10 @@ function pathExpression(node, env, state) {
   if (node.data) {
     const [name, ...rest] = node.parts;
     if (node.depth) fail(state, node, `@../ data paths (${node.original})`);
-    if (name === 'root') return rest.reduce(member, 'values');
+    if (name === 'root') {
+      if (rest.length && state.rootExt && state.rootExt.has(rest[0])) return rest.slice(1).reduce(member, state.rootExt.get(rest[0]));
+      return rest.reduce(member, 'values');
+    }
     if (!env.loop) fail(state, node, `@${name} outside {{#each}}`);
     if (rest.length) fail(state, node, `member access on @${name}`);
     if (name === 'key') {
@@ -367,6 +370,8 @@ function translateTemplate(source, options = {}) {
   }
   // options.ext: names the renderer adds to the context (`environment` in per-environment files).
   const ext = new Map(Object.entries(options.ext || {}));
+  // @root sees the names the renderer adds too (`@root.environment` inside a loop or a partial).
+  state.rootExt = ext;
   const env = { ctx: { thisExpr: 'values', ext, parent: null }, blockParams: new Map(), loop: null, inPartial: false };
   return mergeText(program(ast, env, state))
     .map(segment => (segment.text !== undefined ? escapeText(segment.text, state) : segment.code))

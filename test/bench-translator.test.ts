@@ -8,6 +8,7 @@ import { promises as fs } from 'fs';
 import os from 'os';
 import path from 'path';
 import { createTemplateRenderer } from 'nunjitsu';
+import { parse } from 'yaml';
 import { resolveServiceSpec } from '@slipway/common';
 import { goldenPathContext, renderService } from '@slipway/render';
 import { nodeServiceGoldenPath, skeletonDir } from '@slipway/skeletons';
@@ -103,9 +104,15 @@ describe('handlebarsToNunjucks', () => {
     try {
       const { templates } = translateSkeleton(skeletonDir('node-service'), out, { environments: ['staging', 'production'] });
       expect(templates).toContain('deploy/base/rollout.yaml.njk');
+      // Two hand-made specs, and every example with the two environments the translation was made for.
+      const examplesDir = path.join(skeletonDir('node-service'), 'examples');
+      const examples = await Promise.all(
+        (await fs.readdir(examplesDir)).filter(file => file.endsWith('.yaml')).map(async file => parse(await fs.readFile(path.join(examplesDir, file), 'utf8'))),
+      );
       for (const values of [
         { name: 'orders', owner: 'group:default/team-a', description: 'Takes orders.' },
         { name: 'billing', owner: 'group:default/payments', system: 'system:default/payments', description: 'a: b\n{{x}}', database: 'postgres' },
+        ...examples.filter(example => resolveServiceSpec(example).environments.map(environment => environment.name).join() === 'staging,production'),
       ]) {
         const spec = resolveServiceSpec(values);
         const skeletonValues = JSON.parse(JSON.stringify(goldenPathContext(nodeServiceGoldenPath(skeletonDir('node-service')), spec)));

@@ -111,10 +111,15 @@ const MAX_LEARNED_PLACES = 5000;
  * object with a place not seen yet (a field the first object lacked) is traced, and teaches.
  */
 export class LearnedFieldReads {
-  readonly #places = new Map<string, LearnedPlace>();
+  /**
+   * The places as a tree (a node per key, one for a list's items): walking an object walks the
+   * tree beside it, where a map of path strings built a new key for every value it looked up.
+   */
+  readonly #root: PlaceNode = {};
+  #size = 0;
 
   get size(): number {
-    return this.#places.size;
+    return this.#size;
   }
 
   /**
@@ -133,18 +138,19 @@ export class LearnedFieldReads {
     if (unknownFields) return { result: validate(data), unknownFields, traced: false };
     const copy = traceable(data);
     const traced = traceReads(copy, validate);
-    if (isClean(traced.result)) this.#learn(copy, '', traced.reads);
+    if (isClean(traced.result)) this.#learn(copy, this.#root, traced.reads);
     return { result: traced.result, unknownFields: traced.unknownFields, traced: true };
   }
 
-  #learn(node: unknown, place: string, reads: WeakMap<object, KeyReads>): void {
+  #learn(node: unknown, place: PlaceNode, reads: WeakMap<object, KeyReads>): void {
     if (Array.isArray(node)) {
-      for (const item of node) this.#learn(item, `${place}/#`, reads);
+      const items = this.#child(place, undefined);
+      if (items) for (const item of node) this.#learn(item, items, reads);
       return;
     }
     if (!isPlainRecord(node)) return;
     const record = reads.get(node);
-    const seen = this.#places.get(place);
+    const seen = place.learned;
     // A map's keys are the data's (the validator lists them, then reads each): only that it is a map is learnt.
     const learned: LearnedPlace = !record
       ? { kind: 'untraced' }
@@ -152,11 +158,28 @@ export class LearnedFieldReads {
         ? { kind: 'read', keys: NO_KEYS, known: [], enumerated: true }
         : { kind: 'read', keys: record.keys, known: [...record.keys].sort(), enumerated: false };
     if (!seen) {
-      if (this.#places.size < MAX_LEARNED_PLACES) this.#places.set(place, learned);
+      if (this.#size < MAX_LEARNED_PLACES) {
+        place.learned = learned;
+        this.#size++;
+      }
     } else if (!samePlace(seen, learned)) {
-      this.#places.set(place, { kind: 'conflicting' });
+      place.learned = { kind: 'conflicting' };
     }
-    for (const [key, value] of Object.entries(node)) this.#learn(value, `${place}/${key}`, reads);
+    for (const [key, value] of Object.entries(node)) {
+      const child = this.#child(place, key);
+      if (child) this.#learn(value, child, reads);
+    }
+  }
+
+  /** The place under `place` at `key` (undefined: a list's items), made while places may still be added. */
+  #child(place: PlaceNode, key: string | undefined): PlaceNode | undefined {
+    if (key === undefined) return (place.items ??= this.#size < MAX_LEARNED_PLACES ? {} : undefined);
+    let child = place.children?.get(key);
+    if (!child && this.#size < MAX_LEARNED_PLACES) {
+      child = {};
+      (place.children ??= new Map()).set(key, child);
+    }
+    return child;
   }
 
   /** The unknown fields of `data` from what was learnt, or undefined when a place of it was never seen. */
@@ -164,32 +187,41 @@ export class LearnedFieldReads {
     const out: UnknownField[] = [];
     // One path, pushed and popped as the walk goes: copied only for an unknown field (it ran for every value).
     const path: PathSegment[] = [];
-    const walk = (node: unknown, place: string): boolean => {
+    const walk = (node: unknown, place: PlaceNode | undefined): boolean => {
       if (Array.isArray(node)) {
-        const itemPlace = `${place}/#`;
+        const items = place?.items;
         for (let index = 0; index < node.length; index++) {
           path.push(index);
-          const known = walk(node[index], itemPlace);
+          const known = walk(node[index], items);
           path.pop();
           if (!known) return false;
         }
         return true;
       }
       if (!isPlainRecord(node)) return true;
-      const learned = this.#places.get(place);
+      const learned = place?.learned;
       if (!learned || learned.kind === 'conflicting') return false;
       const checked = learned.kind === 'read' && !learned.enumerated && learned.keys.size > 0;
+      const children = place!.children;
       for (const key of Object.keys(node)) {
         if (checked && !learned.keys.has(key)) out.push({ path: [...path, key], known: learned.known });
         path.push(key);
-        const known = walk((node as Record<string, unknown>)[key], `${place}/${key}`);
+        const known = walk((node as Record<string, unknown>)[key], children?.get(key));
         path.pop();
         if (!known) return false;
       }
       return true;
     };
-    return walk(data, '') ? out : undefined;
+    return walk(data, this.#root) ? out : undefined;
   }
+}
+
+/** A place in the tree of places: what was learnt there (for an object), and the places below it. */
+interface PlaceNode {
+  learned?: LearnedPlace;
+  children?: Map<string, PlaceNode>;
+  /** A list's items. */
+  items?: PlaceNode;
 }
 
 function samePlace(a: LearnedPlace, b: LearnedPlace): boolean {

@@ -1,4 +1,13 @@
-import { parsePromQL, promqlMetricNames, promqlSelectors } from './promql';
+import { promises as fs } from 'fs';
+import path from 'path';
+import { parse } from 'yaml';
+import { parser } from '@prometheus-io/lezer-promql';
+import { createGoldenPathRegistry } from '@slipway/skeletons';
+import { renderGoldenPath } from '@slipway/render';
+import { objectSets } from './kube';
+import { loadRepoModel, renderedFilesToMap } from './load';
+import { parsePromQL, promqlMetricNames, promqlSelectors, promqlShape, promqlTree } from './promql';
+import { prometheusQueries } from './rules/prometheus-queries';
 
 describe('PromQL with the official grammar', () => {
   const query = 'histogram_quantile(0.95, sum by (le) (rate(http_request_duration_seconds_bucket[2m]))) / sum(rate(http_requests_total{status_code=~"5..", route!="/x"}[2m]))';
@@ -45,5 +54,76 @@ describe('PromQL with the official grammar', () => {
     expect(parsePromQL('1 + 2').resultType).toBe('scalar');
     expect(parsePromQL('sum(x)').resultType).toBe('vector');
     expect(parsePromQL('x[5m]').resultType).toBe('matrix');
+  });
+});
+
+/** Every PromQL query the golden paths' examples render (analysis metrics and alert rules). */
+async function renderedQueries(): Promise<string[]> {
+  const queries = new Set<string>();
+  for (const goldenPath of createGoldenPathRegistry().list()) {
+    const examples = path.join(goldenPath.dir, 'examples');
+    for (const name of (await fs.readdir(examples)).filter(file => file.endsWith('.yaml'))) {
+      const resolved = goldenPath.resolve(parse(await fs.readFile(path.join(examples, name), 'utf8')));
+      if (!resolved.ok) throw new Error(`${goldenPath.id} ${name} does not resolve`);
+      const { model } = loadRepoModel(renderedFilesToMap(await renderGoldenPath(goldenPath, resolved.spec)));
+      for (const set of objectSets(model)) for (const query of prometheusQueries(set)) queries.add(query.query);
+    }
+  }
+  return [...queries];
+}
+
+/** Each node of a tree: its name and offsets, in order. */
+function nodesOf(tree: ReturnType<typeof parser.parse>): string[] {
+  const out: string[] = [];
+  tree.iterate({ enter: node => void out.push(`${node.name}@${node.from}-${node.to}`) });
+  return out;
+}
+
+/** The query with each string literal's content changed, its length kept: the same shape. */
+function otherValues(query: string): string {
+  return query.replace(/"([^"\\\n]*)"/g, (_, content: string) => `"${[...content].reverse().join('').replace(/[a-m]/g, 'z')}"`);
+}
+
+describe('PromQL trees shared by queries of one shape', () => {
+  it('gives every rendered query, with other label values and with random edits, the tree the grammar gives it', async () => {
+    const queries = await renderedQueries();
+    expect(queries.length).toBeGreaterThan(10);
+    let seed = 7;
+    const random = () => {
+      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+      return seed / 0x7fffffff;
+    };
+    let shared = 0;
+    for (const query of queries) {
+      const edited = Array.from({ length: 5 }, () => {
+        const at = Math.floor(random() * query.length);
+        return random() < 0.5 ? query.slice(0, at) + query.slice(at + 1) : `${query.slice(0, at)}${'"({,=~ '[Math.floor(random() * 7)]}${query.slice(at)}`;
+      });
+      for (const original of [query, ...edited]) {
+        promqlTree(original);
+        const variant = otherValues(original);
+        if (variant !== original && promqlShape(variant) !== undefined && promqlShape(variant) === promqlShape(original)) shared++;
+        expect({ variant, nodes: nodesOf(promqlTree(variant)) }).toEqual({ variant, nodes: nodesOf(parser.parse(variant)) });
+      }
+    }
+    expect(shared).toBeGreaterThan(queries.length);
+  });
+
+  it('reads each query\'s own label values from the shared tree', () => {
+    const first = parsePromQL('sum(rate(http_requests_total{service="orders", code=~"5.."}[2m]))');
+    const second = parsePromQL('sum(rate(http_requests_total{service="ledger", code=~"4.."}[2m]))');
+    expect(promqlShape(first.query)).toBe(promqlShape(second.query));
+    expect(second.selectors[0].matchers).toEqual([
+      { label: 'service', op: '=', value: 'ledger' },
+      { label: 'code', op: '=~', value: '4..' },
+    ]);
+    expect(first.selectors[0].matchers[0].value).toBe('orders');
+  });
+
+  it('gives no shape where a literal could tokenize otherwise', () => {
+    for (const query of ['foo{a="x\\"y"}', 'foo # "comment', 'foo{a=`raw`}', 'foo{a="open}', 'foo{a="x\ny"}']) {
+      expect({ query, shape: promqlShape(query) }).toEqual({ query, shape: undefined });
+    }
+    expect(promqlShape('foo{a="bc", d=\'e"f\'}')).toBe('foo{a="xx", d=\'xxx\'}');
   });
 });

@@ -356,12 +356,50 @@ function isScalarExpr(reader: Reader, node: SyntaxNode): boolean {
 
 const parsed = new Map<string, ParsedPromQL>();
 
+/**
+ * The query with each string literal's content replaced by as many `x`, or undefined when that
+ * could change how it tokenizes (a `#` comment, an escape, a raw string, a literal left open or
+ * broken over lines). A string literal is one token whatever it holds, so queries of one shape
+ * parse to the same tree, node for node at the same offsets: every service's queries differ
+ * only in label values such as `service="orders"`.
+ */
+export function promqlShape(query: string): string | undefined {
+  if (/[#\\`]/.test(query)) return undefined;
+  let shape = '';
+  let copied = 0;
+  for (let index = 0; index < query.length; index++) {
+    const quote = query[index];
+    if (quote !== '"' && quote !== "'") continue;
+    const close = query.indexOf(quote, index + 1);
+    if (close === -1 || query.slice(index + 1, close).includes('\n')) return undefined;
+    shape += `${query.slice(copied, index + 1)}${'x'.repeat(close - index - 1)}`;
+    copied = close;
+    index = close;
+  }
+  return shape + query.slice(copied);
+}
+
+const treesByShape = new Map<string, Tree>();
+
+/** The grammar's tree of a query, shared by every query of its shape (see promqlShape). */
+export function promqlTree(query: string): Tree {
+  const shape = promqlShape(query);
+  const known = shape === undefined ? undefined : treesByShape.get(shape);
+  if (known) return known;
+  const tree = parser.parse(query);
+  if (shape !== undefined) {
+    if (treesByShape.size > 2000) treesByShape.clear();
+    treesByShape.set(shape, tree);
+  }
+  return tree;
+}
+
 /** Parses a query with the official grammar. Results are cached: the same query text recurs across environments. */
 export function parsePromQL(query: string): ParsedPromQL {
   const cached = parsed.get(query);
   if (cached) return cached;
   const reader = new Reader(query);
-  const tree = parser.parse(query);
+  const tree = promqlTree(query);
   if (query.trim() === '') reader.error(0, 0, 'the expression is empty');
   else reader.walk(tree);
   const top = exprChildren(tree.topNode)[0];

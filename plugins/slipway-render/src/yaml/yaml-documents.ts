@@ -1,6 +1,7 @@
 import { Document, isMap, isPair, isScalar, isSeq, LineCounter, Node, parseAllDocuments } from 'yaml';
 import { describeDuplicateKey, duplicateKeys } from './duplicateKeys';
 import { lineAt, lineStarts, parseYamlFast } from './yaml-fast';
+import { parseYamlPlain } from './yaml-plain';
 
 export type PathSegment = string | number;
 
@@ -120,17 +121,18 @@ function parseYamlFileUncached(file: string, content: string): ParsedYamlFile {
 }
 
 /**
- * js-yaml's fast read (yaml-fast.ts) for the values and the documents' lines; `lineOf`, which
- * only a problem needs, asks the `yaml` library's parse, made on the first call.
+ * The plain-YAML read (yaml-plain.ts), else js-yaml's (yaml-fast.ts), for the values and the
+ * documents' lines; `lineOf`, which only a problem needs, asks the `yaml` library's parse, made
+ * on the first call.
  */
 function parseYamlFileFast(content: string): ParsedYamlFile | undefined {
-  const fast = parseYamlFast(content);
+  const fast = parseYamlPlain(content) ?? parseYamlFast(content);
   if (!fast) return undefined;
-  const starts = lineStarts(content);
+  const lineOfOffset = lineCounterInOrder(content);
   let slow: YamlDocument[] | undefined;
   const slowDocuments = () => (slow ??= parseYamlFileSlow('', content).documents);
   const documents = fast.map(({ value, rootOffset }, index): YamlDocument => {
-    const line = rootOffset === undefined ? undefined : lineAt(starts, rootOffset);
+    const line = rootOffset === undefined ? undefined : lineOfOffset(rootOffset);
     return {
       value,
       get line() {
@@ -142,6 +144,22 @@ function parseYamlFileFast(content: string): ParsedYamlFile | undefined {
     };
   });
   return { documents, problems: [] };
+}
+
+/**
+ * The 1-based line of each offset, for offsets asked in increasing order (the documents' roots):
+ * line breaks are counted once, up to the last root, instead of indexing the whole file's lines.
+ */
+function lineCounterInOrder(content: string): (offset: number) => number {
+  let counted = 0;
+  let line = 1;
+  let starts: number[] | undefined;
+  return offset => {
+    if (offset < counted) return lineAt((starts ??= lineStarts(content)), offset);
+    for (let index = content.indexOf('\n', counted); index !== -1 && index < offset; index = content.indexOf('\n', index + 1)) line++;
+    counted = offset;
+    return line;
+  };
 }
 
 function parseYamlFileSlow(file: string, content: string): ParsedYamlFile {

@@ -1,5 +1,5 @@
 import { parser } from '@prometheus-io/lezer-promql';
-import { parsePromQL } from '../promql';
+import { parsePromQL, promqlTree } from '../promql';
 import type { ValidationProblem } from '../types';
 import { objectProblem, objectSets } from '../kube';
 import { prometheusQueries } from './prometheus-queries';
@@ -55,7 +55,8 @@ function guardMinimum(node: Node, query: string): number | undefined {
 
 /** The largest minimum guarding the query's result: the right-hand sides of its top-level `and`s. */
 export function sampleMinimum(query: string): number | undefined {
-  const tree = parser.parse(query);
+  // The tree parsePromQL read (shared by queries of one shape): parsing again cost as much as the first parse.
+  const tree = promqlTree(query);
   let node: Node | null = tree.topNode.firstChild;
   let best: number | undefined;
   while (node) {
