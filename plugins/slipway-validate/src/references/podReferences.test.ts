@@ -1,3 +1,5 @@
+import { validateRenderedFiles } from '../pipeline';
+import { renderGoldenPathExample } from '../rules/__fixtures__/renderedRepo';
 import { checkPodReferences } from './podReferences';
 import { add, baselineModel, edit, problemsOf, remove, rulesOf } from '../policy/__fixtures__/repoModel';
 
@@ -81,4 +83,18 @@ describe('Secrets, ConfigMaps and ServiceAccounts pods need', () => {
       'service-account-exists Rollout/orders spec.template.spec.serviceAccountName',
     ]);
   });
+
+  it('without overlay builds, leaves names a kustomization generates to the built check, and still reports any other', async () => {
+    // --no-kustomize checks the raw files, where configMapGenerator has not run: log-output's Rollout
+    // names log-output-env and log-output-files, which only kustomize makes.
+    const files = await renderGoldenPathExample('node-service', 'log-output');
+    const rendered = () => [...files].map(([path, content]) => ({ path, content, executable: false }));
+    const raw = await validateRenderedFiles(rendered(), { kustomize: 'skip' });
+    expect(raw.problems.filter(problem => problem.rule === 'env-configmap-ref')).toEqual([]);
+    files.set('deploy/base/rollout.yaml', files.get('deploy/base/rollout.yaml')!.replace('name: log-output-files', 'name: log-output-filez'));
+    const typo = await validateRenderedFiles(rendered(), { kustomize: 'skip' });
+    expect(typo.problems.filter(problem => problem.rule === 'env-configmap-ref').map(problem => problem.message)).toEqual([
+      expect.stringContaining('ConfigMap/log-output-filez is not in the deployed objects'),
+    ]);
+  }, 60_000);
 });

@@ -1,4 +1,5 @@
-import type { ModelCheck, ValidationProblem } from '../types';
+import { parse as parseYaml } from 'yaml';
+import type { ModelCheck, RepoModel, ValidationProblem } from '../types';
 import {
   asString,
   containersOf,
@@ -90,13 +91,43 @@ function checkServiceAccount(set: ObjectSet, template: PodTemplate): ValidationP
     `ServiceAccount/${name} is not in the deployed objects: pods would be rejected`)];
 }
 
-function checkSet(set: ObjectSet): ValidationProblem[] {
+function checkSet(set: ObjectSet, generated: ReadonlySet<string>): ValidationProblem[] {
   const secrets = knownSecrets(set);
   const configMaps = knownConfigMaps(set);
+  // Without overlay builds (--no-kustomize) the raw files are checked, and kustomize has not run
+  // its generators: a reference to a name a kustomization generates is left to the built check.
+  const unbuilt = set.environment === undefined;
   return podTemplates(set).flatMap(template => [
-    ...referencesOf(template).flatMap(reference => checkReference(template, reference, reference.kind === 'Secret' ? secrets : configMaps)),
+    ...referencesOf(template)
+      .filter(reference => !(unbuilt && generated.has(`${reference.kind}/${reference.name}`)))
+      .flatMap(reference => checkReference(template, reference, reference.kind === 'Secret' ? secrets : configMaps)),
     ...checkServiceAccount(set, template),
   ]);
 }
 
-export const checkPodReferences: ModelCheck = model => objectSets(model).flatMap(checkSet);
+/** `ConfigMap/<name>` and `Secret/<name>` of every configMapGenerator and secretGenerator entry in the repo's kustomizations. */
+function generatorNames(model: RepoModel): Set<string> {
+  const names = new Set<string>();
+  for (const [file, content] of model.files) {
+    if (!/(^|\/)kustomization\.ya?ml$/.test(file)) continue;
+    let parsed: unknown;
+    try {
+      parsed = parseYaml(content);
+    } catch {
+      continue; // the YAML stage reports it
+    }
+    for (const [field, kind] of [['configMapGenerator', 'ConfigMap'], ['secretGenerator', 'Secret']] as const) {
+      for (const { record } of recordsOf(getPath(parsed, field))) {
+        const name = asString(record.name);
+        if (name) names.add(`${kind}/${name}`);
+      }
+    }
+  }
+  return names;
+}
+
+export const checkPodReferences: ModelCheck = model => {
+  const sets = objectSets(model);
+  const generated = sets.some(set => set.environment === undefined) ? generatorNames(model) : new Set<string>();
+  return sets.flatMap(set => checkSet(set, generated));
+};
