@@ -15,7 +15,8 @@ export function nodeServiceGoldenPath(dir: string): GoldenPath<ServiceSpec> {
     title: 'Node.js service',
     description:
       'A TypeScript HTTP API with its whole GitOps delivery: Kustomize overlays per environment, an Argo Rollouts canary ' +
-      'gated by Prometheus, alerts, NetworkPolicies, HPA, PDB, Gateway API routes and Argo CD Applications.',
+      'gated by Prometheus, alerts, NetworkPolicies, HPA, PDB, Gateway API routes with cert-manager TLS and Argo CD Applications; ' +
+      'optionally PostgreSQL, config, sidecars and scheduled jobs.',
     dir,
     spec: serviceSpecSchema,
     resolve: safeResolveServiceSpec,
