@@ -13,6 +13,7 @@
 import { promises as fs } from 'fs';
 import path from 'path';
 import { kustomizationSources, pluginConfigSources, ExtractedSources, SourceEntry } from './kustomize-entries';
+import { KUSTOMIZATION_FILE_NAMES } from './kustomization-files';
 import type { RuleIdOf } from './rules';
 import { ValidationProblem } from './types';
 
@@ -28,8 +29,6 @@ export const OFFLINE_RULES = {
   unchecked: 'kustomize-source-unchecked',
 } as const;
 
-/** The file names kustomize recognises (api/konfig/general.go, RecognizedKustomizationFileNames). */
-export const KUSTOMIZATION_FILE_NAMES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'] as const;
 
 const NOT_BUILT = 'Slipway builds overlays offline from the repo alone, so this overlay was not built.';
 

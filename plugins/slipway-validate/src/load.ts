@@ -1,4 +1,5 @@
 import { promises as fs } from 'fs';
+import { isKustomizationFile, kustomizationFileIn } from './kustomization-files';
 import path from 'path';
 import { RenderedFile } from '@slipway/render';
 import { KubernetesObject, LoadedObject, RepoModel, ValidationProblem } from './types';
@@ -20,7 +21,6 @@ export interface LoadedRepo {
 }
 
 const SKIPPED_DIRS = new Set(['.git', 'node_modules']);
-const KUSTOMIZATION_FILES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'];
 const OVERLAYS_DIR = 'deploy/overlays';
 const ARGOCD_DIR = 'deploy/argocd';
 
@@ -105,9 +105,6 @@ function stringEntries(value: unknown): string[] {
   return Array.isArray(value) ? value.filter((entry): entry is string => typeof entry === 'string') : [];
 }
 
-function kustomizationFileIn(files: Map<string, string>, dir: string): string | undefined {
-  return KUSTOMIZATION_FILES.map(name => (dir ? `${dir}/${name}` : name)).find(file => files.has(file));
-}
 
 function readKustomization(parsed: Map<string, YamlDocument[]>, file: string): Kustomization | undefined {
   const value = parsed.get(file)?.[0]?.value;
@@ -136,7 +133,7 @@ function collectResourceFiles(files: Map<string, string>, parsed: Map<string, Ya
     }
   };
   for (const file of files.keys()) {
-    if (file.startsWith('deploy/') && KUSTOMIZATION_FILES.includes(path.posix.basename(file))) visit(file);
+    if (file.startsWith('deploy/') && isKustomizationFile(file)) visit(file);
   }
   return resourceFiles;
 }
@@ -236,7 +233,7 @@ export function loadRepoModel(files: Map<string, string>): LoadedRepo {
 
   const objectFiles = collectResourceFiles(files, parsed);
   for (const file of parsed.keys()) {
-    const isKustomization = KUSTOMIZATION_FILES.includes(path.posix.basename(file));
+    const isKustomization = isKustomizationFile(file);
     if (file.startsWith(`${ARGOCD_DIR}/`) && !isKustomization) objectFiles.add(file);
   }
 

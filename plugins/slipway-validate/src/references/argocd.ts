@@ -1,4 +1,5 @@
 import type { LoadedObject, ModelCheck, RepoModel, ValidationProblem } from '../types';
+import { kustomizationFileIn } from '../kustomization-files';
 import {
   argoCdApplications,
   asRecord,
@@ -20,7 +21,6 @@ import {
  */
 
 const problem = problemsFor('reference');
-const KUSTOMIZATION_FILES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'];
 
 interface Source {
   source: JsonRecord;
@@ -37,10 +37,6 @@ function sourcesOf(application: LoadedObject): Source[] {
   return out;
 }
 
-function kustomizationIn(model: RepoModel, directory: string): string | undefined {
-  return KUSTOMIZATION_FILES.map(file => (directory ? `${directory}/${file}` : file)).find(path => model.files.has(path));
-}
-
 /** Namespace an overlay deploys into: from its build, else from its kustomization's `namespace:`. */
 function overlayNamespaces(model: RepoModel, path: string): string[] {
   const environment = environmentForPath(model, path);
@@ -48,7 +44,7 @@ function overlayNamespaces(model: RepoModel, path: string): string[] {
   if (built) {
     return [...new Set(built.map(({ object }) => object.metadata?.namespace).filter((ns): ns is string => !!ns))];
   }
-  const file = kustomizationIn(model, normalizeRepoPath(path));
+  const file = kustomizationFileIn(model.files, normalizeRepoPath(path));
   const declared = parseYamlDocuments(file ? model.files.get(file) ?? '' : '', file)
     .map(document => asString(getPath(document.value, 'namespace')))
     .filter((ns): ns is string => !!ns);
@@ -67,7 +63,7 @@ function checkApplication(model: RepoModel, application: LoadedObject): Validati
       continue;
     }
     const path = normalizeRepoPath(rawPath);
-    if (!kustomizationIn(model, path)) {
+    if (!kustomizationFileIn(model.files, path)) {
       out.push(problem('argocd-source-path', application, `${field}.path`,
         `"${rawPath}" is not a directory of this repo with a kustomization.yaml`));
       continue;

@@ -1,4 +1,4 @@
-import { parse as parseYaml } from 'yaml';
+import { parseYamlFile } from '@slipway/render';
 import type { ModelCheck, RepoModel, ValidationProblem } from '../types';
 import {
   asString,
@@ -14,6 +14,7 @@ import {
   type ObjectSet,
   type PodTemplate,
 } from '../kube';
+import { isKustomizationFile } from '../kustomization-files';
 import { secretMakingOperators } from '../operators';
 import { knownConfigMaps, knownSecrets, sourcesNear, type KnownSource } from './knownSecrets';
 
@@ -109,13 +110,9 @@ function checkSet(set: ObjectSet, generated: ReadonlySet<string>): ValidationPro
 function generatorNames(model: RepoModel): Set<string> {
   const names = new Set<string>();
   for (const [file, content] of model.files) {
-    if (!/(^|\/)kustomization\.ya?ml$/.test(file)) continue;
-    let parsed: unknown;
-    try {
-      parsed = parseYaml(content);
-    } catch {
-      continue; // the YAML stage reports it
-    }
+    if (!isKustomizationFile(file)) continue;
+    // The load stage's parse, shared (parseYamlFile keeps recent parses); a broken file is its problem.
+    const parsed = parseYamlFile(file, content).documents[0]?.value;
     for (const [field, kind] of [['configMapGenerator', 'ConfigMap'], ['secretGenerator', 'Secret']] as const) {
       for (const { record } of recordsOf(getPath(parsed, field))) {
         const name = asString(record.name);

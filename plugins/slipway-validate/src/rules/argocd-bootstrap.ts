@@ -1,4 +1,5 @@
 import path from 'path';
+import { kustomizationFileIn } from '../kustomization-files';
 import type { LoadedObject, RepoModel, ValidationProblem } from '../types';
 import {
   applicationSources,
@@ -23,12 +24,11 @@ import { defineCheck } from './types';
  */
 
 const ID = 'argocd-bootstrap';
-const KUSTOMIZATION_FILES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'];
 
 /** Whether the source at `sourcePath` (kustomize or plain directory) deploys the manifest file `file`. */
 function sourceDeploys(model: RepoModel, sourcePath: string, recurse: boolean, file: string): boolean {
   const directory = path.posix.dirname(file);
-  const kustomizationFile = KUSTOMIZATION_FILES.map(name => `${sourcePath}/${name}`).find(candidate => model.files.has(candidate));
+  const kustomizationFile = kustomizationFileIn(model.files, sourcePath);
   if (kustomizationFile) {
     const resources = parseYamlDocuments(model.files.get(kustomizationFile) ?? '', kustomizationFile)
       .flatMap(document => asArray(getPath(document.value, 'resources')).map(String));
