@@ -103,6 +103,8 @@ export interface PodOptionsContext {
   configEnv: boolean;
   /** config.files or an environment's override has a file: the pods mount the `<name>-files` ConfigMap. */
   configFiles: boolean;
+  /** Either of the two: the base generates ConfigMaps (and teaches kustomize the Rollout's references to them). */
+  configMaps: boolean;
   /** What every CronJob's container gets from Secrets besides config. */
   cronJobSecretEnv: SecretEnv[];
 }
@@ -113,5 +115,7 @@ export function podOptionsContext(
 ): PodOptionsContext {
   const any = (part: 'env' | 'files') =>
     Object.keys(spec.config[part]).length > 0 || spec.environments.some(environment => Object.keys(environment.configOverrides[part]).length > 0);
-  return { configEnv: any('env'), configFiles: any('files'), cronJobSecretEnv };
+  const configEnv = any('env');
+  const configFiles = any('files');
+  return { configEnv, configFiles, configMaps: configEnv || configFiles, cronJobSecretEnv };
 }
