@@ -10,6 +10,7 @@ import { argoCdApplications, environmentForPath, normalizeRepoPath, objectSets, 
 
 export const SKIP_RECONCILE_ANNOTATION = 'argocd.argoproj.io/skip-reconcile';
 export const SYNC_OPTIONS_ANNOTATION = 'argocd.argoproj.io/sync-options';
+export const COMPARE_OPTIONS_ANNOTATION = 'argocd.argoproj.io/compare-options';
 export const RESOURCES_FINALIZER = 'resources-finalizer.argocd.argoproj.io';
 
 /** One `spec.source` or `spec.sources[i]` of an Application. */
@@ -71,7 +72,16 @@ export function applicationSyncOptions(application: KubernetesObject): string[] 
 
 /** A resource's `argocd.argoproj.io/sync-options` annotation, split at commas. */
 export function resourceSyncOptions(object: KubernetesObject): string[] {
-  const raw = object.metadata?.annotations?.[SYNC_OPTIONS_ANNOTATION];
+  return annotationOptions(object, SYNC_OPTIONS_ANNOTATION);
+}
+
+/** A resource's `argocd.argoproj.io/compare-options` annotation (e.g. IgnoreExtraneous), split at commas. */
+export function resourceCompareOptions(object: KubernetesObject): string[] {
+  return annotationOptions(object, COMPARE_OPTIONS_ANNOTATION);
+}
+
+function annotationOptions(object: KubernetesObject, annotation: string): string[] {
+  const raw = object.metadata?.annotations?.[annotation];
   return typeof raw === 'string' ? raw.split(',').map(option => option.trim()).filter(Boolean) : [];
 }
 

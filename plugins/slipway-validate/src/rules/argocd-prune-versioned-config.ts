@@ -1,5 +1,16 @@
 import type { LoadedObject, ValidationProblem } from '../types';
-import { deployingApplications, nameOf, objectProblem, podTemplates, prunesAutomatically, resourceSyncOptions, type ObjectSet } from '../kube';
+import {
+  COMPARE_OPTIONS_ANNOTATION,
+  deployingApplications,
+  nameOf,
+  objectProblem,
+  podTemplates,
+  prunesAutomatically,
+  resourceCompareOptions,
+  resourceSyncOptions,
+  SYNC_OPTIONS_ANNOTATION,
+  type ObjectSet,
+} from '../kube';
 import { referencesOf } from '../references/podReferences';
 import { defineCheck } from './types';
 
@@ -58,9 +69,9 @@ function checkSet(set: ObjectSet): ValidationProblem[] {
   for (const [loaded, readers] of versionedConfigIn(set)) {
     const options = resourceSyncOptions(loaded.object).map(option => option.replace(/\s+/g, ''));
     const kept = options.includes('Prune=false') || options.includes('Prune=confirm');
-    const ignored = (loaded.object.metadata?.annotations?.['argocd.argoproj.io/compare-options'] ?? '').split(',').map(option => option.trim()).includes('IgnoreExtraneous');
+    const ignored = resourceCompareOptions(loaded.object).includes('IgnoreExtraneous');
     if (kept && ignored) continue;
-    const missing = [kept ? undefined : 'argocd.argoproj.io/sync-options: Prune=false', ignored ? undefined : 'argocd.argoproj.io/compare-options: IgnoreExtraneous'].filter(Boolean);
+    const missing = [kept ? undefined : `${SYNC_OPTIONS_ANNOTATION}: Prune=false`, ignored ? undefined : `${COMPARE_OPTIONS_ANNOTATION}: IgnoreExtraneous`].filter(Boolean);
     const why = kept
       ? 'the previous ones it keeps would leave the Application OutOfSync after every config change'
       : `the sync that replaces it prunes the old one while the previous ReplicaSet of ${readers.join(', ')} still reads it, so its pods created afterwards (${recreations(readers)}) stay in CreateContainerConfigError`;
