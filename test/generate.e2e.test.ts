@@ -10,8 +10,9 @@ import { promises as fs } from 'fs';
 import path from 'path';
 import { parseAllDocuments } from 'yaml';
 import { ServiceSpec } from '@slipway/common';
-import { kustomizeBuild, promqlSelectors, requireShippedKustomize, validateRepoDir } from '@slipway/validate';
+import { promqlSelectors, requireShippedKustomize, validateRepoDir } from '@slipway/validate';
 import { generateRepo, readValuesFile } from './support/generatedRepo';
+import { overlayObjects } from './support/kustomize';
 import { runOk } from './support/processes';
 import { parseExposition, startService } from './support/service';
 import { startTempPostgres, TempPostgres } from './support/postgres';
@@ -25,12 +26,9 @@ const isExternalMetric = (name: string) => name.startsWith('kube_') || name === 
 type K8sObject = { kind: string; metadata: { name: string }; spec: any };
 
 async function promqlOfBuiltOverlays(dir: string): Promise<string[]> {
-  const kustomize = await requireShippedKustomize();
   const queries: string[] = [];
   for (const env of ['staging', 'production']) {
-    const built = await kustomizeBuild(kustomize, path.join(dir, 'deploy/overlays', env));
-    if (!built.ok) throw new Error(built.error);
-    for (const doc of parseAllDocuments(built.yaml).map(d => d.toJS() as K8sObject)) {
+    for (const doc of await overlayObjects<K8sObject>(dir, env)) {
       if (doc.kind === 'AnalysisTemplate') {
         for (const metric of doc.spec.metrics) queries.push(metric.provider.prometheus.query);
       }
@@ -139,12 +137,7 @@ describe('a generated service with three environments (skeletons/node-service/ex
 
   beforeAll(async () => {
     ({ dir, spec } = await generateRepo(await readValuesFile('skeletons/node-service/examples/three-environments.yaml')));
-    const kustomize = await requireShippedKustomize();
-    for (const env of spec.environments) {
-      const result = await kustomizeBuild(kustomize, path.join(dir, 'deploy/overlays', env.name));
-      if (!result.ok) throw new Error(result.error);
-      built.set(env.name, parseAllDocuments(result.yaml).map(d => d.toJS() as K8sObject));
-    }
+    for (const env of spec.environments) built.set(env.name, await overlayObjects<K8sObject>(dir, env.name));
   }, 60_000);
 
   afterAll(async () => {

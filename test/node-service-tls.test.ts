@@ -9,11 +9,11 @@
 import { promises as fs } from 'fs';
 import os from 'os';
 import path from 'path';
-import { parse, parseAllDocuments } from 'yaml';
+import { parse } from 'yaml';
 import { renderGoldenPath, writeRenderedFiles, type RenderedFile } from '@slipway/render';
-import { kustomizeBuild, requireShippedKustomize } from '@slipway/validate';
 import { builtInGoldenPath } from '@slipway/skeletons';
 import { specFieldJsonSchema } from '@slipway/common';
+import { kustomizeObjects, overlayObjects } from './support/kustomize';
 
 type Json = Record<string, any>;
 
@@ -24,10 +24,6 @@ async function renderExample(name: string): Promise<RenderedFile[]> {
   const resolved = goldenPath.resolve(parse(await fs.readFile(path.join(examplesDir, name), 'utf8')));
   if (!resolved.ok) throw new Error(`${name}: ${JSON.stringify(resolved.issues)}`);
   return renderGoldenPath(goldenPath, resolved.spec);
-}
-
-function objectsOf(yaml: string): Json[] {
-  return parseAllDocuments(yaml).map(doc => doc.toJSON() as Json).filter(object => object && typeof object === 'object');
 }
 
 function one<T>(items: T[], what: string): T {
@@ -67,18 +63,13 @@ describe('node-service TLS, per environment, from the built overlays and the pla
     const files = await renderExample(example);
     const dir = path.join(root, example);
     await writeRenderedFiles(files, dir);
-    const kustomize = await requireShippedKustomize();
-    const platform = await kustomizeBuild(kustomize, path.join(dir, 'deploy/platform'));
-    if (!platform.ok) throw new Error(platform.error);
-    const gateway = one(ofKind(objectsOf(platform.yaml), 'Gateway'), 'Gateway');
+    const gateway = one(ofKind(await kustomizeObjects<Json>(dir, 'deploy/platform'), 'Gateway'), 'Gateway');
     const overlays = (await fs.readdir(path.join(dir, 'deploy/overlays'))).sort();
     expect(overlays.length).toBeGreaterThan(0);
     const hostListeners: string[] = [];
 
     for (const overlay of overlays) {
-      const built = await kustomizeBuild(kustomize, path.join(dir, 'deploy/overlays', overlay));
-      if (!built.ok) throw new Error(built.error);
-      const tls = overlayTls(objectsOf(built.yaml), gateway);
+      const tls = overlayTls(await overlayObjects<Json>(dir, overlay), gateway);
       hostListeners.push(tls.listener.name);
 
       // The Certificate covers exactly the route's host and writes its Secret beside the route.

@@ -9,11 +9,10 @@
 import { promises as fs } from 'fs';
 import os from 'os';
 import path from 'path';
-import { parse, parseAllDocuments, stringify } from 'yaml';
+import { parse, stringify } from 'yaml';
 import { renderGoldenPath, type RenderedFile } from '@slipway/render';
-import { kustomizeBuild, requireShippedKustomize } from '@slipway/validate';
 import { builtInGoldenPath } from '@slipway/skeletons';
-import { findPromtool } from './support/prometheus';
+import { findPromtool, writePromtoolRulesFile } from './support/prometheus';
 import { run, runOk } from './support/processes';
 
 const goldenPath = builtInGoldenPath('node-worker');
@@ -30,15 +29,6 @@ async function renderInto(example: string): Promise<{ dir: string; environments:
   return { dir, environments: resolved.spec.environments.map(environment => environment.name) };
 }
 
-async function writeRulesFile(dir: string, environment: string): Promise<string> {
-  const built = await kustomizeBuild(await requireShippedKustomize(), path.join(dir, 'deploy/overlays', environment));
-  if (!built.ok) throw new Error(built.error);
-  const rules = parseAllDocuments(built.yaml).map(document => document.toJS()).filter(object => object?.kind === 'PrometheusRule');
-  expect(rules).toHaveLength(1);
-  const file = path.join(dir, 'deploy/tests', `rules-${environment}.yaml`);
-  await fs.writeFile(file, stringify(rules[0].spec));
-  return file;
-}
 
 // pod-options runs a CronJob in every environment, which adds CronJobFailed (a 7th rule) and its unit tests.
 describe.each([
@@ -56,7 +46,7 @@ describe.each([
 
   it('every environment: promtool check rules and test rules pass', async () => {
     for (const environment of repo.environments) {
-      const rulesFile = await writeRulesFile(repo.dir, environment);
+      const rulesFile = await writePromtoolRulesFile(repo.dir, environment);
       const check = await runOk(findPromtool(), ['check', 'rules', rulesFile]);
       expect(check.stdout).toMatch(new RegExp(`SUCCESS: ${ruleCount} rules found`));
       const tests = await runOk(findPromtool(), ['test', 'rules', path.join(repo.dir, 'deploy/tests', `alerts-${environment}.test.yaml`)], { timeoutMs: 60_000 });
@@ -69,7 +59,7 @@ describe('the worker\'s alert unit tests catch a reintroduced defect', () => {
   it('fail when MetricsAbsent no longer asks for running pods, so a worker KEDA scaled to zero would open tickets', async () => {
     const { dir } = await renderInto('rabbitmq');
     try {
-      const rulesFile = await writeRulesFile(dir, 'staging');
+      const rulesFile = await writePromtoolRulesFile(dir, 'staging');
       const rules = parse(await fs.readFile(rulesFile, 'utf8')) as { groups: Array<{ rules: Array<{ alert?: string; expr: string }> }> };
       const absent = rules.groups.flatMap(group => group.rules).find(rule => rule.alert === 'MetricsAbsent')!;
       absent.expr = absent.expr.split('\nand on ()')[0];

@@ -28,12 +28,12 @@ import { promises as fs } from 'fs';
 import { createRequire } from 'module';
 import os from 'os';
 import path from 'path';
-import { parse, parseAllDocuments } from 'yaml';
+import { parse } from 'yaml';
 import { renderGoldenPath, type RenderedFile } from '@slipway/render';
-import { validateRenderedFiles } from '@slipway/validate';
+import { requireShippedKustomize, validateRenderedFiles } from '@slipway/validate';
 import { builtInGoldenPath, createGoldenPathRegistry } from '@slipway/skeletons';
-import { kustomizeBuild, requireShippedKustomize } from '../plugins/slipway-validate/src/kustomize';
 import { BrokerKind, startBroker, TempBroker } from './support/brokers';
+import { overlayObjects } from './support/kustomize';
 import { freePort, waitFor } from './support/ports';
 import { runOk } from './support/processes';
 
@@ -73,9 +73,8 @@ async function deployedExample(kind: BrokerKind): Promise<Deployed> {
   const repo = await fs.mkdtemp(path.join(os.tmpdir(), `slipway-e2e-node-worker-${kind}-`));
   try {
     await writeFiles(repo, files);
-    const built = await kustomizeBuild(await requireShippedKustomize(), path.join(repo, 'deploy/overlays', ENVIRONMENT));
-    if (!built.ok) throw new Error(`${kind}: kustomize build of ${ENVIRONMENT}: ${built.error}`);
-    const rollout = parseAllDocuments(built.yaml).map(document => document.toJS()).find(object => object?.kind === 'Rollout');
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the Rollout is read field by field below
+    const rollout = (await overlayObjects<any>(repo, ENVIRONMENT)).find(object => object.kind === 'Rollout');
     const [container] = rollout.spec.template.spec.containers;
     const env: Record<string, string> = {};
     const filledIn: Record<string, string> = {};

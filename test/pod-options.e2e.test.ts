@@ -13,10 +13,10 @@
  */
 import { promises as fs } from 'fs';
 import path from 'path';
-import { parseAllDocuments } from 'yaml';
-import { kustomizeBuild, requireShippedKustomize, validateRepoDir } from '@slipway/validate';
+import { requireShippedKustomize, validateRepoDir } from '@slipway/validate';
 import type { BuiltInGoldenPathId } from '@slipway/skeletons';
 import { generateGoldenPathRepo, readValuesFile } from './support/generatedRepo';
+import { overlayObjects } from './support/kustomize';
 import { runOk } from './support/processes';
 
 interface Container {
@@ -46,12 +46,6 @@ interface ExampleValues {
   cronJobs?: Array<{ name: string; environments?: string[] }>;
 }
 
-async function built(dir: string, environment: string): Promise<BuiltObject[]> {
-  const result = await kustomizeBuild(await requireShippedKustomize(), path.join(dir, 'deploy/overlays', environment));
-  if (!result.ok) throw new Error(result.error);
-  return parseAllDocuments(result.yaml).map(document => document.toJS() as BuiltObject);
-}
-
 /** The data of the ConfigMap a reference names, as the kubelet would look it up in the namespace. */
 function configMapData(objects: BuiltObject[], name: string | undefined): Record<string, string> {
   const map = objects.find(object => object.kind === 'ConfigMap' && object.metadata.name === name);
@@ -70,7 +64,7 @@ describe.each([
   beforeAll(async () => {
     values = (await readValuesFile(valuesFile)) as unknown as ExampleValues;
     ({ dir } = await generateGoldenPathRepo(goldenPathId, values as unknown as Record<string, unknown>));
-    for (const { name } of values.environments) objects.set(name, await built(dir, name));
+    for (const { name } of values.environments) objects.set(name, await overlayObjects<BuiltObject>(dir, name));
   }, 120_000);
   afterAll(() => dir && fs.rm(dir, { recursive: true, force: true }));
 

@@ -20,11 +20,10 @@
  * - kube-state-metrics is not running: PodsNotReady's Job-pod case is covered by promtool.
  */
 import { promises as fs } from 'fs';
-import path from 'path';
-import { parseAllDocuments } from 'yaml';
 import type { ServiceSpec } from '@slipway/common';
-import { kustomizeBuild, measurementPhase, requireShippedKustomize } from '@slipway/validate';
+import { measurementPhase } from '@slipway/validate';
 import { generateRepo, readValuesFile } from './support/generatedRepo';
+import { overlayObjects } from './support/kustomize';
 import { waitFor } from './support/ports';
 import { runOk } from './support/processes';
 import { argoResult, scrapeTargetFor, startTempPrometheus, type ScrapeTarget, type TempPrometheus } from './support/prometheus';
@@ -32,11 +31,6 @@ import { RunningService, startService } from './support/service';
 
 type Manifest = { kind: string; metadata: { name: string; namespace?: string; labels?: Record<string, string> }; spec?: any };
 
-async function builtOverlay(dir: string, environment: string): Promise<Manifest[]> {
-  const built = await kustomizeBuild(await requireShippedKustomize(), path.join(dir, 'deploy/overlays', environment));
-  if (!built.ok) throw new Error(built.error);
-  return parseAllDocuments(built.yaml).map(document => document.toJS() as Manifest);
-}
 
 const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms));
 
@@ -77,7 +71,7 @@ describe('a generated service judged by a real Prometheus', () => {
     ({ dir, spec } = await generateRepo(await readValuesFile('skeletons/node-service/examples/minimal.yaml')));
     await runOk('npm', ['ci', '--no-audit', '--no-fund'], { cwd: dir, timeoutMs: 300_000 });
     await runOk('npm', ['run', 'build'], { cwd: dir, timeoutMs: 120_000 });
-    for (const environment of ['staging', 'production']) manifests.set(environment, await builtOverlay(dir, environment));
+    for (const environment of ['staging', 'production']) manifests.set(environment, await overlayObjects<Manifest>(dir, environment));
     canary('slow').faults = { FAULT_DELAY_MS: String(spec.analysis.p95LatencyMs + 300) };
 
     for (const entry of canaries) {

@@ -9,21 +9,11 @@
  */
 import { promises as fs } from 'fs';
 import path from 'path';
-import { parse, parseAllDocuments, stringify } from 'yaml';
-import { kustomizeBuild, requireShippedKustomize } from '@slipway/validate';
+import { parse, stringify } from 'yaml';
 import { generateRepo, readValuesFile } from './support/generatedRepo';
 import { run, runOk } from './support/processes';
-import { findPromtool } from './support/prometheus';
+import { findPromtool, writePromtoolRulesFile } from './support/prometheus';
 
-async function writeRulesFile(dir: string, environment: string): Promise<string> {
-  const built = await kustomizeBuild(await requireShippedKustomize(), path.join(dir, 'deploy/overlays', environment));
-  if (!built.ok) throw new Error(built.error);
-  const rules = parseAllDocuments(built.yaml).map(document => document.toJS()).filter(object => object.kind === 'PrometheusRule');
-  expect(rules).toHaveLength(1);
-  const file = path.join(dir, 'deploy/tests', `rules-${environment}.yaml`);
-  await fs.writeFile(file, stringify(rules[0].spec));
-  return file;
-}
 
 describe.each([
   ['default', 'skeletons/node-service/examples/minimal.yaml'],
@@ -36,7 +26,7 @@ describe.each([
   afterAll(() => dir && fs.rm(dir, { recursive: true, force: true }));
 
   it.each(['staging', 'production'])('%s: promtool check rules and test rules pass', async environment => {
-    const rulesFile = await writeRulesFile(dir, environment);
+    const rulesFile = await writePromtoolRulesFile(dir, environment);
     const check = await runOk(findPromtool(), ['check', 'rules', rulesFile]);
     expect(check.stdout).toMatch(/SUCCESS: 6 rules found/);
     const tests = await runOk(findPromtool(), ['test', 'rules', path.join(dir, 'deploy/tests', `alerts-${environment}.test.yaml`)], { timeoutMs: 60_000 });
@@ -54,7 +44,7 @@ describe('the three-environment example\'s dev alerts under promtool', () => {
   afterAll(() => dir && fs.rm(dir, { recursive: true, force: true }));
 
   it('dev: promtool check rules and test rules pass with its own severities', async () => {
-    const rulesFile = await writeRulesFile(dir, 'dev');
+    const rulesFile = await writePromtoolRulesFile(dir, 'dev');
     expect((await fs.readFile(rulesFile, 'utf8')).match(/severity: \w+/g)?.every(label => label === 'severity: info')).toBe(true);
     await runOk(findPromtool(), ['check', 'rules', rulesFile]);
     const tests = await runOk(findPromtool(), ['test', 'rules', path.join(dir, 'deploy/tests/alerts-dev.test.yaml')], { timeoutMs: 60_000 });
@@ -75,7 +65,7 @@ describe('the log-output example\'s CronJobFailed alert under promtool', () => {
     ['staging', 6],
     ['production', 7],
   ])('%s: promtool check rules finds %d rules, and test rules pass', async (environment, rules) => {
-    const rulesFile = await writeRulesFile(dir, environment as string);
+    const rulesFile = await writePromtoolRulesFile(dir, environment as string);
     const check = await runOk(findPromtool(), ['check', 'rules', rulesFile]);
     expect(check.stdout).toMatch(new RegExp(`SUCCESS: ${rules} rules found`));
     const tests = await runOk(findPromtool(), ['test', 'rules', path.join(dir, 'deploy/tests', `alerts-${environment}.test.yaml`)], { timeoutMs: 60_000 });
@@ -87,7 +77,7 @@ describe('the alert unit tests catch a reintroduced defect', () => {
   it('fail when PodsNotReady counts a finished Job\'s pod again', async () => {
     const { dir } = await generateRepo(await readValuesFile('skeletons/node-service/examples/postgres.yaml'));
     try {
-      const rulesFile = await writeRulesFile(dir, 'production');
+      const rulesFile = await writePromtoolRulesFile(dir, 'production');
       const rules = parse(await fs.readFile(rulesFile, 'utf8')) as { groups: Array<{ rules: Array<{ alert?: string; expr: string }> }> };
       const podsNotReady = rules.groups.flatMap(group => group.rules).find(rule => rule.alert === 'PodsNotReady')!;
       // The expression as it was before issue 8: no owner check, and every pod summed into one series.

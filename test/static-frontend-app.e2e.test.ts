@@ -32,11 +32,11 @@ import http from 'http';
 import net from 'net';
 import os from 'os';
 import path from 'path';
-import { parse, parseAllDocuments, stringify } from 'yaml';
+import { parse, stringify } from 'yaml';
 import { renderGoldenPath, writeRenderedFiles } from '@slipway/render';
-import { kustomizeBuild, requireShippedKustomize } from '@slipway/validate';
 import { builtInGoldenPath } from '@slipway/skeletons';
 import { launchChromium, screenshot } from './support/browser';
+import { overlayObjects } from './support/kustomize';
 import { freePort, waitFor } from './support/ports';
 import { findPromtool } from './support/prometheus';
 import { run, runOk } from './support/processes';
@@ -91,9 +91,7 @@ function containerOf(pod: Json, name: string): Container {
 
 /** The objects of `kustomize build deploy/overlays/<environment>`: what Argo CD deploys. */
 async function builtObjects(repo: string, environment: string): Promise<Json[]> {
-  const built = await kustomizeBuild(await requireShippedKustomize(), path.join(repo, 'deploy/overlays', environment));
-  if (!built.ok) throw new Error(`kustomize build of ${environment}: ${built.error}`);
-  return parseAllDocuments(built.yaml).map(doc => asRecord(doc.toJSON()));
+  return (await overlayObjects(repo, environment)).map(asRecord);
 }
 
 /** The Deployment, ConfigMaps and NetworkPolicies the overlay of `environment` deploys. */

@@ -4,6 +4,7 @@ import os from 'os';
 import path from 'path';
 import { stringify } from 'yaml';
 import type { ExprValue } from '@slipway/validate';
+import { overlayObjects } from './kustomize';
 import { freePort, waitFor } from './ports';
 
 /**
@@ -207,4 +208,17 @@ export async function startTempPrometheus(targets: ScrapeTarget[], options: { sc
       await fs.rm(dir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * The overlay's PrometheusRule `spec` as the rules file `promtool check rules` / `test rules`
+ * read, written where the repo's deploy/tests expect it (rules-<environment>.yaml), as the
+ * generated CI job "alerts" does. The overlay must deploy exactly one PrometheusRule.
+ */
+export async function writePromtoolRulesFile(dir: string, environment: string): Promise<string> {
+  const rules = (await overlayObjects<{ kind?: string; spec?: unknown }>(dir, environment)).filter(object => object.kind === 'PrometheusRule');
+  if (rules.length !== 1) throw new Error(`overlay ${environment} deploys ${rules.length} PrometheusRules, expected exactly one`);
+  const file = path.join(dir, 'deploy/tests', `rules-${environment}.yaml`);
+  await fs.writeFile(file, stringify(rules[0].spec));
+  return file;
 }
