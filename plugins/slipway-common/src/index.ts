@@ -14,5 +14,6 @@ export * from './jsonSchema';
 export * from './metrics';
 export * from './goldenPath';
 export * from './supplyChain';
+export * from './system';
 export type { ResolvedCi, ResolvedImage } from './resolveSupplyChain';
 export { buildSupplyChain } from './resolveSupplyChain';

@@ -161,6 +161,9 @@ export const specRules = {
     z.string().regex(new RegExp(PINNED_IMAGE_PATTERN), { error: 'must be an image pinned to a tag other than latest, or to a digest' }),
   /** A Dockerfile base image (ci.baseImages.*) of any golden path. */
   baseImage: () => z.string().regex(new RegExp(BASE_IMAGE_PATTERN), { error: 'must be an image pinned by a tag other than latest and/or a digest' }),
+  /** A Git repository URL as gitops.repoUrl takes it (the system spec's repos and config repo too). */
+  gitUrl: () => z.string().regex(new RegExp(GIT_URL_PATTERN), { error: 'must be an https:// or git@ repository URL (http:// only for localhost)' }),
+  gitBranch: () => z.string().regex(new RegExp(GIT_BRANCH_PATTERN), { error: 'must be a branch name' }),
 };
 
 /*
