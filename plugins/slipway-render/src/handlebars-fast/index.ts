@@ -1,0 +1,2 @@
+export { FastCompiler, BAIL } from './compile';
+export type { FastTemplate, HelperFunction, PartialSource } from './compile';
