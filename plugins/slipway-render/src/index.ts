@@ -9,7 +9,7 @@
 export * from './renderer';
 export * from './write';
 export { reconcileLockfile, reconcileLockfileContent, LockfileError } from './lockfile';
-export { isYamlFile, parseYamlFile, type ParsedYamlFile, type PathSegment, type YamlDocument, type YamlSyntaxProblem } from './yaml/yaml-documents';
+export { isYamlFile, parseYamlFile, withParses, type HeldParse, type ParsedYamlFile, type PathSegment, type YamlDocument, type YamlSyntaxProblem } from './yaml/yaml-documents';
 export { duplicateKeys, describeDuplicateKey, type DuplicateKey } from './yaml/duplicateKeys';
 // What node-service's skeleton files see: defined with its golden path, re-exported for callers of renderService.
 export { createSkeletonContext, SLIPWAY_SKELETON_VERSION, browseUrl, entityName, SERVICE_METRICS, SERVICE_METRICS_CONTRACT } from '@slipway/skeletons';

@@ -2,7 +2,7 @@ import type { GoldenPathRegistry } from '@slipway/common';
 import { promises as fs } from 'fs';
 import os from 'os';
 import path from 'path';
-import { RenderedFile } from '@slipway/render';
+import { renderedFileParse, withParses, type HeldParse, type RenderedFile } from '@slipway/render';
 import { kustomizeBuild, KustomizeLocator, locateKustomize } from './kustomize';
 import { offlineBuildProblems } from './kustomize-offline';
 import { loadRepoModel, MAX_REPO_FILE_BYTES, objectsFromYaml, Overlay, readRepoFiles, renderedFilesToMap } from './load';
@@ -273,7 +273,17 @@ async function writeRepo(root: string, files: readonly RenderedFile[]): Promise<
  * to a fresh temp folder for them, which is always removed afterwards.
  */
 export async function validateRenderedFiles(files: readonly RenderedFile[], options: ValidateOptions = {}): Promise<ValidationReport> {
-  return runPipeline(renderedFilesToMap(files), options, async build => {
+  // The renderer's parses (kept on its files), answering parseYamlFile for this validation only.
+  const held: HeldParse[] = [];
+  for (const file of files) {
+    const parsed = renderedFileParse(file);
+    if (parsed) held.push({ file: file.path, content: file.content, parsed });
+  }
+  return withParses(held, () => validateFileMap(renderedFilesToMap(files), files, options));
+}
+
+function validateFileMap(fileMap: Map<string, string>, files: readonly RenderedFile[], options: ValidateOptions): Promise<ValidationReport> {
+  return runPipeline(fileMap, options, async build => {
     const root = await fs.realpath(await fs.mkdtemp(path.join(os.tmpdir(), 'slipway-validate-')));
     try {
       await writeRepo(root, files);

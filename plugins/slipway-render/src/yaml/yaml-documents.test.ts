@@ -27,4 +27,10 @@ describe('parseYamlFile cache', () => {
     const again = parseYamlFile('kept.yaml', content);
     expect(again.documents.map(document => document.value)).toEqual(kept.documents.map(document => document.value));
   });
+
+  it('reads keys Object.prototype also has as plain keys (the fast read leaves them to the others)', () => {
+    const [document] = parseYamlFile('keys.yaml', 'constructor: a\ntoString:\n  valueOf: 1\n').documents;
+    expect(document.value).toEqual({ constructor: 'a', toString: { valueOf: 1 } });
+    expect(Object.getPrototypeOf((document.value as { toString: object }).toString)).toBe(Object.prototype);
+  });
 });

@@ -145,6 +145,8 @@ describe('the plain-YAML read equals the yaml library where it answers', () => {
     ['a null key', 'null: a\n'],
     ['a duplicate key', 'a: 1\na: 2\n'],
     ['__proto__', '__proto__: 1\n'],
+    ['a key Object.prototype has (constructor)', 'constructor: a\n'],
+    ['a key Object.prototype has, in a flow mapping', 'a: { toString: 1 }\n'],
     ['bad indentation', 'a:\n  b: 1\n c: 2\n'],
     ['a mapping in a value', 'a: b: c\n'],
     ['tabs', 'a:\t1\n'],
