@@ -81,11 +81,13 @@ export function renderedFilesToMap(files: readonly RenderedFile[]): Map<string, 
 // ---------------------------------------------------------------------------------------------
 // Where each parsed object came from, so the schema stage can name the line of a bad field.
 
-const objectDocuments = new WeakMap<KubernetesObject, YamlDocument>();
+// On the loaded object, not in a WeakMap (kube/memo.ts); non-enumerable, so a copy of it made for
+// an edited object (`{ ...loaded, object }`) does not carry the old object's document.
+const DOCUMENT = Symbol('slipway.document');
 
 /** Line of `path` inside a raw object's YAML document; undefined for built objects. */
-export function lineOfObjectPath(object: KubernetesObject, objectPath: readonly PathSegment[]): number | undefined {
-  return objectDocuments.get(object)?.lineOf(objectPath);
+export function lineOfObjectPath(loaded: LoadedObject, objectPath: readonly PathSegment[]): number | undefined {
+  return (loaded as LoadedObject & { [DOCUMENT]?: YamlDocument })[DOCUMENT]?.lineOf(objectPath);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -208,8 +210,9 @@ export function objectsFromYaml(
         continue;
       }
       const object = value as KubernetesObject;
-      if (!environment) objectDocuments.set(object, document);
-      objects.push({ object, file, environment, line: environment ? undefined : document.line });
+      const loaded: LoadedObject = { object, file, environment, line: environment ? undefined : document.line };
+      if (!environment) Object.defineProperty(loaded, DOCUMENT, { value: document, enumerable: false });
+      objects.push(loaded);
     }
   });
   return { objects, problems };

@@ -355,6 +355,8 @@ function isScalarExpr(reader: Reader, node: SyntaxNode): boolean {
 }
 
 const parsed = new Map<string, ParsedPromQL>();
+/** Several repos' worth of queries (a node-service repo has about thirty). */
+const PARSED_LIMIT = 128;
 
 /**
  * The query with each string literal's content replaced by as many `x`, or undefined when that
@@ -420,7 +422,10 @@ export function parsePromQL(query: string): ParsedPromQL {
     groupings: reader.groupings,
     keepsLabel: label => reader.errors.length === 0 && reader.keeps(tree.topNode, label),
   };
-  if (parsed.size > 2000) parsed.clear();
+  // Queries name their service (`service="orders"`), so across repos they rarely recur: the cache is
+  // for one repo's validation (the same query per environment, read by several checks), and a small
+  // bound keeps a long-running backend from holding thousands of parses (with their trees) at once.
+  if (parsed.size >= PARSED_LIMIT) parsed.delete(parsed.keys().next().value as string);
   parsed.set(query, result);
   return result;
 }

@@ -140,7 +140,7 @@ function unknownKindMessage(object: KubernetesObject): string {
 }
 
 function problemFor(loaded: LoadedObject, finding: Finding): ValidationProblem {
-  const line = loaded.environment ? undefined : lineOfObjectPath(loaded.object, finding.path) ?? loaded.line;
+  const line = loaded.environment ? undefined : lineOfObjectPath(loaded, finding.path) ?? loaded.line;
   return {
     check: 'schema',
     rule: finding.rule,

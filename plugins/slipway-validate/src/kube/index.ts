@@ -8,3 +8,4 @@ export * from './workloads';
 export * from './yamlFiles';
 export * from './rollouts';
 export * from './argocd';
+export * from './memo';

@@ -1,4 +1,5 @@
 import type { KubernetesObject, LoadedObject, RepoModel } from '../types';
+import { memoOnWhile } from './memo';
 
 /**
  * The objects that are deployed together: one built overlay, or, when kustomize
@@ -45,7 +46,62 @@ export function isArgoCdApplication(object: KubernetesObject): boolean {
  * deploy/overlays and deploy/platform form one set: overlay files are patches or per-environment extras that
  * only make sense once kustomize merged them.
  */
-export function objectSets(model: RepoModel): ObjectSet[] {
+export function objectSets(model: RepoModel): readonly ObjectSet[] {
+  return setsOfModel(model);
+}
+
+/**
+ * `compute(model)`, kept while the model holds the same objects (see ObjectSetInputs): for what
+ * many checks derive from a model's objects alike. The result is frozen, as it is shared.
+ */
+export function memoizedPerModel<T>(compute: (model: RepoModel) => T): (model: RepoModel) => T {
+  const memo = memoOnWhile(
+    'slipway.modelMemo',
+    (model: RepoModel) => {
+      const value = compute(model);
+      if (Array.isArray(value)) Object.freeze(value);
+      return { inputs: new ObjectSetInputs(model), value };
+    },
+    (held, model) => held.inputs.matches(model),
+  );
+  return model => memo(model).value;
+}
+
+/**
+ * The arrays objectSets was computed from, kept to tell whether a model still holds them: each of
+ * the ~50 checks asks for the sets (filtering every object again each time was a tenth of the check
+ * units' time). The objects themselves are the parser's frozen values, so only the arrays can change
+ * (a test pushing an object, a pipeline adding a built overlay), and they are compared item by item.
+ */
+class ObjectSetInputs {
+  readonly #rawObjects: readonly LoadedObject[];
+  readonly #environments: ReadonlyArray<readonly [string, readonly LoadedObject[]]>;
+
+  constructor(model: RepoModel) {
+    this.#rawObjects = [...model.rawObjects];
+    this.#environments = [...model.environments].map(([environment, objects]) => [environment, [...objects]] as const);
+  }
+
+  matches(model: RepoModel): boolean {
+    if (!sameItems(this.#rawObjects, model.rawObjects) || this.#environments.length !== model.environments.size) return false;
+    let index = 0;
+    for (const [environment, objects] of model.environments) {
+      const [seenEnvironment, seenObjects] = this.#environments[index++];
+      if (environment !== seenEnvironment || !sameItems(seenObjects, objects)) return false;
+    }
+    return true;
+  }
+}
+
+function sameItems<T>(a: readonly T[], b: readonly T[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let index = 0; index < a.length; index++) if (a[index] !== b[index]) return false;
+  return true;
+}
+
+const setsOfModel = memoizedPerModel(computeObjectSets);
+
+function computeObjectSets(model: RepoModel): ObjectSet[] {
   if (model.environments.size > 0) {
     const charts = chartApplications(model);
     return [...model.environments.entries()].map(([environment, objects]) => {
@@ -78,9 +134,9 @@ function chartApplications(model: RepoModel): LoadedObject[] {
 }
 
 /** Argo CD Applications found in the repo (deploy/argocd). */
-export function argoCdApplications(model: RepoModel): LoadedObject[] {
-  return wellFormed(model.rawObjects).filter(loaded => isArgoCdApplication(loaded.object));
-}
+export const argoCdApplications: (model: RepoModel) => readonly LoadedObject[] = memoizedPerModel(model =>
+  wellFormed(model.rawObjects).filter(loaded => isArgoCdApplication(loaded.object)),
+);
 
 /** `deploy/overlays/staging/` and `./deploy/overlays/staging` both become `deploy/overlays/staging`. */
 export function normalizeRepoPath(path: string): string {

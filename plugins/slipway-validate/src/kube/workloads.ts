@@ -1,6 +1,7 @@
 import type { KubernetesObject, LoadedObject } from '../types';
 import { asNumber, asRecord, asString, asStringMap, getPath, recordsOf, type JsonRecord } from './json';
 import { embeddedPodTemplate, operatorAutoscalers } from '../operators';
+import { memoOn } from './memo';
 import { nameOf, objectsOfKind, sameNamespace, type ObjectSet } from './objectSets';
 
 /** Kinds that own a pod template. */
@@ -83,7 +84,10 @@ export function podTemplateOf(loaded: LoadedObject): PodTemplate | undefined {
   };
 }
 
-export function podTemplates(set: ObjectSet): PodTemplate[] {
+/** Per set (objectSets keeps a model's sets): seventeen checks read the pod templates of the same set. */
+export const podTemplates: (set: ObjectSet) => readonly PodTemplate[] = memoOn('slipway.podTemplates', set => Object.freeze(collectPodTemplates(set)));
+
+function collectPodTemplates(set: ObjectSet): PodTemplate[] {
   const out: PodTemplate[] = [];
   for (const loaded of set.objects) {
     const template = podTemplateOf(loaded);

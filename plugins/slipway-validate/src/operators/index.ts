@@ -1,5 +1,6 @@
 import type { KubernetesObject, LoadedObject } from '../types';
 import { asArray, asNumber, asRecord, asStringMap } from '../kube/json';
+import { memoOn } from '../kube/memo';
 import { nameOf, type ObjectSet } from '../kube/objectSets';
 import certManager from './cert-manager.json';
 import cloudNativePg from './cloudnative-pg.json';
@@ -74,18 +75,12 @@ export function operatorDefinitions(object: KubernetesObject): readonly Definiti
 
 /**
  * Results per set, for the checks that ask many times in one run (a host name check per env
- * value). Keyed by the set's object list, which objectSets builds afresh for every check, so an
- * edit between two checks is always seen.
+ * value). Kept on the set (kube/memo.ts), which objectSets keeps while the model holds the same
+ * objects: a changed model (a new object, an edited one) gives new sets.
  */
 function perSet<T>(compute: (set: ObjectSet) => T): (set: ObjectSet) => T {
-  const cache = new WeakMap<readonly LoadedObject[], T>();
-  return set => {
-    const cached = cache.get(set.objects);
-    if (cached !== undefined) return cached;
-    const value = compute(set);
-    cache.set(set.objects, value);
-    return value;
-  };
+  const memo = memoOn('slipway.perSet', (set: ObjectSet) => ({ value: compute(set) }));
+  return set => memo(set).value;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -266,7 +261,8 @@ function originOf(file: OperatorFile, loaded: LoadedObject): string {
  * unchanged (its JSON is the key: tests and hand edits change objects in place), since every
  * check that resolves names asks again.
  */
-const madeCache = new WeakMap<LoadedObject, { json: string; results: Map<string, unknown[]> }>();
+const MADE = Symbol('slipway.operatorMade');
+type Made = { json: string; results: Map<string, unknown[]> };
 
 function collect<T, E extends { when?: readonly Condition[] }>(
   name: string,
@@ -279,10 +275,12 @@ function collect<T, E extends { when?: readonly Condition[] }>(
     const definitions = operatorDefinitions(loaded.object);
     if (definitions.length === 0) continue;
     const json = JSON.stringify(loaded.object) ?? '';
-    let cached = madeCache.get(loaded);
+    // On the loaded object itself, not in a WeakMap (kube/memo.ts).
+    const holder = loaded as LoadedObject & { [MADE]?: Made };
+    let cached = holder[MADE];
     if (!cached || cached.json !== json) {
       cached = { json, results: new Map() };
-      madeCache.set(loaded, cached);
+      Object.defineProperty(holder, MADE, { value: cached, enumerable: false, writable: true, configurable: true });
     }
     let made = cached.results.get(name) as T[] | undefined;
     if (!made) {

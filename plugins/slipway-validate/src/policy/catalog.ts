@@ -217,7 +217,7 @@ function checkObjectLabels(set: ObjectSet, components: Component[], model: RepoM
 }
 
 /** The Applications whose Argo CD card belongs on a Component's page: those labelled with or deploying its objects. */
-function applicationsOf(model: RepoModel, components: Component[], component: Component): LoadedObject[] {
+function applicationsOf(model: RepoModel, components: Component[], component: Component): readonly LoadedObject[] {
   const applications = argoCdApplications(model);
   if (components.length === 1) return applications;
   const deployed = new Map(deployingApplications(model).map(({ application, sets }) => [application, sets]));

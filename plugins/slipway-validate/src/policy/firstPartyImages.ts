@@ -109,11 +109,15 @@ function fromOverlays(model: RepoModel, add: (image: string, where: string) => v
   }
 }
 
-/** Read once per model, like the workflows it comes from (workflowsOf): the policy checks and the notices both ask. */
-const byFiles = new WeakMap<RepoModel['files'], FirstPartyImages>();
+const FIRST_PARTY_IMAGES = Symbol('slipway.firstPartyImages');
 
+/**
+ * Read once per model's files (kept on the files map: see kube/memo.ts), like the workflows it
+ * comes from (workflowsOf): the policy checks and the notices both ask.
+ */
 export function firstPartyImages(model: RepoModel): FirstPartyImages {
-  const cached = byFiles.get(model.files);
+  const holder = model.files as RepoModel['files'] & { [FIRST_PARTY_IMAGES]?: FirstPartyImages };
+  const cached = holder[FIRST_PARTY_IMAGES];
   if (cached) return cached;
   const repositories = new Set<string>();
   const declaredIn = new Map<string, string>();
@@ -127,6 +131,6 @@ export function firstPartyImages(model: RepoModel): FirstPartyImages {
   // Overlays may pin third-party images too: they speak only when no workflow does.
   if (repositories.size === 0) fromOverlays(model, add);
   const result = { repositories, declaredIn };
-  byFiles.set(model.files, result);
+  Object.defineProperty(holder, FIRST_PARTY_IMAGES, { value: result, enumerable: false, writable: true, configurable: true });
   return result;
 }

@@ -37,7 +37,7 @@ function sourceDeploys(model: RepoModel, sourcePath: string, recurse: boolean, f
   return directory === sourcePath || (recurse && directory.startsWith(`${sourcePath}/`));
 }
 
-function ownedByAnApplication(model: RepoModel, held: LoadedObject, applications: LoadedObject[]): boolean {
+function ownedByAnApplication(model: RepoModel, held: LoadedObject, applications: readonly LoadedObject[]): boolean {
   return applications.some(owner =>
     applicationSources(owner.object).some(source => source.path !== undefined && sourceDeploys(model, source.path, source.recurse, held.file)),
   );

@@ -76,14 +76,14 @@ interface RepoFacts {
   /** Gateways outside the overlays' builds: deploy/platform and any other raw manifest. */
   rawGateways: LoadedObject[];
   namespaceObjects: LoadedObject[];
-  applications: LoadedObject[];
+  applications: readonly LoadedObject[];
   /** Namespaces an Application deploys a Namespace manifest for (it overrides managedNamespaceMetadata). */
   manifestedBy: Map<LoadedObject, Set<string>>;
   /** The destination namespace of the Application(s) that deploy each object set. */
   destinationOf: Map<ObjectSet, string>;
 }
 
-function repoFacts(model: RepoModel, sets: ObjectSet[]): RepoFacts {
+function repoFacts(model: RepoModel, sets: readonly ObjectSet[]): RepoFacts {
   const raw = wellFormed(model.rawObjects);
   const manifestedBy = new Map<LoadedObject, Set<string>>();
   const destinationOf = new Map<ObjectSet, string>();

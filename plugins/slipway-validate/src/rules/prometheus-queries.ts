@@ -1,5 +1,5 @@
 import type { LoadedObject } from '../types';
-import { asString, getPath, objectsOfKind, recordsOf, type ObjectSet } from '../kube';
+import { asString, getPath, memoOn, objectsOfKind, recordsOf, type ObjectSet } from '../kube';
 
 /**
  * Every PromQL expression a deployed set hands to Prometheus: each Prometheus metric of an
@@ -43,7 +43,10 @@ export function substituteArgs(query: string, template: LoadedObject): string {
   return query.replace(ARG, (_, name: string) => defaults.get(name) ?? `arg_${name.replace(/[^A-Za-z0-9_]/g, '_')}`);
 }
 
-export function prometheusQueries(set: ObjectSet): PrometheusQuery[] {
+/** Per set: half a dozen checks read the queries of the same set (objectSets keeps a model's sets). */
+export const prometheusQueries: (set: ObjectSet) => readonly PrometheusQuery[] = memoOn('slipway.prometheusQueries', set => Object.freeze(collectQueries(set)));
+
+function collectQueries(set: ObjectSet): PrometheusQuery[] {
   const out: PrometheusQuery[] = [];
   for (const template of objectsOfKind(set, 'AnalysisTemplate', 'ClusterAnalysisTemplate')) {
     for (const { record: metric, index } of recordsOf(getPath(template.object, 'spec', 'metrics'))) {

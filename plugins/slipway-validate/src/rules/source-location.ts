@@ -30,7 +30,7 @@ function reachableFrom(candidate: LoadedObject, environment: string): boolean {
  * patch set the value (or nothing in the repo matches): the overlay is then the place to look.
  */
 export function sourceOfField(model: RepoModel, loaded: LoadedObject, path: readonly PathSegment[]): { file: string; line?: number } | undefined {
-  if (loaded.environment === undefined) return { file: loaded.file, line: lineOfObjectPath(loaded.object, path) ?? loaded.line };
+  if (loaded.environment === undefined) return { file: loaded.file, line: lineOfObjectPath(loaded, path) ?? loaded.line };
   const value = valueAt(loaded.object, path);
   const environment = loaded.environment;
   const raw = model.rawObjects.find(
@@ -41,7 +41,7 @@ export function sourceOfField(model: RepoModel, loaded: LoadedObject, path: read
       isDeepStrictEqual(valueAt(candidate.object, path), value),
   );
   if (!raw) return undefined;
-  return { file: raw.file, line: lineOfObjectPath(raw.object, path) ?? raw.line };
+  return { file: raw.file, line: lineOfObjectPath(raw, path) ?? raw.line };
 }
 
 /** The problem, pointed at the repo file (and line) its field is written in, when one is found. */

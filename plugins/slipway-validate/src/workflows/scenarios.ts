@@ -105,14 +105,15 @@ export function jobCanRun(workflow: Workflow, job: WorkflowJob, scenario: Scenar
   }
 }
 
-const runsByJob = new WeakMap<WorkflowJob, Scenario[]>();
+const RUNS = Symbol('slipway.runs');
 
 /** The scenarios in which the job can run (computed once per job: several units ask). */
 export function runsOf(workflow: Workflow, job: WorkflowJob): Scenario[] {
-  let runs = runsByJob.get(job);
-  if (!runs) {
-    runs = scenariosOf(workflow).filter(scenario => jobCanRun(workflow, job, scenario));
-    runsByJob.set(job, runs);
-  }
+  // On the job itself, not in a WeakMap (see kube/memo.ts); a job belongs to one workflow.
+  const holder = job as WorkflowJob & { [RUNS]?: Scenario[] };
+  const held = holder[RUNS];
+  if (held) return held;
+  const runs = scenariosOf(workflow).filter(scenario => jobCanRun(workflow, job, scenario));
+  Object.defineProperty(holder, RUNS, { value: runs, enumerable: false, writable: true, configurable: true });
   return runs;
 }

@@ -1,6 +1,6 @@
 import type { RuleIdOf } from '../rules';
 import type { CheckKind, RepoModel, ValidationProblem } from '../types';
-import { asRecord, asString, asStringMap, recordsOf, type JsonRecord } from '../kube';
+import { asRecord, asString, asStringMap, memoOn, recordsOf, type JsonRecord } from '../kube';
 import { parseYamlFile, type PathSegment, type YamlDocument } from '@slipway/render';
 
 /**
@@ -77,15 +77,15 @@ function jobOf(id: string, record: JsonRecord, workflowEnv: Record<string, strin
   };
 }
 
-/** Read once per model: every CI unit reads the same workflows. */
-const byModel = new WeakMap<RepoModel['files'], Workflow[]>();
-
 /** Every workflow of the repo that parses to a mapping; broken YAML is the yaml stage's to report. */
 export function workflowsOf(model: RepoModel): Workflow[] {
-  const cached = byModel.get(model.files);
-  if (cached) return cached;
+  return workflowsOfFiles(model.files);
+}
+
+/** Read once per model's files: every CI unit reads the same workflows. */
+const workflowsOfFiles = memoOn('slipway.workflows', (files: RepoModel['files']): Workflow[] => {
   const out: Workflow[] = [];
-  for (const [file, text] of [...model.files].sort(([a], [b]) => a.localeCompare(b))) {
+  for (const [file, text] of [...files].sort(([a], [b]) => a.localeCompare(b))) {
     if (!WORKFLOW_PATH.test(file)) continue;
     for (const document of parseYamlFile(file, text).documents) {
       const record = asRecord(document.value);
@@ -98,9 +98,8 @@ export function workflowsOf(model: RepoModel): Workflow[] {
       out.push({ file, record, document, env, jobs });
     }
   }
-  byModel.set(model.files, out);
   return out;
-}
+});
 
 /** A problem at a workflow field, with its line: `<file> <field>: <text>`. */
 export function workflowProblem<K extends CheckKind>(

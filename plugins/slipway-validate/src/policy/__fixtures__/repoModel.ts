@@ -416,15 +416,23 @@ export function allLoaded(model: RepoModel): LoadedObject[] {
   return [...[...model.environments.values()].flat(), ...model.rawObjects];
 }
 
-/** Edits every copy (each environment and the raw base) of `Kind/name`. */
+/**
+ * Edits every copy (each environment and the raw base) of `Kind/name`. Each edited object is a new
+ * one in its array, as a changed repo's parse would be: what the checks derive from a model's
+ * arrays (objectSets) is kept while they hold the same objects, which the parser freezes.
+ */
 export function edit(model: RepoModel, kind: string, name: string, change: (object: any) => void): RepoModel {
   let found = 0;
-  for (const loaded of allLoaded(model)) {
-    if (loaded.object.kind === kind && loaded.object.metadata.name === name) {
-      change(loaded.object);
+  const edited = (objects: LoadedObject[]) =>
+    objects.map(loaded => {
+      if (loaded.object.kind !== kind || loaded.object.metadata.name !== name) return loaded;
+      const object = structuredClone(loaded.object);
+      change(object);
       found++;
-    }
-  }
+      return { ...loaded, object };
+    });
+  for (const [environment, objects] of model.environments) model.environments.set(environment, edited(objects));
+  model.rawObjects = edited(model.rawObjects);
   if (found === 0) throw new Error(`fixture has no ${kind}/${name}`);
   return model;
 }
