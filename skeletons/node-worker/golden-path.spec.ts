@@ -12,6 +12,7 @@ import {
   canarySteps,
   environmentConfigField,
   podOptionsFragment,
+  peersFields,
   type PodOptionsRules,
 } from '@slipway/common';
 import { z } from 'zod';
@@ -106,6 +107,8 @@ export const workerEnvironmentSchema = z
       .describe("Severities this environment's alerts carry, which Alertmanager routes by."),
     priorityClassName: environmentSchema.shape.priorityClassName,
     config: environmentConfigField(NODE_WORKER_POD),
+    // Egress only: nothing calls a worker (system/checkWiring.ts refuses a calls edge to one).
+    peers: peersFields.egressOnly,
   })
   .strict()
   .describe('One environment: an overlay, an Argo CD Application, a broker and a GitHub environment.');

@@ -17,6 +17,8 @@ export interface FrontendNames {
   gatewayIngressPolicy: string;
   prometheusIngressPolicy: string;
   dnsEgressPolicy: string;
+  /** Ingress from the system's parts that call the frontend (environments[].peers.ingress). */
+  peersIngressPolicy: string;
   /** Egress to the backends nginx proxies to. */
   backendEgressPolicy: string;
   /** The HTTPRoute on the plain-HTTP listener that redirects to HTTPS. */
@@ -52,6 +54,7 @@ export function frontendNames(name: string): FrontendNames {
     gatewayIngressPolicy: `${name}${DERIVED_NAME_SUFFIXES.gatewayIngressPolicy}`,
     prometheusIngressPolicy: `${name}${DERIVED_NAME_SUFFIXES.prometheusIngressPolicy}`,
     dnsEgressPolicy: `${name}${DERIVED_NAME_SUFFIXES.dnsEgressPolicy}`,
+    peersIngressPolicy: `${name}${DERIVED_NAME_SUFFIXES.peersIngressPolicy}`,
     backendEgressPolicy: `${name}-allow-backends`,
     httpsRedirectRoute: `${name}${DERIVED_NAME_SUFFIXES.httpsRedirectRoute}`,
     backendsConfigMap: `${name}-nginx-backends`,

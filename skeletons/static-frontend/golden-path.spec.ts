@@ -10,6 +10,7 @@ import {
   imageFragment,
   monitoringFragment,
   networkFragment,
+  peersFields,
   resourcesFragment,
   schedulingFragment,
   specRules,
@@ -87,6 +88,8 @@ const frontendEnvironmentSchema = environmentSchema.omit({ canary: true, alerts:
     .strict()
     .optional()
     .describe('Severities this environment\'s alerts carry, which Alertmanager routes by.'),
+  // Ingress only: its egress to the parts it proxies to is `backends` (networkpolicy-backends.yaml).
+  peers: peersFields.ingressOnly,
 });
 
 const baseImage = (what: string) => specRules.baseImage().describe(what);

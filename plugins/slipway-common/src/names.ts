@@ -23,6 +23,9 @@ export const DERIVED_NAME_SUFFIXES = {
   gatewayIngressPolicy: '-allow-gateway',
   prometheusIngressPolicy: '-allow-prometheus',
   dnsEgressPolicy: '-allow-dns',
+  /** The allows to and from a system's other parts, one policy per direction (skeletons/_shared/networkpolicy-peers.hbs). */
+  peersIngressPolicy: '-peers-ingress',
+  peersEgressPolicy: '-peers-egress',
   /** The HTTPRoute on the Gateway's plain-HTTP listener that redirects each host to HTTPS. */
   httpsRedirectRoute: '-https-redirect',
   databaseEgressPolicy: '-allow-db',

@@ -1,6 +1,6 @@
 import { environmentObjectName } from './names';
 import { environmentTls, environmentTlsIssues, type EnvironmentTls } from './resolveTls';
-import { ALERT_SEVERITIES, type AlertSeverity, type CanaryStep, type EnvironmentInput } from './spec';
+import { ALERT_SEVERITIES, type AlertSeverity, type CanaryStep, type EnvironmentInput, type EnvironmentPeers, type PeerRule } from './spec';
 
 /**
  * Environments are data: an ordered list (promotion order) whose LAST entry is the
@@ -33,6 +33,8 @@ export interface ResolvedEnvironmentBase {
   alerts: { pageSeverity: AlertSeverity; ticketSeverity: AlertSeverity };
   /** The PriorityClass the environment's pods run at, or undefined for the cluster's default. */
   priorityClassName: string | undefined;
+  /** The system peers this environment's NetworkPolicies admit (spec peersFields); [] in a direction the path does not take. */
+  peers: EnvironmentPeers;
 }
 
 /** An environment with a public host (node-service, static-frontend): the base plus its replicas, HPA bounds, host and the host's TLS. */
@@ -51,6 +53,7 @@ export interface EnvironmentBaseInput {
   canary?: { steps?: CanaryStep[] };
   alerts?: { pageSeverity?: AlertSeverity; ticketSeverity?: AlertSeverity };
   priorityClassName?: string;
+  peers?: { ingress?: PeerRule[]; egress?: PeerRule[] };
 }
 
 interface TierDefaults {
@@ -106,6 +109,13 @@ export function environmentTier(index: number, count: number): EnvironmentTier {
   return index === count - 1 ? 'production' : 'pre-production';
 }
 
+/** An environment's peers with every direction present, [] for one the path does not take. */
+function resolvePeers(input: EnvironmentBaseInput['peers']): EnvironmentPeers {
+  const ingress = input?.ingress ?? [];
+  const egress = input?.egress ?? [];
+  return { ingress, egress, any: ingress.length + egress.length > 0 };
+}
+
 /** The shared half of one environment: its place in the order, namespace, Application, cluster, canary steps and alert tiers. */
 export function resolveEnvironmentBase(service: string, input: EnvironmentBaseInput, index: number, all: readonly { name: string }[]): ResolvedEnvironmentBase {
   const isLast = index === all.length - 1;
@@ -129,10 +139,14 @@ export function resolveEnvironmentBase(service: string, input: EnvironmentBaseIn
     },
     // No default: a PriorityClass is the cluster's to define, and naming one it lacks fails every pod.
     priorityClassName: input.priorityClassName,
+    peers: resolvePeers(input.peers),
   };
 }
 
-function resolveOne(service: string, input: EnvironmentInput, index: number, all: EnvironmentInput[]): ResolvedEnvironment {
+/** An environment entry with a public host; its peers in the directions its path takes (a frontend's are ingress only). */
+type HostedEnvironmentInput = Omit<EnvironmentInput, 'peers'> & Pick<EnvironmentBaseInput, 'peers'>;
+
+function resolveOne(service: string, input: HostedEnvironmentInput, index: number, all: readonly HostedEnvironmentInput[]): ResolvedEnvironment {
   const base = resolveEnvironmentBase(service, input, index, all);
   const defaults = TIER_DEFAULTS[base.tier];
   const replicas = input.replicas ?? input.autoscaling?.min ?? defaults.replicas;
@@ -160,6 +174,7 @@ function resolveOne(service: string, input: EnvironmentInput, index: number, all
     alerts: base.alerts,
     priorityClassName: base.priorityClassName,
     tls: environmentTls(base.application),
+    peers: base.peers,
   };
 }
 
@@ -237,7 +252,7 @@ const SERVICE_ENVIRONMENT_RULES: EnvironmentRules<ResolvedEnvironment> = {
 /** The environments in promotion order with every default applied, and what is wrong across them. */
 export function resolveEnvironments(
   service: string,
-  inputs: EnvironmentInput[],
+  inputs: HostedEnvironmentInput[],
 ): { environments: ResolvedEnvironment[]; issues: EnvironmentIssue[] } {
   const environments = inputs.map((input, index) => resolveOne(service, input, index, inputs));
   return { environments, issues: checkEnvironments(environments, SERVICE_ENVIRONMENT_RULES) };

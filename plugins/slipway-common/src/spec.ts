@@ -422,6 +422,79 @@ export const NODE_SERVICE_POD: PodOptionsRules = { mainContainer: 'app', reserve
 /** At most this many environments: each is an overlay, an Application, a GitHub environment and a CI job. */
 export const MAX_ENVIRONMENTS = 6;
 
+/*
+ * Peers: the other parts of a system this one talks to in one environment, as the system
+ * resolver derives them from the edges (system/resolveNetwork.ts). System wiring, not a form
+ * field: no Template binds it, so sync-template-form leaves it off every form. Exact namespaces,
+ * no {environment}: the resolver gives each environment its own.
+ */
+
+/** Most rules per direction in one environment: each becomes one peer of one NetworkPolicy rule. */
+export const MAX_PEER_RULES = 32;
+export const PEER_PROTOCOLS = ['TCP', 'UDP'] as const;
+
+const PEER_POD_LABELS = "Labels of the peer's pods (podSelector matchLabels), e.g. app.kubernetes.io/name: catalog, app.kubernetes.io/component: server.";
+
+const peerRuleSchema = z
+  .object({
+    name: dnsLabel('peer name').describe("The peer's part or resource name in the system; the policy rule's comment, and how the both-ends check names the edge."),
+    namespace: dnsLabel('namespace').describe("The peer's namespace in this environment, exactly (the policy matches it by kubernetes.io/metadata.name)."),
+    podLabels: podLabels(PEER_POD_LABELS)
+      .refine(labels => Object.keys(labels).length > 0, { error: 'must name at least one label: an empty podSelector admits every pod of the namespace' })
+      .describe(PEER_POD_LABELS),
+    ports: z
+      .array(
+        z
+          .object({
+            port: port("The destination pods' container port (NetworkPolicies see it after the Service has translated its own port)."),
+            protocol: z.enum(PEER_PROTOCOLS, { error: `must be one of ${PEER_PROTOCOLS.join(', ')}` }).default('TCP').describe('Protocol: TCP or UDP.'),
+          })
+          .strict(),
+      )
+      .min(1, { error: 'must list at least one port: a rule without ports admits every port' })
+      .max(8, { error: 'must have at most 8 ports' })
+      .describe("The destination pods' ports the rule admits: the callee's, on both ends of the edge."),
+  })
+  .strict();
+
+export type PeerRule = z.output<typeof peerRuleSchema>;
+
+const peerRules = (what: string) =>
+  z
+    .array(peerRuleSchema)
+    .max(MAX_PEER_RULES, { error: `must have at most ${MAX_PEER_RULES} rules` })
+    .superRefine((rules, ctx) => {
+      rules.forEach((rule, index) => {
+        const first = rules.findIndex(other => other.name === rule.name && other.namespace === rule.namespace);
+        if (first < index) {
+          ctx.addIssue({ code: 'custom', path: [index, 'name'], message: `must differ from rule ${first} (${rule.name} in ${rule.namespace}): one rule per peer, with all its ports` });
+        }
+      });
+    })
+    .default([])
+    .describe(what);
+
+const INGRESS_PEERS = 'The system parts that may connect to this one\'s serving pods here (NetworkPolicy <name>-peers-ingress). [] for none.';
+const EGRESS_PEERS = 'The system parts and resources this one\'s client pods may connect to here (NetworkPolicy <name>-peers-egress). [] for none.';
+
+const PEERS = "This environment's allows to and from the other parts of its system, each at both ends: the system resolver writes them from the system's edges. " +
+  'They add to the default deny; nothing else is opened.';
+
+/** `environments[].peers` in the directions a golden path's part can have: a worker is called by nobody, a frontend calls its backends through `backends`. */
+export const peersFields = {
+  ingressAndEgress: z.object({ ingress: peerRules(INGRESS_PEERS), egress: peerRules(EGRESS_PEERS) }).strict().prefault({}).describe(PEERS),
+  ingressOnly: z.object({ ingress: peerRules(INGRESS_PEERS) }).strict().prefault({}).describe(PEERS),
+  egressOnly: z.object({ egress: peerRules(EGRESS_PEERS) }).strict().prefault({}).describe(PEERS),
+};
+
+/** Peers as every golden path's resolved environment carries them (a direction a path does not take is []). */
+export interface EnvironmentPeers {
+  ingress: PeerRule[];
+  egress: PeerRule[];
+  /** Either direction has a rule: the overlay lists networkpolicy-peers.yaml. */
+  any: boolean;
+}
+
 export const environmentSchema = z
   .object({
     name: z
@@ -480,6 +553,7 @@ export const environmentSchema = z
       .describe('Severities this environment\'s alerts carry, which Alertmanager routes by.'),
     priorityClassName: priorityClassNameField,
     config: environmentConfigField(NODE_SERVICE_POD),
+    peers: peersFields.ingressAndEgress,
   })
   .strict();
 

@@ -23,4 +23,6 @@ export type { SyncTask, SyncPhase } from './rules/argocd-sync-simulation';
 export * from './promql';
 export * from './argoExpr';
 export { checkGoldenPathParts } from './goldenPathParts';
+export { checkPolicyPairs, systemConnections } from './rules/network-policy-pairs';
+export type { ConnectionEnd, DeclaredConnection, SystemProblem, SystemRepo } from './rules/network-policy-pairs';
 export { goldenPathComponents, SKELETON_ANNOTATION, type GoldenPathComponent } from './goldenPaths';

@@ -8,3 +8,4 @@ export { RESOURCE_WAVE, FIRST_PART_WAVE } from './resolveWaves';
 export { apiEntityRef, systemEntityRef } from './resolveCatalog';
 export { defaultUrlEnv, edgeId } from './edges';
 export { wiringChanges, type EndWiringChange } from './diffWiring';
+export { partPeers } from './peers';

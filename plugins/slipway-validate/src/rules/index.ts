@@ -14,6 +14,7 @@ import { canaryAbortBeforePromotion } from './canary-abort-before-promotion';
 import { promqlSyntax } from './promql-syntax';
 import { promqlUnknownSeries } from './promql-unknown-series';
 import { networkpolicyPorts } from './networkpolicy-ports';
+import { networkPolicyPairs } from './network-policy-pairs';
 import { networkGatewaySource } from './network-gateway-source';
 import { gatewayAdmitsRoute } from './gateway-admits-route';
 import { gatewayTlsSecret } from './gateway-tls-secret';
@@ -93,6 +94,7 @@ export const CHECK_UNITS = [
   alertScrapeFailure,
   alertAnnotations,
   networkpolicyPorts,
+  networkPolicyPairs,
   networkGatewaySource,
   gatewayAdmitsRoute,
   gatewayTlsSecret,

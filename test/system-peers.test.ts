@@ -1,0 +1,232 @@
+/**
+ * Both ends of a system's edges, from the rendered repos: the bookstore (examples/systems) is
+ * resolved with resolveSystem, each part's per-environment ingress and egress go into its golden
+ * path's values (environments[].peers, and for the storefront its nginx `backends`, through which
+ * it calls its parts), every part is rendered and validated, each overlay is built with the
+ * shipped kustomize, and checkPolicyPairs judges the built objects of all the repos together.
+ * Then one edge loses its ingress side, and an allow no edge declares is added: both are named.
+ * The four other example systems are rendered and judged the same way, and pass.
+ *
+ * The mapping below stands in for the system renderer, which is not written yet; it takes only
+ * what resolveSystem gives (partPeers, the edges' addresses and path prefixes).
+ */
+import { promises as fs } from 'fs';
+import os from 'os';
+import path from 'path';
+import { parse } from 'yaml';
+import { partPeers, resolveSystem, type ResolvedPart, type ResolvedSystem } from '@slipway/common';
+import { renderGoldenPath, type RenderedFile } from '@slipway/render';
+import { builtInGoldenPath, builtInGoldenPathIds, type BuiltInGoldenPathId } from '@slipway/skeletons';
+import { checkPolicyPairs, systemConnections, validateRenderedFiles, type LoadedObject, type RepoModel, type SystemRepo } from '@slipway/validate';
+import { readValuesFile } from './support/generatedRepo';
+import { kustomizeObjects } from './support/kustomize';
+
+type Values = Record<string, unknown>;
+type Environment = Record<string, unknown> & { name: string };
+
+/**
+ * The peers a path's values take. A frontend's egress is its `backends` (below), so it takes its
+ * ingress only; nothing calls a worker, so it takes its egress, and an ingress rule only if the
+ * resolver gave one (a bug, which the worker's spec then refuses).
+ */
+function peersFor(goldenPath: string, peers: ReturnType<typeof partPeers>): Partial<ReturnType<typeof partPeers>> {
+  if (goldenPath === 'static-frontend') return { ingress: peers.ingress };
+  if (goldenPath === 'node-worker') return peers.ingress.length > 0 ? peers : { egress: peers.egress };
+  return peers;
+}
+
+/** A part's golden-path values in the system: its name, owner, system, and per environment its namespace and peers. */
+function partValues(system: ResolvedSystem, part: ResolvedPart): Values {
+  const own = (part.values.environments ?? []) as Environment[];
+  const frontend = part.goldenPath === 'static-frontend';
+  const values: Values = {
+    ...part.values,
+    name: part.name,
+    owner: system.owner,
+    system: system.entityRef,
+    environments: system.environments.map(environment => {
+      const placement = environment.endpoints[part.name];
+      return {
+        ...own.find(entry => entry.name === environment.name),
+        name: environment.name,
+        namespace: placement.namespace,
+        peers: peersFor(part.goldenPath, partPeers(placement)),
+      };
+    }),
+  };
+  if (frontend) {
+    // The calls from the storefront, one backend each: the namespace is the same in every
+    // environment here, and the pods are the callee's serving pods, as the edge's rule names them.
+    const first = system.environments[0];
+    values.backends = first.edges
+      .filter(edge => edge.kind === 'calls' && edge.from === part.name)
+      .map(edge => ({
+        pathPrefix: edge.pathPrefix,
+        service: edge.address.fqdn.split('.')[0],
+        namespace: edge.address.namespace.replace(first.name, '{environment}'),
+        port: edge.address.port,
+        targetPort: edge.address.targetPort,
+        podLabels: first.endpoints[edge.to].ingress.find(rule => rule.edge === edge.id)?.pods,
+      }));
+  }
+  return values;
+}
+
+async function renderPart(system: ResolvedSystem, part: ResolvedPart): Promise<RenderedFile[]> {
+  const goldenPath = builtInGoldenPath(part.goldenPath as BuiltInGoldenPathId);
+  const resolved = goldenPath.resolve(partValues(system, part));
+  if (!resolved.ok) throw new Error(`${part.name}: ${JSON.stringify(resolved.issues)}`);
+  return renderGoldenPath(goldenPath, resolved.spec);
+}
+
+/** The repo model checkPolicyPairs reads: each overlay as kustomize builds it. */
+async function builtModel(files: readonly RenderedFile[], environments: readonly string[]): Promise<RepoModel> {
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'slipway-system-peers-'));
+  try {
+    for (const file of files) {
+      await fs.mkdir(path.dirname(path.join(dir, file.path)), { recursive: true });
+      await fs.writeFile(path.join(dir, file.path), file.content);
+    }
+    const built = new Map<string, LoadedObject[]>();
+    for (const environment of environments) {
+      const file = `deploy/overlays/${environment}`;
+      const objects = await kustomizeObjects<LoadedObject['object']>(dir, file);
+      built.set(environment, objects.map(object => ({ object, file, environment })));
+    }
+    return { files: new Map(files.map(file => [file.path, file.content])), environments: built, rawObjects: [] };
+  } finally {
+    await fs.rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** A copy of the repos where `change` edits the objects of `repo` (every environment). */
+function edited(repos: readonly SystemRepo[], repo: string, change: (objects: LoadedObject[], environment: string) => LoadedObject[]): SystemRepo[] {
+  return repos.map(own => {
+    if (own.name !== repo) return own;
+    const environments = new Map([...own.model.environments].map(([environment, objects]) => [environment, change(structuredClone(objects), environment)]));
+    return { name: own.name, model: { ...own.model, environments } };
+  });
+}
+
+const policyNamed = (objects: LoadedObject[], name: string) => {
+  const found = objects.find(loaded => loaded.object.kind === 'NetworkPolicy' && loaded.object.metadata?.name === name);
+  if (!found) throw new Error(`no NetworkPolicy/${name}`);
+  return found.object as LoadedObject['object'] & { spec: { ingress?: Array<Record<string, unknown>>; egress?: Array<Record<string, unknown>> } };
+};
+
+/** Renders every part of an example system with its peers, validates each repo and builds its overlays. */
+async function renderSystem(example: string): Promise<{ system: ResolvedSystem; repos: SystemRepo[]; reports: Map<string, Awaited<ReturnType<typeof validateRenderedFiles>>> }> {
+  const result = resolveSystem(await readValuesFile(`examples/systems/${example}.yaml`), { goldenPathIds: builtInGoldenPathIds() });
+  if (!result.ok) throw new Error(JSON.stringify(result.issues));
+  const system = result.system;
+  const environments = system.environments.map(environment => environment.name);
+  const repos: SystemRepo[] = [];
+  const reports = new Map<string, Awaited<ReturnType<typeof validateRenderedFiles>>>();
+  for (const part of system.parts) {
+    const files = await renderPart(system, part);
+    reports.set(part.name, await validateRenderedFiles(files));
+    repos.push({ name: part.name, model: await builtModel(files, environments) });
+  }
+  return { system, repos, reports };
+}
+
+describe('the bookstore system: NetworkPolicies at both ends of every edge', () => {
+  let system: ResolvedSystem;
+  let repos: SystemRepo[];
+  let reports: Map<string, Awaited<ReturnType<typeof validateRenderedFiles>>>;
+
+  beforeAll(async () => {
+    ({ system, repos, reports } = await renderSystem('bookstore'));
+  }, 240_000);
+
+  it('renders each part with its peers, and every repo validates with no problems', () => {
+    for (const [part, report] of reports) {
+      expect({ part, problems: report.problems.map(problem => problem.message) }).toEqual({ part, problems: [] });
+      expect(report.stats.overlaysBuilt).toEqual(['dev', 'staging', 'production']);
+    }
+    // catalog admits the storefront in each environment, in its namespace, on its pods' port.
+    const catalog = repos.find(repo => repo.name === 'catalog') as SystemRepo;
+    for (const environment of system.environments) {
+      const ingress = policyNamed(catalog.model.environments.get(environment.name) as LoadedObject[], 'catalog-peers-ingress');
+      expect(ingress.spec.ingress).toEqual([
+        {
+          from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': environment.namespace } }, podSelector: { matchLabels: { 'app.kubernetes.io/name': 'storefront', 'app.kubernetes.io/component': 'web' } } }],
+          ports: [{ protocol: 'TCP', port: environment.endpoints.catalog.service?.targetPort }],
+        },
+      ]);
+    }
+  });
+
+  it('passes checkPolicyPairs: every edge open at both ends, and no allow between parts that no edge declares', () => {
+    expect(checkPolicyPairs(repos, systemConnections(system))).toEqual([]);
+  });
+
+  it('names the edge, the environment and the missing side when catalog no longer admits the storefront', () => {
+    const withoutIngress = edited(repos, 'catalog', (objects, environment) =>
+      environment === 'staging' ? objects.filter(loaded => loaded.object.metadata?.name !== 'catalog-peers-ingress') : objects);
+    const problems = checkPolicyPairs(withoutIngress, systemConnections(system));
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatchObject({
+      rule: 'network-policy-pairs',
+      repo: 'storefront',
+      environment: 'staging',
+      object: 'NetworkPolicy/storefront-allow-backends',
+    });
+    expect(problems[0].message).toContain('edge calls:storefront->catalog');
+    expect(problems[0].message).toContain('in staging');
+    expect(problems[0].message).toContain("its ingress side is missing: no NetworkPolicy of catalog (Rollout/catalog in bookstore-staging) admits storefront's pods");
+  });
+
+  it('reports an allow at both ends that no edge declares (payments-worker → orders)', () => {
+    const production = system.environments.find(environment => environment.name === 'production')!;
+    const namespace = production.namespace;
+    const workerPods = { 'app.kubernetes.io/name': 'payments-worker', 'app.kubernetes.io/component': 'worker' };
+    let changed = edited(repos, 'orders', (objects, environment) => {
+      if (environment === 'production') {
+        policyNamed(objects, 'orders-peers-ingress').spec.ingress?.push({
+          from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': namespace } }, podSelector: { matchLabels: workerPods } }],
+          ports: [{ protocol: 'TCP', port: 8080 }],
+        });
+      }
+      return objects;
+    });
+    // Its ingress side alone: a one-sided allow, which no edge declares.
+    const oneSided = checkPolicyPairs(changed, systemConnections(system));
+    expect(oneSided.map(problem => [problem.repo, problem.environment, problem.object])).toEqual([['orders', 'production', 'NetworkPolicy/orders-peers-ingress']]);
+    expect(oneSided[0].message).toContain('a connection no edge of the system declares (payments-worker → orders)');
+    expect(oneSided[0].message).toContain('its egress side is missing');
+
+    // Both ends: a path the system never asked for.
+    changed = edited(changed, 'payments-worker', (objects, environment) =>
+      environment === 'production'
+        ? [...objects, {
+          file: 'deploy/overlays/production',
+          environment,
+          object: parse(`
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: payments-worker-to-orders, namespace: ${namespace}}
+spec:
+  podSelector: {matchLabels: {app.kubernetes.io/name: payments-worker, app.kubernetes.io/component: worker}}
+  policyTypes: [Egress]
+  egress:
+    - to: [{namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: ${namespace}}}, podSelector: {matchLabels: {app.kubernetes.io/name: orders}}}]
+      ports: [{protocol: TCP, port: 8080}]
+`),
+        }]
+        : objects);
+    const undeclared = checkPolicyPairs(changed, systemConnections(system));
+    expect(undeclared).toHaveLength(1);
+    expect(undeclared[0]).toMatchObject({ rule: 'network-policy-pairs', environment: 'production' });
+    expect(undeclared[0].message).toContain(
+      'in production, payments-worker (Rollout/payments-worker in bookstore-production) can connect to orders (Rollout/orders in bookstore-production) on 8080/TCP (http), ' +
+        'allowed at both ends, but no edge of the system declares that connection',
+    );
+  });
+});
+
+it.each(['todo', 'log-pong', 'goals', 'voting'])('example system %s: every repo validates and checkPolicyPairs passes', async example => {
+  const { system, repos, reports } = await renderSystem(example);
+  for (const [part, report] of reports) expect({ part, problems: report.problems.map(problem => problem.message) }).toEqual({ part, problems: [] });
+  expect(checkPolicyPairs(repos, systemConnections(system))).toEqual([]);
+}, 240_000);
