@@ -7,77 +7,19 @@
  * Then one edge loses its ingress side, and an allow no edge declares is added: both are named.
  * The four other example systems are rendered and judged the same way, and pass.
  *
- * The mapping below stands in for the system renderer, which is not written yet; it takes only
- * what resolveSystem gives (partPeers, the edges' addresses and path prefixes).
+ * The parts' values come from renderSystem (plugins/slipway-render/src/system.ts), which puts
+ * resolveSystem's wiring into each part's golden-path values (system/partValues.ts).
  */
 import { promises as fs } from 'fs';
 import os from 'os';
 import path from 'path';
 import { parse } from 'yaml';
-import { partPeers, resolveSystem, type ResolvedPart, type ResolvedSystem } from '@slipway/common';
-import { renderGoldenPath, type RenderedFile } from '@slipway/render';
-import { builtInGoldenPath, builtInGoldenPathIds, type BuiltInGoldenPathId } from '@slipway/skeletons';
+import type { ResolvedSystem } from '@slipway/common';
+import { renderSystem, type RenderedFile } from '@slipway/render';
+import { createGoldenPathRegistry } from '@slipway/skeletons';
 import { checkPolicyPairs, systemConnections, validateRenderedFiles, type LoadedObject, type RepoModel, type SystemRepo } from '@slipway/validate';
 import { readValuesFile } from './support/generatedRepo';
 import { kustomizeObjects } from './support/kustomize';
-
-type Values = Record<string, unknown>;
-type Environment = Record<string, unknown> & { name: string };
-
-/**
- * The peers a path's values take. A frontend's egress is its `backends` (below), so it takes its
- * ingress only; nothing calls a worker, so it takes its egress, and an ingress rule only if the
- * resolver gave one (a bug, which the worker's spec then refuses).
- */
-function peersFor(goldenPath: string, peers: ReturnType<typeof partPeers>): Partial<ReturnType<typeof partPeers>> {
-  if (goldenPath === 'static-frontend') return { ingress: peers.ingress };
-  if (goldenPath === 'node-worker') return peers.ingress.length > 0 ? peers : { egress: peers.egress };
-  return peers;
-}
-
-/** A part's golden-path values in the system: its name, owner, system, and per environment its namespace and peers. */
-function partValues(system: ResolvedSystem, part: ResolvedPart): Values {
-  const own = (part.values.environments ?? []) as Environment[];
-  const frontend = part.goldenPath === 'static-frontend';
-  const values: Values = {
-    ...part.values,
-    name: part.name,
-    owner: system.owner,
-    system: system.entityRef,
-    environments: system.environments.map(environment => {
-      const placement = environment.endpoints[part.name];
-      return {
-        ...own.find(entry => entry.name === environment.name),
-        name: environment.name,
-        namespace: placement.namespace,
-        peers: peersFor(part.goldenPath, partPeers(placement)),
-      };
-    }),
-  };
-  if (frontend) {
-    // The calls from the storefront, one backend each: the namespace is the same in every
-    // environment here, and the pods are the callee's serving pods, as the edge's rule names them.
-    const first = system.environments[0];
-    values.backends = first.edges
-      .filter(edge => edge.kind === 'calls' && edge.from === part.name)
-      .map(edge => ({
-        pathPrefix: edge.pathPrefix,
-        service: edge.address.fqdn.split('.')[0],
-        namespace: edge.address.namespace.replace(first.name, '{environment}'),
-        port: edge.address.port,
-        targetPort: edge.address.targetPort,
-        podLabels: first.endpoints[edge.to].ingress.find(rule => rule.edge === edge.id)?.pods,
-      }));
-  }
-  return values;
-}
-
-async function renderPart(system: ResolvedSystem, part: ResolvedPart): Promise<RenderedFile[]> {
-  const goldenPath = builtInGoldenPath(part.goldenPath as BuiltInGoldenPathId);
-  const resolved = goldenPath.resolve(partValues(system, part));
-  if (!resolved.ok) throw new Error(`${part.name}: ${JSON.stringify(resolved.issues)}`);
-  return renderGoldenPath(goldenPath, resolved.spec);
-}
 
 /** The repo model checkPolicyPairs reads: each overlay as kustomize builds it. */
 async function builtModel(files: readonly RenderedFile[], environments: readonly string[]): Promise<RepoModel> {
@@ -114,16 +56,15 @@ const policyNamed = (objects: LoadedObject[], name: string) => {
   return found.object as LoadedObject['object'] & { spec: { ingress?: Array<Record<string, unknown>>; egress?: Array<Record<string, unknown>> } };
 };
 
-/** Renders every part of an example system with its peers, validates each repo and builds its overlays. */
-async function renderSystem(example: string): Promise<{ system: ResolvedSystem; repos: SystemRepo[]; reports: Map<string, Awaited<ReturnType<typeof validateRenderedFiles>>> }> {
-  const result = resolveSystem(await readValuesFile(`examples/systems/${example}.yaml`), { goldenPathIds: builtInGoldenPathIds() });
-  if (!result.ok) throw new Error(JSON.stringify(result.issues));
-  const system = result.system;
+/** Renders every part of an example system with renderSystem, validates each repo and builds its overlays. */
+async function renderExampleSystem(example: string): Promise<{ system: ResolvedSystem; repos: SystemRepo[]; reports: Map<string, Awaited<ReturnType<typeof validateRenderedFiles>>> }> {
+  const rendered = await renderSystem(await readValuesFile(`examples/systems/${example}.yaml`), { goldenPaths: createGoldenPathRegistry() });
+  if (!rendered.ok) throw new Error(JSON.stringify(rendered.issues));
+  const { system } = rendered;
   const environments = system.environments.map(environment => environment.name);
   const repos: SystemRepo[] = [];
   const reports = new Map<string, Awaited<ReturnType<typeof validateRenderedFiles>>>();
-  for (const part of system.parts) {
-    const files = await renderPart(system, part);
+  for (const { part, files } of rendered.parts) {
     reports.set(part.name, await validateRenderedFiles(files));
     repos.push({ name: part.name, model: await builtModel(files, environments) });
   }
@@ -136,7 +77,7 @@ describe('the bookstore system: NetworkPolicies at both ends of every edge', () 
   let reports: Map<string, Awaited<ReturnType<typeof validateRenderedFiles>>>;
 
   beforeAll(async () => {
-    ({ system, repos, reports } = await renderSystem('bookstore'));
+    ({ system, repos, reports } = await renderExampleSystem('bookstore'));
   }, 240_000);
 
   it('renders each part with its peers, and every repo validates with no problems', () => {
@@ -226,7 +167,7 @@ spec:
 });
 
 it.each(['todo', 'log-pong', 'goals', 'voting'])('example system %s: every repo validates and checkPolicyPairs passes', async example => {
-  const { system, repos, reports } = await renderSystem(example);
+  const { system, repos, reports } = await renderExampleSystem(example);
   for (const [part, report] of reports) expect({ part, problems: report.problems.map(problem => problem.message) }).toEqual({ part, problems: [] });
   expect(checkPolicyPairs(repos, systemConnections(system))).toEqual([]);
 }, 240_000);

@@ -14,3 +14,4 @@ export { duplicateKeys, describeDuplicateKey, type DuplicateKey } from './yaml/d
 // What node-service's skeleton files see: defined with its golden path, re-exported for callers of renderService.
 export { createSkeletonContext, SLIPWAY_SKELETON_VERSION, browseUrl, entityName, SERVICE_METRICS, SERVICE_METRICS_CONTRACT } from '@slipway/skeletons';
 export type { SkeletonContext, EnvironmentContext } from '@slipway/skeletons';
+export { renderSystem, type RenderedPart, type RenderSystemOptions, type SystemRender } from './system';

@@ -9,3 +9,4 @@ export { apiEntityRef, systemEntityRef } from './resolveCatalog';
 export { defaultUrlEnv, edgeId } from './edges';
 export { wiringChanges, type EndWiringChange } from './diffWiring';
 export { partPeers } from './peers';
+export { partValues, type PartValuesResult } from './partValues';

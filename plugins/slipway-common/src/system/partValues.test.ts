@@ -1,0 +1,110 @@
+import { readFileSync } from 'fs';
+import { join } from 'path';
+import { parse } from 'yaml';
+import { builtInGoldenPathIds } from '@slipway/skeletons/golden-paths';
+import { partValues } from './partValues';
+import { resolveSystem } from './resolveSystem';
+import type { ResolvedSystem } from './types';
+import { BUILT_IN_PART_WIRING } from './wiring';
+
+/* What each part's golden path is given by its system: checked against the example systems' values files and the resolver's own placements. */
+
+type Values = Record<string, any>;
+
+const EXAMPLES_DIR = join(__dirname, '..', '..', '..', '..', 'examples', 'systems');
+const example = (name: string): Values => parse(readFileSync(join(EXAMPLES_DIR, `${name}.yaml`), 'utf8')) as Values;
+
+function resolved(values: Values): ResolvedSystem {
+  const result = resolveSystem(values, { goldenPathIds: builtInGoldenPathIds() });
+  if (!result.ok) throw new Error(JSON.stringify(result.issues));
+  return result.system;
+}
+
+function valuesOf(system: ResolvedSystem, name: string): Values {
+  const part = system.parts.find(candidate => candidate.name === name)!;
+  const result = partValues(system, part, BUILT_IN_PART_WIRING[part.goldenPath]);
+  if (!result.ok) throw new Error(JSON.stringify(result.issues));
+  return result.values;
+}
+
+describe('partValues', () => {
+  it("gives a part the system's name, owner, system, repo and each environment's namespace, over its own values", () => {
+    const values = example('bookstore');
+    const system = resolved(values);
+    const catalog = valuesOf(system, 'catalog');
+    expect(catalog).toMatchObject({
+      name: 'catalog',
+      owner: values.owner,
+      system: 'system:bookstore',
+      description: values.parts[1].description ?? values.parts[1].values.description,
+      gitops: { repoUrl: 'https://github.com/acme/catalog.git', branch: 'main' },
+    });
+    expect(catalog.environments.map((environment: Values) => [environment.name, environment.namespace])).toEqual([
+      ['dev', 'bookstore-dev'],
+      ['staging', 'bookstore-staging'],
+      ['production', 'bookstore-production'],
+    ]);
+    // Its own per-environment values stay: production's autoscaling from the values file.
+    expect(catalog.environments[2].autoscaling).toEqual(values.parts[1].values.environments[2].autoscaling);
+  });
+
+  it('puts a callee URL in the caller\'s environment, with the callee\'s fully qualified name in that environment', () => {
+    const system = resolved(example('log-pong'));
+    const logOutput = valuesOf(system, 'log-output');
+    for (const environment of logOutput.environments) {
+      const namespace = system.environments.find(candidate => candidate.name === environment.name)!.endpoints.pingpong.namespace;
+      expect(environment.config.env).toEqual({ PINGPONG_URL: `http://pingpong.${namespace}.svc.cluster.local:80` });
+    }
+    // The callee gets no URL, and the caller's own config stays where it was.
+    expect(valuesOf(system, 'pingpong').environments.every((environment: Values) => environment.config === undefined)).toBe(true);
+    expect(logOutput.config).toEqual(example('log-pong').parts[1].values.config);
+  });
+
+  it('gives each path the directions of peers it takes: a frontend its ingress only, a worker its egress only', () => {
+    const system = resolved(example('bookstore'));
+    const storefront = valuesOf(system, 'storefront');
+    const worker = valuesOf(system, 'payments-worker');
+    const catalog = valuesOf(system, 'catalog');
+    for (const environment of storefront.environments) expect(Object.keys(environment.peers)).toEqual(['ingress']);
+    for (const environment of worker.environments) expect(Object.keys(environment.peers)).toEqual(['egress']);
+    // catalog is called by the storefront: its ingress names it, in the storefront's namespace.
+    expect(catalog.environments[1].peers.ingress).toEqual([
+      expect.objectContaining({ name: 'storefront', namespace: 'bookstore-staging', podLabels: { 'app.kubernetes.io/name': 'storefront', 'app.kubernetes.io/component': 'web' } }),
+    ]);
+  });
+
+  it("gives a frontend one backend per call, at the edge's path prefix, in a namespace pattern that holds in every environment", () => {
+    const storefront = valuesOf(resolved(example('bookstore')), 'storefront');
+    expect(storefront.backends).toEqual([
+      { pathPrefix: '/api/books', service: 'catalog', namespace: 'bookstore-{environment}', port: 80, targetPort: 8080, podLabels: { 'app.kubernetes.io/name': 'catalog', 'app.kubernetes.io/component': 'server' } },
+      { pathPrefix: '/api/orders', service: 'orders', namespace: 'bookstore-{environment}', port: 80, targetPort: 8080, podLabels: { 'app.kubernetes.io/name': 'orders', 'app.kubernetes.io/component': 'server' } },
+    ]);
+  });
+
+  it('refuses a callee URL the part also sets itself', () => {
+    const values = example('log-pong');
+    values.parts[1].values.environments = [{ name: 'production', config: { env: { PINGPONG_URL: 'http://pingpong' } } }];
+    const system = resolved(values);
+    const part = system.parts.find(candidate => candidate.name === 'log-output')!;
+    expect(partValues(system, part, BUILT_IN_PART_WIRING['node-service'])).toEqual({
+      ok: false,
+      issues: [{ path: 'parts.log-output.values.environments.production.config.env.PINGPONG_URL', message: 'is set by the system (the address of the part this one calls): leave it out' }],
+    });
+  });
+
+  it("refuses a frontend's callee whose namespaces follow no one pattern", () => {
+    const values = example('bookstore');
+    // Environments named in their own ways: shop-dev, then bookstore-staging and bookstore-production.
+    values.environments[0] = { name: 'dev', namespace: 'shop-dev' };
+    const system = resolved(values);
+    const part = system.parts.find(candidate => candidate.name === 'storefront')!;
+    const result = partValues(system, part, BUILT_IN_PART_WIRING['static-frontend']);
+    expect(result.ok).toBe(false);
+    expect(!result.ok && result.issues.map(issue => issue.message)).toEqual([
+      'calls catalog: catalog runs in bookstore-staging in staging and in shop-dev in dev; a static-frontend backend takes one namespace pattern for every environment (<prefix>{environment}<suffix>)',
+      'calls catalog: catalog runs in bookstore-production in production and in shop-dev in dev; a static-frontend backend takes one namespace pattern for every environment (<prefix>{environment}<suffix>)',
+      'calls orders: orders runs in bookstore-staging in staging and in shop-dev in dev; a static-frontend backend takes one namespace pattern for every environment (<prefix>{environment}<suffix>)',
+      'calls orders: orders runs in bookstore-production in production and in shop-dev in dev; a static-frontend backend takes one namespace pattern for every environment (<prefix>{environment}<suffix>)',
+    ]);
+  });
+});
