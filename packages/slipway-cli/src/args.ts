@@ -6,6 +6,7 @@ export const USAGE = `slipway: render, validate and dry-run Slipway service temp
 
 Usage:
   slipway render   --values <file.yaml> --out <dir> [--golden-path node-service] [--skeletons-dir <dir>]
+  slipway render-system --values <system.yaml> --out <dir> [--skeletons-dir <dir>]
   slipway validate <dir> [--no-kustomize] [--json]
   slipway dry-run  --template <template.yaml> --values <file.yaml> --out <dir> [--skeletons-dir <dir>]
   slipway --help
@@ -15,6 +16,11 @@ Commands:
              are enough; every other field has a default), render its skeleton and write the
              repo into <dir>, which must not exist or be empty. --golden-path picks the golden
              path (default node-service; --template is the older name of this flag).
+  render-system
+             Resolve a system (parts from golden paths, backing resources, the edges between
+             them; see examples/systems) and render every part's repo, with the wiring the
+             system derives (namespaces, NetworkPolicies at both ends of each edge, callee
+             addresses), into <dir>/<part>/; nothing is written if any part's values fail.
   validate   Run the validation pipeline on a repo folder: YAML, schemas, kustomize overlay
              builds, policy and cross-references. --no-kustomize skips the overlay builds;
              --json prints the report as JSON.
@@ -37,6 +43,7 @@ Exit codes:
 export type Command =
   | { command: 'help' }
   | { command: 'render'; goldenPath: string; values: string; out: string; skeletonsDir?: string }
+  | { command: 'render-system'; values: string; out: string; skeletonsDir?: string }
   | { command: 'validate'; dir: string; kustomize: 'auto' | 'skip'; json: boolean }
   | { command: 'dry-run'; template: string; values: string; out: string; skeletonsDir?: string };
 
@@ -55,6 +62,7 @@ type OptionName = keyof typeof OPTIONS;
 
 const ALLOWED: Record<Exclude<Command['command'], 'help'>, OptionName[]> = {
   render: ['golden-path', 'template', 'values', 'out', 'skeletons-dir', 'help'],
+  'render-system': ['values', 'out', 'skeletons-dir', 'help'],
   validate: ['no-kustomize', 'json', 'help'],
   'dry-run': ['template', 'values', 'out', 'skeletons-dir', 'help'],
 };
@@ -77,7 +85,7 @@ export function parseCliArgs(argv: string[]): Command {
   if (values.help || name === 'help') return { command: 'help' };
   if (!isCommandName(name)) {
     throw new CliError(
-      `${name === undefined ? 'no command given' : `unknown command ${JSON.stringify(name)}`}; expected render, validate or dry-run.\nRun slipway --help for usage.`,
+      `${name === undefined ? 'no command given' : `unknown command ${JSON.stringify(name)}`}; expected render, render-system, validate or dry-run.\nRun slipway --help for usage.`,
     );
   }
   const given = (Object.keys(values) as OptionName[]).filter(key => values[key] !== undefined);
@@ -104,5 +112,6 @@ export function parseCliArgs(argv: string[]): Command {
     const goldenPath = values['golden-path'] ?? values.template ?? 'node-service';
     return { command: 'render', goldenPath, values: need('values'), out: need('out'), skeletonsDir };
   }
+  if (name === 'render-system') return { command: 'render-system', values: need('values'), out: need('out'), skeletonsDir };
   return { command: 'dry-run', template: need('template'), values: need('values'), out: need('out'), skeletonsDir };
 }

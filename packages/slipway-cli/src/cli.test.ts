@@ -40,6 +40,31 @@ describe('slipway main()', () => {
     expect(report).toMatchObject({ ok: true, problems: [] });
   });
 
+  it('renders a whole system, one folder per part, and each part validates', async () => {
+    const out = path.join(dir, 'system');
+    const r = capture();
+    const values = path.join(__dirname, '..', '..', '..', 'examples', 'systems', 'bookstore.yaml');
+    expect(await main(['render-system', '--values', values, '--out', out], r.io)).toBe(EXIT.OK);
+    expect(r.out.join('\n')).toMatch(/^Rendered system bookstore: storefront \(static-frontend, \d+ files\), catalog \(node-service, \d+ files\), orders \(node-service, \d+ files\), payments-worker \(node-worker, \d+ files\) into /);
+    expect((await fs.readdir(out)).sort()).toEqual(['catalog', 'orders', 'payments-worker', 'storefront']);
+    // The catalog admits the storefront's pods from the storefront's namespace.
+    expect(await fs.readFile(path.join(out, 'catalog', 'deploy/overlays/staging/networkpolicy-peers.yaml'), 'utf8')).toContain('kubernetes.io/metadata.name: bookstore-staging');
+    const v = capture();
+    expect(await main(['validate', path.join(out, 'catalog'), '--no-kustomize', '--json'], v.io)).toBe(EXIT.OK);
+  });
+
+  it('exits 2 naming the part and its field when a part\'s values fail, and writes nothing', async () => {
+    await fs.writeFile(
+      path.join(dir, 'system.yaml'),
+      'name: shop\nowner: group:default/team-a\ndescription: A shop.\nparts:\n  - name: api\n    goldenPath: node-service\n    values:\n      description: The API.\n      port: 70000\n',
+    );
+    const out = path.join(dir, 'system');
+    const { io, err } = capture();
+    expect(await main(['render-system', '--values', path.join(dir, 'system.yaml'), '--out', out], io)).toBe(EXIT.BAD_INPUT);
+    expect(err.join('\n')).toMatch(/^ {2}parts\.api\.values\.port: must be between 1 and 65535/m);
+    await expect(fs.stat(out)).rejects.toThrow(/ENOENT/);
+  });
+
   it('exits 1 with a readable report when the repo has problems', async () => {
     const out = path.join(dir, 'out');
     await main(['render', '--values', path.join(dir, 'values.yaml'), '--out', out], capture().io);

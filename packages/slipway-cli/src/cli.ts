@@ -1,5 +1,5 @@
 import { parseCliArgs, USAGE } from './args';
-import { dryRunCommand, renderCommand, validateCommand } from './commands';
+import { dryRunCommand, renderCommand, renderSystemCommand, validateCommand } from './commands';
 import { CliError, CliIO, escapingIO, EXIT, ExitCode, processIO } from './errors';
 
 /** The last resort's one line: the error's name and first line, never its stack. */
@@ -20,6 +20,8 @@ export async function main(argv: string[], rawIO: CliIO = processIO): Promise<Ex
         return EXIT.OK;
       case 'render':
         return await renderCommand(command, io);
+      case 'render-system':
+        return await renderSystemCommand(command, io);
       case 'validate':
         return await validateCommand(command, io);
       case 'dry-run':

@@ -1,6 +1,6 @@
 import { promises as fs } from 'fs';
 import path from 'path';
-import { renderGoldenPath } from '@slipway/render';
+import { renderGoldenPath, renderSystem } from '@slipway/render';
 import { formatValidationReport, validateRepoDir } from '@slipway/validate';
 import { createGoldenPathRegistry } from '@slipway/skeletons';
 import { startDryRunBackend } from './backend';
@@ -39,6 +39,19 @@ export async function renderCommand(
   }
   await writeOutputFiles(options.out, files);
   io.stdout(`Rendered ${spec.name} (${goldenPath.id}, ${goldenPath.summary(spec).details}): ${files.length} files into ${options.out}`);
+  return EXIT.OK;
+}
+
+export async function renderSystemCommand(options: { values: string; out: string; skeletonsDir?: string }, io: CliIO): Promise<ExitCode> {
+  const values = await readValuesFile(options.values);
+  const rendered = await renderSystem(values, { goldenPaths: createGoldenPathRegistry({ skeletonsDir: options.skeletonsDir }) });
+  if (!rendered.ok) throw new CliError(formatSpecIssues(options.values, rendered.issues));
+  await ensureEmptyOutDir(options.out);
+  // One write of every part's files under its own folder: the whole system appears at once, or nothing does.
+  const files = rendered.parts.flatMap(({ part, files: partFiles }) => partFiles.map(file => ({ ...file, path: `${part.name}/${file.path}` })));
+  await writeOutputFiles(options.out, files);
+  const parts = rendered.parts.map(({ part, files: partFiles }) => `${part.name} (${part.goldenPath}, ${partFiles.length} files)`);
+  io.stdout(`Rendered system ${rendered.system.name}: ${parts.join(', ')} into ${options.out}`);
   return EXIT.OK;
 }
 
