@@ -37,10 +37,15 @@ export interface NodeWorkerContext extends PromotionContext<ResolvedWorkerEnviro
   /** `{{#if queue.rabbitmq}}`: one flag per broker kind. */
   queue: { rabbitmq: boolean; redis: boolean; nats: boolean };
   metrics: WorkerMetricNames;
-  /** The broker's context per environment name (its namespace, size and the worker as its client). */
+  /**
+   * The broker's context per environment name: its name and namespace, and, for a broker the
+   * worker runs, its size and its clients (the worker first, then broker.clients).
+   */
   brokers: Record<string, BrokerContext>;
   /** The worker as the broker's client, per environment name. */
   brokerClients: Record<string, BrokerClient>;
+  /** `{{#if externalBroker}}`: the broker is another's (broker.external); the repo renders only the worker's client side. */
+  externalBroker: boolean;
   /** Values the promtool tests (deploy/tests) feed the alerts: a backlog twice the paging threshold. */
   alertTests: { backlog: number };
   /** How the catalog's Resource names each broker kind. */
@@ -103,13 +108,17 @@ function brokerContext(spec: NodeWorkerSpec, env: ResolvedWorkerEnvironment, cli
   const { broker } = spec;
   const common: BrokerContext = {
     service: { name: broker.name },
-    namespace: env.namespace,
+    // The broker's namespace: the worker's own, or the external broker's. The client partials
+    // name it wherever the broker is (FQDN, egress namespaceSelector, rabbitmqClusterReference).
+    namespace: env.broker.namespace,
+    // Not rendered in this repo: client partials name its namespace explicitly (backing README).
+    external: spec.broker.external !== undefined,
     // The partials set app.kubernetes.io/name themselves (a duplicate key would not parse).
     labels: Object.fromEntries(Object.entries(labels).filter(([key]) => key !== 'app.kubernetes.io/name')),
     instances: env.broker.instances,
     storage: broker.storage,
     resources: broker.resources,
-    clients: [client],
+    clients: [client, ...env.broker.clients],
     monitoring: { namespace: spec.monitoring.namespace, podLabels: {}, monitorLabels: spec.monitoring.ruleLabels },
     keda: { namespace: spec.keda.namespace, podLabels: spec.keda.podLabels },
   };
@@ -150,6 +159,7 @@ export function createNodeWorkerContext(spec: NodeWorkerSpec, contract: MetricsC
     metrics: workerMetricNames(contract),
     brokers,
     brokerClients,
+    externalBroker: spec.broker.external !== undefined,
     alertTests: { backlog: spec.alerts.lagMessages * 2 },
     brokerTitles: { rabbitmq: 'RabbitMQ (RabbitMQ Cluster Operator)', redis: 'Redis (Valkey chart)', nats: 'NATS JetStream (nats chart)' },
     terminationGracePeriodSeconds: Math.ceil(spec.queue.drainTimeoutMs / 1000) + 10,

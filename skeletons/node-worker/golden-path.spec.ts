@@ -24,7 +24,7 @@ import { z } from 'zod';
  * and zod, so the app's form fields check values with it.
  */
 
-const { dnsLabel, duration, quantity, port, count, podLabels, severity, pinnedImage } = specRules;
+const { dnsLabel, namespaceTemplate, duration, quantity, port, count, podLabels, severity, pinnedImage } = specRules;
 
 /** The brokers the worker's adapters speak (its src/config.ts QUEUE_KINDS). */
 export const QUEUE_KINDS = ['rabbitmq', 'redis', 'nats'] as const;
@@ -45,6 +45,47 @@ const ratio = (what: string, min: number, max: number) =>
     .describe(what);
 
 const milliseconds = (min: number, max: number) => count(min, max);
+
+/** A NATS subject a client may publish or subscribe to, wildcards and `$JS.…` API subjects included. */
+const NATS_PERMISSION_PATTERN = '^[A-Za-z0-9_$*>-]+(\\.[A-Za-z0-9_$*>-]+)*$';
+const natsPermissions = (what: string) =>
+  z
+    .array(z.string().regex(new RegExp(NATS_PERMISSION_PATTERN), { error: 'must be a NATS subject (tokens separated by ".", * and > wildcards)' }))
+    .min(1, { error: 'must name at least one subject' })
+    .max(32, { error: 'must have at most 32 entries' })
+    .describe(what);
+
+/**
+ * Another client of the broker this worker runs (a system's publisher, say): its pods are let in
+ * on the client port, in its own namespace; on NATS and Redis it is also a user of the server, with
+ * its password from the store. Its own side (credentials, egress) is rendered in its own repo.
+ */
+const brokerClientSchema = z
+  .object({
+    name: dnsLabel('client name').describe('The client\'s name: its user on NATS and Redis (password <keyPrefix>/<name> in the store), and how the policy names it.'),
+    namespace: namespaceTemplate('client namespace')
+      .optional()
+      .describe("The client's namespace; {environment} stands for the environment's name (e.g. bookstore-{environment}). Default: the broker's (the worker's own)."),
+    podLabels: podLabels('Labels of the client\'s pods, which the broker\'s policy admits. Default: app.kubernetes.io/name: <name>, as every Slipway part\'s pods carry.').optional(),
+    acl: z
+      .string()
+      .regex(/^[!-~]+( [!-~]+)*$/, { error: 'must be Redis ACL rules separated by single spaces, e.g. ~orders +xadd +ping' })
+      .max(1000, { error: 'must be at most 1000 characters' })
+      .optional()
+      .describe('Redis only, required there: the client user\'s ACL rules (keys and commands), e.g. ~votes +xadd +ping for a producer of stream votes.'),
+    permissions: z
+      .object({
+        publish: natsPermissions('Subjects the client may publish to.'),
+        subscribe: natsPermissions('Subjects the client may subscribe to (a request-reply client needs _INBOX.>).'),
+      })
+      .strict()
+      .optional()
+      .describe('NATS only, required there: the subjects the client\'s user may publish and subscribe to.'),
+  })
+  .strict();
+
+const brokerClients = (what: string) =>
+  z.array(brokerClientSchema).max(32, { error: 'must have at most 32 entries' }).describe(what);
 
 /** One environment of a worker: where it runs, how KEDA scales it, its canary and its alert tiers. No host: nothing routes to a worker. */
 /**
@@ -84,6 +125,10 @@ export const workerEnvironmentSchema = z
         instances: count(1, 7)
           .optional()
           .describe('Broker servers in this environment: 1, or an odd number for a quorum (RabbitMQ quorum queues, JetStream Raft). Default: 3 in the production tier, 1 before it.'),
+        namespace: dnsLabel('broker namespace')
+          .optional()
+          .describe('broker.external only: the external broker\'s namespace in this environment (overrides broker.external.namespace).'),
+        clients: brokerClients('The broker\'s other clients in this environment only, beside broker.clients (a system passes each environment\'s own).').optional(),
       })
       .strict()
       .optional()
@@ -154,6 +199,20 @@ export const nodeWorkerSpecSchema = z
       .describe('The queue the worker consumes and how it treats each message.'),
     broker: z
       .object({
+        external: z
+          .object({
+            name: dnsLabel('external broker name', 50).describe('The broker\'s name: its Service <name>.<namespace>.svc.cluster.local (a RabbitmqCluster, or the nats or valkey chart\'s release).'),
+            namespace: namespaceTemplate('external broker namespace')
+              .optional()
+              .describe("The broker's namespace; {environment} stands for each environment's name (e.g. bookstore-{environment}); environments[].broker.namespace overrides it. Default: the worker's namespace."),
+          })
+          .strict()
+          .optional()
+          .describe(
+            'Consume from a broker the worker does not run (one another part or the system holds): its repo then has no broker server objects, only the worker\'s own ' +
+              'user or credentials, its egress and KEDA\'s trigger. The broker must admit the worker (its clients list) and, for NATS and Redis, hold its user.',
+          ),
+        clients: brokerClients('Other clients of the broker this worker runs, in every environment: their pods are admitted on the client port (not with broker.external).').default([]),
         name: dnsLabel('broker name', 50)
           .optional()
           .describe('Name of the broker\'s objects (its Service is <name>.<namespace>.svc.cluster.local). Default: <worker name>-mq, -redis or -nats.'),
@@ -204,7 +263,7 @@ export const nodeWorkerSpecSchema = z
       })
       .strict()
       .prefault({})
-      .describe('The broker the worker consumes from, run in each environment\'s namespace as a backing resource.'),
+      .describe('The broker the worker consumes from: run in each environment\'s namespace as a backing resource, or another\'s (external).'),
     keda: z
       .object({
         namespace: dnsLabel('KEDA namespace').default('keda').describe('Namespace the KEDA operator runs in; the broker admits it to read the queue depth.'),
@@ -265,3 +324,4 @@ export const nodeWorkerSpecSchema = z
 export type NodeWorkerSpecInput = z.input<typeof nodeWorkerSpecSchema>;
 export type ParsedNodeWorkerSpec = z.output<typeof nodeWorkerSpecSchema>;
 export type WorkerEnvironmentInput = z.output<typeof workerEnvironmentSchema>;
+export type BrokerClientInput = z.output<typeof brokerClientSchema>;

@@ -144,12 +144,30 @@ export type AlertSeverity = (typeof ALERT_SEVERITIES)[number];
 const severity = (what: string) =>
   z.enum(ALERT_SEVERITIES, { error: `must be one of ${ALERT_SEVERITIES.join(', ')}` }).optional().describe(what);
 
+/** Written in a namespace where each environment's name goes: `bookstore-{environment}`. */
+export const ENVIRONMENT_NAMESPACE_TOKEN = '{environment}';
+const NAMESPACE_TEMPLATE_PATTERN = '^([a-z0-9]|\\{environment\\})([-a-z0-9]|\\{environment\\})*$';
+/** A namespace per environment: a DNS-1123 label in which `{environment}` may stand for the environment's name. */
+const namespaceTemplate = (what: string) =>
+  z
+    .string()
+    .max(DNS1123_LABEL_MAX, { error: `must be at most ${DNS1123_LABEL_MAX} characters` })
+    .regex(new RegExp(NAMESPACE_TEMPLATE_PATTERN), {
+      error: `must be a DNS-1123 label, in which {environment} may stand for the environment's name, e.g. bookstore-{environment} (${what})`,
+    });
+
+/** A namespace template (specRules.namespaceTemplate) in one environment. */
+export function environmentNamespaceFrom(template: string, environment: string): string {
+  return template.split(ENVIRONMENT_NAMESPACE_TOKEN).join(environment);
+}
+
 /**
  * The field rules the fragments are built from, for a golden path's own fields: each carries
  * the message that names its rule, as every field here does.
  */
 export const specRules = {
   dnsLabel,
+  namespaceTemplate,
   hostName,
   duration,
   quantity,
