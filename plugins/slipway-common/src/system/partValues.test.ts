@@ -108,3 +108,39 @@ describe('partValues', () => {
     ]);
   });
 });
+
+describe('partValues: a worker and the broker it consumes from', () => {
+  it("consumes the edge's queue on the system's broker, which another part holds: external, at the broker's namespace in each environment", () => {
+    const system = resolved(example('bookstore'));
+    const worker = valuesOf(system, 'payments-worker');
+    const edge = example('bookstore').edges.consumes[0];
+    expect(worker.queue).toEqual({ kind: 'rabbitmq', name: edge.queue });
+    expect(worker.broker).toEqual({ external: { name: edge.to } });
+    expect(worker.environments.map((environment: Values) => [environment.name, environment.broker.namespace])).toEqual([
+      ['dev', 'bookstore-dev'],
+      ['staging', 'bookstore-staging'],
+      ['production', 'bookstore-production'],
+    ]);
+  });
+
+  it('runs a broker the worker holds as its own, under the resource\'s name and instances', () => {
+    const values = example('bookstore');
+    values.resources.find((resource: Values) => resource.name === 'bookstore-mq').heldBy = 'payments-worker';
+    const system = resolved(values);
+    const worker = valuesOf(system, 'payments-worker');
+    expect(worker.broker).toEqual({ name: 'bookstore-mq' });
+    const instances = system.environments.map(environment => environment.endpoints['bookstore-mq'].instances);
+    expect(worker.environments.map((environment: Values) => environment.broker.instances)).toEqual(instances);
+  });
+
+  it('refuses queue fields the part sets itself', () => {
+    const values = example('bookstore');
+    values.parts.find((part: Values) => part.name === 'payments-worker').values.queue = { name: 'payments' };
+    const system = resolved(values);
+    const part = system.parts.find(candidate => candidate.name === 'payments-worker')!;
+    expect(partValues(system, part, BUILT_IN_PART_WIRING['node-worker'])).toEqual({
+      ok: false,
+      issues: [{ path: 'parts.payments-worker.values.queue.name', message: 'is set by the system (its consumes edge to bookstore-mq): leave it out' }],
+    });
+  });
+});

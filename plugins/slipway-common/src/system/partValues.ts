@@ -61,10 +61,44 @@ function backendsFor(system: ResolvedSystem, part: ResolvedPart, issues: SpecIss
   });
 }
 
+/**
+ * A worker's queue and broker from its consumes edge: the queue (and NATS subject) the edge
+ * names, on the system's resource. A broker another part holds is external to the worker's repo
+ * (node-worker's broker.external), at the resource's namespace in each environment; one the
+ * worker holds is its own broker under the resource's name.
+ */
+function consumedBroker(system: ResolvedSystem, part: ResolvedPart, issues: SpecIssue[]): { top: Values; perEnvironment: Map<string, Values> } | undefined {
+  const [first] = system.environments;
+  const edge = first.edges.find(candidate => candidate.kind === 'consumes' && candidate.from === part.name);
+  if (!edge) return undefined;
+  const resource = system.resources.find(candidate => candidate.name === edge.to);
+  if (!resource) return undefined;
+  const own = (part.values.queue ?? {}) as Values;
+  for (const field of ['kind', 'name', 'subject'] as const) {
+    if (own[field] !== undefined) issues.push({ path: `parts.${part.name}.values.queue.${field}`, message: `is set by the system (its consumes edge to ${resource.name}): leave it out` });
+  }
+  const queue: Values = { ...own, kind: resource.kind, name: edge.queue, ...(edge.subject ? { subject: edge.subject } : {}) };
+  const ownBroker = (part.values.broker ?? {}) as Values;
+  const perEnvironment = new Map<string, Values>();
+  if (resource.heldBy === part.name) {
+    for (const environment of system.environments) {
+      const placement = environment.endpoints[resource.name];
+      if (placement.namespace !== environment.endpoints[part.name].namespace) {
+        issues.push({ path: `resources.${resource.name}.namespace`, message: `must be ${part.name}'s namespace in ${environment.name} (${environment.endpoints[part.name].namespace}): a worker runs the broker it holds beside itself` });
+      }
+      perEnvironment.set(environment.name, { instances: placement.instances });
+    }
+    return { top: { queue, broker: { ...ownBroker, name: resource.name } }, perEnvironment };
+  }
+  for (const environment of system.environments) perEnvironment.set(environment.name, { namespace: environment.endpoints[resource.name].namespace });
+  return { top: { queue, broker: { ...ownBroker, external: { name: resource.name } } }, perEnvironment };
+}
+
 /** A part's golden-path values in the system. `wiring` is what its golden path is in a system (wiring.ts). */
 export function partValues(system: ResolvedSystem, part: ResolvedPart, wiring: PartWiring): PartValuesResult {
   const issues: SpecIssue[] = [];
   const own = (Array.isArray(part.values.environments) ? part.values.environments : []) as EnvironmentValues[];
+  const broker = wiring.consumesQueues > 0 ? consumedBroker(system, part, issues) : undefined;
   const environments = system.environments.map(environment => {
     const placement = environment.endpoints[part.name];
     const entry = own.find(candidate => candidate.name === environment.name) ?? { name: environment.name };
@@ -75,8 +109,10 @@ export function partValues(system: ResolvedSystem, part: ResolvedPart, wiring: P
         issues.push({ path: `parts.${part.name}.values.environments.${environment.name}.config.env.${name}`, message: `is set by the system (the address of the part this one calls): leave it out` });
       }
     }
+    const brokerHere = broker?.perEnvironment.get(environment.name);
     return {
       ...entry,
+      ...(brokerHere ? { broker: { ...(entry.broker as Values | undefined), ...brokerHere } } : {}),
       name: environment.name,
       namespace: placement.namespace,
       peers: peersFor(wiring, partPeers(placement)),
@@ -89,6 +125,7 @@ export function partValues(system: ResolvedSystem, part: ResolvedPart, wiring: P
     owner: system.owner,
     system: system.entityRef,
     environments,
+    ...broker?.top,
     gitops: { ...(part.values.gitops as Values | undefined), repoUrl: part.repo.url, branch: part.repo.branch },
   };
   if (wiring.callerConfig === 'path-prefix') values.backends = backendsFor(system, part, issues);
