@@ -18,6 +18,11 @@ export {
   GENERATE_ACTION_INPUTS,
   type GenerateActionOptions,
 } from './actions/generate';
+export {
+  createSystemGenerateAction,
+  SYSTEM_GENERATE_ACTION_ID,
+  type SystemGenerateActionOptions,
+} from './actions/systemGenerate';
 export { slipwayGoldenPathsExtensionPoint, type SlipwayGoldenPathsExtensionPoint } from './extensions';
 export { templateBindings, type TemplateBindings } from './actions/templateBindings';
 export { createValidateAction, VALIDATE_ACTION_ID, KUSTOMIZE_MODES } from './actions/validate';
@@ -30,8 +35,15 @@ export {
 
 import { GENERATE_ACTION_ID } from './actions/generate';
 import { SERVICE_GENERATE_ACTION_ID } from './actions/serviceGenerate';
+import { SYSTEM_GENERATE_ACTION_ID } from './actions/systemGenerate';
 import { VALIDATE_ACTION_ID } from './actions/validate';
 import { PUBLISH_LOCAL_ACTION_ID } from './actions/publishLocal';
 
 /** Every action id this module registers. */
-export const SLIPWAY_ACTION_IDS = [GENERATE_ACTION_ID, SERVICE_GENERATE_ACTION_ID, VALIDATE_ACTION_ID, PUBLISH_LOCAL_ACTION_ID] as const;
+export const SLIPWAY_ACTION_IDS = [
+  GENERATE_ACTION_ID,
+  SYSTEM_GENERATE_ACTION_ID,
+  SERVICE_GENERATE_ACTION_ID,
+  VALIDATE_ACTION_ID,
+  PUBLISH_LOCAL_ACTION_ID,
+] as const;

@@ -9,13 +9,15 @@ import { createGoldenPathRegistry } from '@slipway/skeletons';
 import { createGenerateAction } from './actions/generate';
 import { createPublishLocalAction, DEFAULT_GIT_AUTHOR } from './actions/publishLocal';
 import { createServiceGenerateAction } from './actions/serviceGenerate';
+import { createSystemGenerateAction } from './actions/systemGenerate';
 import { slipwayGoldenPathsExtensionPoint } from './extensions';
 import { createValidateAction } from './actions/validate';
 import { reconcilePublishesWithRetry } from './recovery/reconcilePublishes';
 
 /**
  * The Slipway scaffolder module: registers `slipway:generate` (every golden path, built-in
- * and added through `slipwayGoldenPathsExtensionPoint`), `slipway:service:generate` (node-service,
+ * and added through `slipwayGoldenPathsExtensionPoint`), `slipway:system:generate` (a whole system's
+ * repos, each part through its golden path), `slipway:service:generate` (node-service,
  * for older templates), `slipway:validate` and `slipway:publish:local` with the scaffolder.
  *
  * Config (all optional):
@@ -99,6 +101,7 @@ export const scaffolderModuleSlipway = createBackendModule({
 
         scaffolder.addActions(
           createGenerateAction({ goldenPaths, baseUrl, githubHosts }),
+          createSystemGenerateAction({ goldenPaths, baseUrl, githubHosts, repos, catalog, auth }),
           createServiceGenerateAction({ skeletonsDir, baseUrl, githubHosts }),
           createValidateAction({ goldenPaths }),
           createPublishLocalAction({ repos, baseUrl, author, catalog, auth }),

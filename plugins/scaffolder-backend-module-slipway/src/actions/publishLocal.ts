@@ -103,7 +103,7 @@ async function planPublish(input: unknown, workspacePath: string): Promise<Publi
  * credentials are the `none` principal, which the catalog refuses) registers as the
  * scaffolder itself.
  */
-async function catalogCredentials(
+export async function catalogCredentials(
   getInitiatorCredentials: () => Promise<BackstageCredentials>,
   auth: PublishLocalActionOptions['auth'],
 ): Promise<{ credentials: BackstageCredentials; asService: boolean }> {
