@@ -2,6 +2,7 @@ import Ajv, { ErrorObject, ValidateFunction } from 'ajv';
 import { GENERATED_CRD_KINDS, loadGeneratedCrdSchema } from './crd-schemas';
 import { LearnedFieldReads, UnknownField } from './field-trace';
 import { KubernetesObject } from './types';
+import type { PathSegment } from '@slipway/render';
 
 /** One schema rule an object breaks, in AJV's terms (JSON pointer path, keyword, params). */
 export interface SchemaViolation {
@@ -69,45 +70,138 @@ function modelSchema(load: () => ModelClass): ObjectSchema {
   };
 }
 
+type SchemaNode = { properties?: Record<string, SchemaNode>; items?: SchemaNode; additionalProperties?: SchemaNode | boolean; $ref?: string };
+
+/**
+ * The property names the schema declares for the object at `path`. A structural schema (what the
+ * API server requires of CRDs) declares each level's properties outside anyOf/oneOf, so the walk
+ * follows only properties, items, additionalProperties and the generator's `#/$defs/…` refs.
+ * (AJV's schemaPath would not do: inside a `$ref` it is relative to the referenced schema.)
+ */
+function declaredProperties(root: SchemaNode, path: readonly PathSegment[]): string[] {
+  const deref = (node: SchemaNode | undefined): SchemaNode | undefined => {
+    const name = node?.$ref?.match(/^#\/\$defs\/(.+)$/)?.[1];
+    return name ? (root as { $defs?: Record<string, SchemaNode> }).$defs?.[name] : node;
+  };
+  let node = deref(root);
+  for (const segment of path) {
+    if (!node) break;
+    const next: SchemaNode | boolean | undefined =
+      typeof segment === 'number' ? node.items : node.properties?.[segment] ?? node.additionalProperties;
+    node = typeof next === 'object' ? deref(next) : undefined;
+  }
+  return Object.keys(node?.properties ?? {}).sort();
+}
+
+/** AJV's instancePath as path segments; an array's index is a number (so it prints as `steps[1]`). */
+function pathOfPointer(pointer: string, data: unknown): PathSegment[] {
+  const path: PathSegment[] = [];
+  let node = data;
+  for (const raw of pointer.split('/').slice(1)) {
+    const segment = raw.replace(/~1/g, '/').replace(/~0/g, '~');
+    path.push(Array.isArray(node) && /^\d+$/.test(segment) ? Number(segment) : segment);
+    node = node !== null && typeof node === 'object' ? (node as Record<string, unknown>)[segment] : undefined;
+  }
+  return path;
+}
+
+/** A copy of `schema` where the value at `path` (property names from the root) may be any array. */
+function withOpenSubtree(schema: object, path: readonly string[]): object {
+  if (path.length === 0) return { type: 'array' };
+  const node = schema as { properties?: Record<string, object> };
+  const child = node.properties?.[path[0]];
+  if (!child) throw new Error(`the generated schema has no property ${path[0]} to open`);
+  return { ...schema, properties: { ...node.properties, [path[0]]: withOpenSubtree(child, path.slice(1)) } };
+}
+
+/**
+ * A part of a CRD that another schema checks: upstream CRDs can leave open what the controller
+ * decodes into a core type (Argo Rollouts' CRD generator replaces the pod template's `volumes`
+ * with `x-kubernetes-preserve-unknown-fields`: hack/gen-crd-spec/main.go
+ * `setValidationOverride(un, preserveUnknownFields, "spec.template.spec.volumes")`), so the
+ * generated schema opens `path` and `schema` checks each item of the array there.
+ */
+interface EmbeddedSchema {
+  path: readonly string[];
+  schema: ObjectSchema;
+}
+
+function embeddedResult(embedded: EmbeddedSchema, object: KubernetesObject): SchemaCheckResult {
+  let value: unknown = object;
+  for (const segment of embedded.path) value = value !== null && typeof value === 'object' ? (value as Record<string, unknown>)[segment] : undefined;
+  const result: SchemaCheckResult = { violations: [], unknownFields: [] };
+  if (!Array.isArray(value)) return result; // not a list: the generated schema reports its type
+  const pointer = embedded.path.map(segment => `/${segment.replace(/~/g, '~0').replace(/\//g, '~1')}`).join('');
+  value.forEach((item: unknown, index) => {
+    if (item === null || typeof item !== 'object' || Array.isArray(item)) return;
+    const inner = embedded.schema.check(item as KubernetesObject);
+    result.violations.push(...inner.violations.map(violation => ({ ...violation, instancePath: `${pointer}/${index}${violation.instancePath}` })));
+    result.unknownFields.push(...inner.unknownFields.map(field => ({ ...field, path: [...embedded.path, index, ...field.path] })));
+  });
+  return result;
+}
+
 /**
  * Validates with a JSON schema generated from an upstream CRD (validate/crd-schemas, made by
  * scripts/generate-crd-schemas.js). The generator closes every object the API server would prune
- * unknown fields of (`additionalProperties: false`), so those errors are unknown fields here.
- * AJV compiles on first use (optimize off: a quarter of a second instead of half for the
- * RabbitmqCluster schema, which embeds a whole StatefulSet; validating is not measurably slower).
+ * unknown fields of (`additionalProperties: false`), so those errors are unknown fields here, and
+ * the fields the schema declares there (for "did you mean") are looked up in the schema by the
+ * error's path: no `verbose`, so errors (also those of an int-or-string's failing branch) do not
+ * carry their data and schemas. AJV compiles on first use (optimize off: a quarter of a second
+ * instead of half for the RabbitmqCluster schema, which embeds a whole StatefulSet; validating is
+ * not measurably slower).
  */
-function generatedCrdSchema(load: () => object | undefined): ObjectSchema {
-  let validator: ValidateFunction | undefined;
+function generatedCrdSchema(load: () => object | undefined, embedded?: EmbeddedSchema): ObjectSchema {
+  let compiled: { schema: SchemaNode; validate: ValidateFunction } | undefined;
   return {
     check(object) {
-      if (!validator) {
-        const schema = load();
-        if (!schema) throw new Error('the generated schema is missing');
-        validator = new Ajv({ allErrors: true, verbose: true, strict: false, validateFormats: false, logger: false, code: { optimize: false } }).compile(schema);
+      if (!compiled) {
+        const loaded = load();
+        if (!loaded) throw new Error('the generated schema is missing');
+        const schema = embedded ? withOpenSubtree(loaded, embedded.path) : loaded;
+        const validate = new Ajv({ allErrors: true, strict: false, validateFormats: false, logger: false, code: { optimize: false } }).compile(schema);
+        compiled = { schema, validate };
       }
-      if (validator(object)) return { violations: [], unknownFields: [] };
       const violations: SchemaViolation[] = [];
       const unknownFields: UnknownField[] = [];
-      for (const error of validator.errors ?? []) {
-        if (error.keyword === 'additionalProperties') {
-          const parentPath = error.instancePath.split('/').slice(1).map(segment => segment.replace(/~1/g, '/').replace(/~0/g, '~'));
-          const known = Object.keys((error.parentSchema as { properties?: object } | undefined)?.properties ?? {}).sort();
-          unknownFields.push({ path: [...parentPath, String(error.params.additionalProperty)], known });
-        } else {
-          violations.push({ instancePath: error.instancePath, keyword: error.keyword, message: error.message ?? error.keyword, params: error.params });
+      if (!compiled.validate(object)) {
+        for (const error of compiled.validate.errors ?? []) {
+          if (error.keyword === 'additionalProperties') {
+            const parentPath = pathOfPointer(error.instancePath, object);
+            const known = declaredProperties(compiled.schema, parentPath);
+            unknownFields.push({ path: [...parentPath, String(error.params.additionalProperty)], known });
+          } else {
+            violations.push({ instancePath: error.instancePath, keyword: error.keyword, message: error.message ?? error.keyword, params: error.params });
+          }
         }
       }
-      return { violations, unknownFields };
+      if (!embedded) return { violations, unknownFields };
+      const inner = embeddedResult(embedded, object);
+      return { violations: [...violations, ...inner.violations], unknownFields: [...unknownFields, ...inner.unknownFields] };
     },
   };
 }
 
-/** Every kind scripts/generate-crd-schemas.js made a schema for (RabbitMQ operators, External Secrets v1). */
+/* eslint-disable @typescript-eslint/no-require-imports -- loaded on first use */
+/**
+ * Generated kinds with a part checked by a kubernetes-models core type: a Rollout's pod template
+ * is a corev1.PodTemplateSpec (RolloutSpec.Template, pkg/apis/rollouts/v1alpha1/types.go), whose
+ * volumes the CRD leaves open. (Its resource quantities are open too, as in the 0.3.2 model.)
+ */
+const EMBEDDED_SCHEMAS: Readonly<Record<string, EmbeddedSchema>> = {
+  'argoproj.io/v1alpha1/Rollout': {
+    path: ['spec', 'template', 'spec', 'volumes'],
+    schema: modelSchema(() => require('kubernetes-models/v1/Volume').Volume),
+  },
+};
+/* eslint-enable @typescript-eslint/no-require-imports */
+
+/** Every kind scripts/generate-crd-schemas.js made a schema for (Argo Rollouts, Gateway API, RabbitMQ operators, External Secrets v1). */
 function generatedCrdSchemas(): Record<string, ObjectSchema> {
   return Object.fromEntries(
     Object.entries(GENERATED_CRD_KINDS).map(([key, { module, file }]) => {
       const version = key.split('/').slice(-2)[0];
-      return [key, generatedCrdSchema(() => loadGeneratedCrdSchema(module, file)?.versions[version])];
+      return [key, generatedCrdSchema(() => loadGeneratedCrdSchema(module, file)?.versions[version], EMBEDDED_SCHEMAS[key])];
     }),
   );
 }
@@ -143,15 +237,7 @@ const SCHEMAS: Record<string, ObjectSchema> = {
   ),
   'rbac.authorization.k8s.io/v1/Role': modelSchema(() => require('kubernetes-models/rbac.authorization.k8s.io/v1/Role').Role),
   'rbac.authorization.k8s.io/v1/RoleBinding': modelSchema(() => require('kubernetes-models/rbac.authorization.k8s.io/v1/RoleBinding').RoleBinding),
-  // Argo Rollouts and Argo CD (both argoproj.io/v1alpha1)
-  'argoproj.io/v1alpha1/AnalysisRun': modelSchema(() => require('@kubernetes-models/argo-rollouts/argoproj.io/v1alpha1/AnalysisRun').AnalysisRun),
-  'argoproj.io/v1alpha1/AnalysisTemplate': modelSchema(
-    () => require('@kubernetes-models/argo-rollouts/argoproj.io/v1alpha1/AnalysisTemplate').AnalysisTemplate,
-  ),
-  'argoproj.io/v1alpha1/ClusterAnalysisTemplate': modelSchema(
-    () => require('@kubernetes-models/argo-rollouts/argoproj.io/v1alpha1/ClusterAnalysisTemplate').ClusterAnalysisTemplate,
-  ),
-  'argoproj.io/v1alpha1/Rollout': modelSchema(() => require('@kubernetes-models/argo-rollouts/argoproj.io/v1alpha1/Rollout').Rollout),
+  // Argo CD (argoproj.io/v1alpha1; Argo Rollouts' kinds are generated, below)
   'argoproj.io/v1alpha1/AppProject': modelSchema(() => require('@kubernetes-models/argo-cd/argoproj.io/v1alpha1/AppProject').AppProject),
   'argoproj.io/v1alpha1/Application': modelSchema(() => require('@kubernetes-models/argo-cd/argoproj.io/v1alpha1/Application').Application),
   'argoproj.io/v1alpha1/ApplicationSet': modelSchema(() => require('@kubernetes-models/argo-cd/argoproj.io/v1alpha1/ApplicationSet').ApplicationSet),
@@ -162,15 +248,6 @@ const SCHEMAS: Record<string, ObjectSchema> = {
   ),
   'monitoring.coreos.com/v1/ServiceMonitor': modelSchema(
     () => require('@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/ServiceMonitor').ServiceMonitor,
-  ),
-  // Gateway API
-  'gateway.networking.k8s.io/v1/Gateway': modelSchema(() => require('@kubernetes-models/gateway-api/gateway.networking.k8s.io/v1/Gateway').Gateway),
-  'gateway.networking.k8s.io/v1/GatewayClass': modelSchema(
-    () => require('@kubernetes-models/gateway-api/gateway.networking.k8s.io/v1/GatewayClass').GatewayClass,
-  ),
-  'gateway.networking.k8s.io/v1/HTTPRoute': modelSchema(() => require('@kubernetes-models/gateway-api/gateway.networking.k8s.io/v1/HTTPRoute').HTTPRoute),
-  'gateway.networking.k8s.io/v1beta1/ReferenceGrant': modelSchema(
-    () => require('@kubernetes-models/gateway-api/gateway.networking.k8s.io/v1beta1/ReferenceGrant').ReferenceGrant,
   ),
   // CloudNativePG (models generated from the 1.24.1 release manifest)
   'postgresql.cnpg.io/v1/Backup': modelSchema(() => require('@kubernetes-models/cloudnative-pg/postgresql.cnpg.io/v1/Backup').Backup),
@@ -202,7 +279,8 @@ const SCHEMAS: Record<string, ObjectSchema> = {
   ),
   'external-secrets.io/v1beta1/ExternalSecret': modelSchema(() => require('@kubernetes-models/external-secrets/external-secrets.io/v1beta1/ExternalSecret').ExternalSecret),
   'external-secrets.io/v1beta1/SecretStore': modelSchema(() => require('@kubernetes-models/external-secrets/external-secrets.io/v1beta1/SecretStore').SecretStore),
-  // Schemas generated here from upstream CRDs (validate/crd-schemas): RabbitMQ Cluster and Messaging Topology Operators, External Secrets v1
+  // Schemas generated here from upstream CRDs (validate/crd-schemas): Argo Rollouts, Gateway API, RabbitMQ Cluster and
+  // Messaging Topology Operators, External Secrets v1
   ...generatedCrdSchemas(),
 };
 /* eslint-enable @typescript-eslint/no-require-imports */

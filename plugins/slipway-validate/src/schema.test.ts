@@ -70,7 +70,7 @@ describe('checkObjectSchemas', () => {
     ).toEqual([]);
   });
 
-  it('finds unknown fields in CRDs compiled at runtime (Argo Rollouts) too', () => {
+  it('finds unknown fields in the schemas generated from upstream CRDs (Argo Rollouts) too', () => {
     const problems = check({
       apiVersion: 'argoproj.io/v1alpha1',
       kind: 'Rollout',
@@ -83,6 +83,45 @@ describe('checkObjectSchemas', () => {
     });
     expect(problems.map(p => p.message)).toEqual([
       'spec.strategy.canary.steps[1].pauze: unknown field: the schema has no "pauze" here (did you mean spec.strategy.canary.steps[1].pause?)',
+    ]);
+  });
+
+  it('hints at the declared name inside a subschema the generator shared through $defs (a Rollout container)', () => {
+    const problems = check({
+      apiVersion: 'argoproj.io/v1alpha1',
+      kind: 'Rollout',
+      metadata: { name: 'r' },
+      spec: { selector: { matchLabels: { app: 'r' } }, template: { spec: { containers: [{ name: 'app', image: 'app:1', imagePullPolice: 'Always' }] } } },
+    });
+    expect(problems.map(p => p.message)).toEqual([
+      'spec.template.spec.containers[0].imagePullPolice: unknown field: the schema has no "imagePullPolice" here (did you mean spec.template.spec.containers[0].imagePullPolicy?)',
+    ]);
+  });
+
+  it("checks a Rollout's volumes, which its CRD leaves open, as core Volumes", () => {
+    const rollout = (volumes: unknown[]) => ({
+      apiVersion: 'argoproj.io/v1alpha1',
+      kind: 'Rollout',
+      metadata: { name: 'r' },
+      spec: { selector: { matchLabels: { app: 'r' } }, template: { spec: { ...podSpec, volumes } } },
+    });
+    expect(check(rollout([{ name: 'tmp', emptyDir: { sizeLimit: '64Mi' } }]))).toEqual([]);
+    expect(check(rollout([{ name: 'tmp', emptyDri: {} }, { configMap: { name: 'c' } }])).map(p => `${p.rule}: ${p.message}`)).toEqual([
+      'schema-required: spec.template.spec.volumes[1].name: required field is missing',
+      'unknown-field: spec.template.spec.volumes[0].emptyDri: unknown field: the schema has no "emptyDri" here (did you mean spec.template.spec.volumes[0].emptyDir?)',
+    ]);
+  });
+
+  it('checks Gateway API kinds with the schemas generated from its v1.0.0 standard-channel CRDs', () => {
+    const problems = check({
+      apiVersion: 'gateway.networking.k8s.io/v1',
+      kind: 'HTTPRoute',
+      metadata: { name: 'r' },
+      spec: { parentRefs: [{ name: 'gw', sectionNme: 'https' }], rules: [{ backendRefs: [{ name: 'r', port: 'http' }] }] },
+    });
+    expect(problems.map(p => `${p.rule}: ${p.message}`)).toEqual([
+      'schema-type: spec.rules[0].backendRefs[0].port: must be integer (got "http")',
+      'unknown-field: spec.parentRefs[0].sectionNme: unknown field: the schema has no "sectionNme" here (did you mean spec.parentRefs[0].sectionName?)',
     ]);
   });
 
@@ -220,11 +259,20 @@ describe('fields newer than the pinned models', () => {
     file: 'rollout.yaml',
   });
 
-  it('accepts analysisRunMetadata, which Argo Rollouts has and the 0.3.2 model lacks, but not a misspelling of it', () => {
+  it('accepts analysisRunMetadata where Argo Rollouts declares it (canary.analysis), but not a misspelling of it', () => {
     const { checkObjectSchemas } = require('./schema') as typeof import('./schema');
-    expect(checkObjectSchemas([rollout({ analysisRunMetadata: { labels: { a: 'b' } } })])).toEqual([]);
-    expect(checkObjectSchemas([rollout({ analysisRunMetdata: { labels: { a: 'b' } } })])).toEqual([
-      expect.objectContaining({ rule: 'unknown-field', message: expect.stringContaining('analysisRunMetdata') }),
+    const analysis = (metadata: Record<string, unknown>) => ({ templates: [{ templateName: 'success-rate' }], ...metadata });
+    expect(checkObjectSchemas([rollout({ analysis: analysis({ analysisRunMetadata: { labels: { a: 'b' } } }) })])).toEqual([]);
+    expect(checkObjectSchemas([rollout({ analysis: analysis({ analysisRunMetdata: { labels: { a: 'b' } } }) })])).toEqual([
+      expect.objectContaining({ rule: 'unknown-field', message: expect.stringContaining('(did you mean spec.strategy.canary.analysis.analysisRunMetadata?)') }),
     ]);
+  });
+
+  it("accepts native sidecars (initContainers' restartPolicy), which the v1.9.1 Rollout CRD declares", () => {
+    const { checkObjectSchemas } = require('./schema') as typeof import('./schema');
+    const sidecar = rollout({});
+    const spec = sidecar.object.spec.template.spec as Record<string, unknown>;
+    spec.initContainers = [{ name: 'proxy', image: 'proxy:1', restartPolicy: 'Always' }];
+    expect(checkObjectSchemas([sidecar])).toEqual([]);
   });
 });

@@ -3,9 +3,21 @@ import type { CrdSchemaFile } from './types';
 
 /** `apiVersion/kind` → the operator module and file that hold its schema. */
 export const GENERATED_CRD_KINDS: Readonly<Record<string, { module: string; file: string }>> = {
+  "argoproj.io/v1alpha1/AnalysisRun": { module: "argo-rollouts", file: "argoproj.io_analysisruns" },
+  "argoproj.io/v1alpha1/AnalysisTemplate": { module: "argo-rollouts", file: "argoproj.io_analysistemplates" },
+  "argoproj.io/v1alpha1/ClusterAnalysisTemplate": { module: "argo-rollouts", file: "argoproj.io_clusteranalysistemplates" },
+  "argoproj.io/v1alpha1/Rollout": { module: "argo-rollouts", file: "argoproj.io_rollouts" },
   "external-secrets.io/v1/ClusterSecretStore": { module: "external-secrets", file: "external-secrets.io_clustersecretstores" },
   "external-secrets.io/v1/ExternalSecret": { module: "external-secrets", file: "external-secrets.io_externalsecrets" },
   "external-secrets.io/v1/SecretStore": { module: "external-secrets", file: "external-secrets.io_secretstores" },
+  "gateway.networking.k8s.io/v1/Gateway": { module: "gateway-api", file: "gateway.networking.k8s.io_gateways" },
+  "gateway.networking.k8s.io/v1/GatewayClass": { module: "gateway-api", file: "gateway.networking.k8s.io_gatewayclasses" },
+  "gateway.networking.k8s.io/v1/HTTPRoute": { module: "gateway-api", file: "gateway.networking.k8s.io_httproutes" },
+  "gateway.networking.k8s.io/v1alpha2/ReferenceGrant": { module: "gateway-api", file: "gateway.networking.k8s.io_referencegrants" },
+  "gateway.networking.k8s.io/v1beta1/Gateway": { module: "gateway-api", file: "gateway.networking.k8s.io_gateways" },
+  "gateway.networking.k8s.io/v1beta1/GatewayClass": { module: "gateway-api", file: "gateway.networking.k8s.io_gatewayclasses" },
+  "gateway.networking.k8s.io/v1beta1/HTTPRoute": { module: "gateway-api", file: "gateway.networking.k8s.io_httproutes" },
+  "gateway.networking.k8s.io/v1beta1/ReferenceGrant": { module: "gateway-api", file: "gateway.networking.k8s.io_referencegrants" },
   "rabbitmq.com/v1alpha1/SuperStream": { module: "rabbitmq", file: "rabbitmq.com_superstreams" },
   "rabbitmq.com/v1beta1/Binding": { module: "rabbitmq", file: "rabbitmq.com_bindings" },
   "rabbitmq.com/v1beta1/Exchange": { module: "rabbitmq", file: "rabbitmq.com_exchanges" },
@@ -24,7 +36,9 @@ export const GENERATED_CRD_KINDS: Readonly<Record<string, { module: string; file
 
 /* eslint-disable @typescript-eslint/no-require-imports -- loaded on first use: one operator's schemas at a time */
 const MODULES: Readonly<Record<string, () => Readonly<Record<string, CrdSchemaFile>>>> = {
+  "argo-rollouts": () => (require('./argo-rollouts') as typeof import('./argo-rollouts')).files,
   "external-secrets": () => (require('./external-secrets') as typeof import('./external-secrets')).files,
+  "gateway-api": () => (require('./gateway-api') as typeof import('./gateway-api')).files,
   "rabbitmq": () => (require('./rabbitmq') as typeof import('./rabbitmq')).files,
 };
 /* eslint-enable @typescript-eslint/no-require-imports */
