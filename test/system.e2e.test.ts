@@ -5,7 +5,9 @@
  * The bookstore (examples/systems/bookstore.yaml) is submitted as the form sends it, each part's
  * values as YAML text. Each repo is cloned over HTTP from the local Git remote and compared with
  * renderSystem's output for the same values; its Argo CD Applications must sync from that repo;
- * the catalog must hold the System and every Component in it; and each clone must validate.
+ * the catalog must hold the System and every Component in it, with the relations the edges make
+ * (catalog dependsOn its database, the storefront consumesApi catalog's, the catalog API entity
+ * with its OpenAPI definition read from the repo); and each clone must validate.
  * A part whose values its golden path refuses fails the task with the field named, and nothing is
  * published.
  */
@@ -156,10 +158,27 @@ describe('a system through the embedded Backstage', () => {
       expect({ name, system: component.spec?.system }).toEqual({ name, system: 'system:bookstore' });
       expect(component.relations).toEqual(expect.arrayContaining([expect.objectContaining({ type: 'partOf', targetRef: 'system:default/bookstore' })]));
     }
+    // Part of the System whichever repo declares it (the system repo, or the part that runs it, writing system:bookstore).
     for (const resource of ['bookstore-db', 'bookstore-cache', 'bookstore-mq']) {
-      const entity = await eventualEntity(backend, 'resource', resource);
-      expect(entity.spec).toMatchObject({ system: 'bookstore' });
+      const entity = await eventualEntity(backend, 'resource', resource, candidate => (candidate.relations ?? []).some(relation => relation.type === 'partOf'));
+      expect({ resource, relations: entity.relations }).toEqual({ resource, relations: expect.arrayContaining([expect.objectContaining({ type: 'partOf', targetRef: 'system:default/bookstore' })]) });
     }
+
+    // The dependency and API cards: the relations the edges make, as the catalog stored them
+    // (BuiltinKindsEntityProcessor turns spec.dependsOn/consumesApis/providesApis into relations).
+    const relationsOf = async (name: string, type: string, target: string) => {
+      const entity = await eventualEntity(backend, 'component', name, candidate => (candidate.relations ?? []).some(relation => relation.type === type && relation.targetRef === target));
+      return (entity.relations ?? []).filter(relation => relation.type === type).map(relation => relation.targetRef).sort();
+    };
+    const uses = (from: string) => (bookstore.edges as Record<string, Array<{ from: string; to: string }>>).uses.filter(edge => edge.from === from).map(edge => `resource:default/${edge.to}`);
+    expect(await relationsOf('catalog', 'dependsOn', 'resource:default/bookstore-db')).toEqual(expect.arrayContaining(uses('catalog')));
+    expect(await relationsOf('storefront', 'consumesApi', 'api:default/catalog')).toEqual(['api:default/catalog', 'api:default/orders']);
+    expect(await relationsOf('catalog', 'providesApi', 'api:default/catalog')).toEqual(['api:default/catalog']);
+    // The API entity, its definition the repo's openapi.yaml as the $text placeholder read it.
+    const api = await eventualEntity(backend, 'api', 'catalog', entity => (entity.relations ?? []).some(relation => relation.type === 'apiProvidedBy'));
+    expect(api.spec).toMatchObject({ type: 'openapi', system: 'system:bookstore' });
+    expect(api.spec?.definition).toBe(await fs.readFile(path.join(catalogDir, 'openapi.yaml'), 'utf8'));
+    expect(api.relations).toEqual(expect.arrayContaining([expect.objectContaining({ type: 'apiProvidedBy', targetRef: 'component:default/catalog' })]));
   }, 400_000);
 
   it('refuses the same system again before publishing anything, naming each repo that exists', async () => {

@@ -1,4 +1,12 @@
-import { productionEnvironment, type EnvironmentPodOptions, type PodOptionsInput, type ResolvedEnvironmentBase } from '@slipway/common';
+import {
+  entityRefKey,
+  mergeEntityRefs,
+  productionEnvironment,
+  type CatalogRelations,
+  type EnvironmentPodOptions,
+  type PodOptionsInput,
+  type ResolvedEnvironmentBase,
+} from '@slipway/common';
 
 /*
  * The part of a skeleton context every golden path shares: the labels every object carries,
@@ -118,4 +126,38 @@ export function podOptionsContext(
   const configEnv = any('env');
   const configFiles = any('files');
   return { configEnv, configFiles, configMaps: configEnv || configFiles, cronJobSecretEnv };
+}
+
+/** What the Component's relations (`{{> shared/catalog-relations}}`) and its own API entity read. */
+export interface CatalogEntityContext {
+  /** spec.dependsOn, consumesApis and providesApis as catalog-info.yaml writes them: the path's own, then spec.catalog's, each entity once ([] for none). */
+  catalogRelations: CatalogRelations;
+  /** The component's own API entity (`api:<name>`), registered beside it when spec.catalog.providesApis names it and the path describes its API; else false. */
+  ownApi: { name: string; definition: string } | false;
+}
+
+/**
+ * The path's own relations (a database, a broker, the backends it proxies) merged with the
+ * spec's (a system's edges), de-duplicated the way the catalog keys references: `resource:db`
+ * and `resource:default/db` are one entity. dependsOn has no default kind in Backstage, so both
+ * sides write it; API references default to kind API (BuiltinKindsEntityProcessor).
+ * `apiDefinition` is where the path's API document is, relative to catalog-info.yaml
+ * (Backstage's `$text` placeholder reads it from the same repository); without one the path
+ * has no API of its own to register.
+ */
+export function catalogEntityContext(
+  spec: { name: string; catalog: CatalogRelations },
+  own: { dependsOn?: readonly string[]; apiDefinition?: string } = {},
+): CatalogEntityContext {
+  const providesApis = mergeEntityRefs([spec.catalog.providesApis], 'api');
+  const ownApiKey = entityRefKey(`api:${spec.name}`);
+  const providesOwn = providesApis.some(ref => entityRefKey(ref, 'api') === ownApiKey);
+  return {
+    catalogRelations: {
+      dependsOn: mergeEntityRefs([own.dependsOn ?? [], spec.catalog.dependsOn]),
+      consumesApis: mergeEntityRefs([spec.catalog.consumesApis], 'api'),
+      providesApis,
+    },
+    ownApi: providesOwn && own.apiDefinition !== undefined ? { name: spec.name, definition: own.apiDefinition } : false,
+  };
 }

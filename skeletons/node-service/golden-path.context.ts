@@ -5,9 +5,11 @@ import {
 } from '@slipway/common';
 import {
   alertsRunbookUrl,
+  catalogEntityContext,
   componentLabelsContext,
   podOptionsContext,
   promotionContext,
+  type CatalogEntityContext,
   type ComponentLabelsContext,
   type PodOptionsContext,
   type PromotionContext,
@@ -23,11 +25,23 @@ export { SLIPWAY_SKELETON_VERSION, browseUrl, entityName } from '../_shared/gold
 /** A node-service environment: the shared resolution plus its pod options (config overrides, CronJobs). */
 export type NodeServiceEnvironment = ServiceSpec['environments'][number];
 
-export interface SkeletonContext extends PromotionContext<NodeServiceEnvironment>, ComponentLabelsContext, PodOptionsContext {
+export interface SkeletonContext extends PromotionContext<NodeServiceEnvironment>, ComponentLabelsContext, PodOptionsContext, CatalogEntityContext {
   spec: ServiceSpec;
   names: DerivedNames;
-  /** True when `spec.database` is `postgres`. */
+  /** True when `spec.database` is `postgres`: the service talks to PostgreSQL (its own cluster or postgres.external). */
   postgres: boolean;
+  /** `{{#if ownDatabase}}`: the repo runs the CloudNativePG cluster (Cluster, backup, its ingress policy). */
+  ownDatabase: boolean;
+  /** `{{#if migrationJob}}`: the migration Job runs before each rollout (postgres.migrations; default: only for the service's own cluster). */
+  migrationJob: boolean;
+  /**
+   * The key of `<cluster>-app` DATABASE_URL reads: `uri` for the service's own cluster (as always);
+   * `fqdn-uri` (CloudNativePG 1.25+) for one held elsewhere, the key the system resolver and the
+   * backing-services client partial name, so a system's address is fully qualified.
+   */
+  databaseUrlKey: 'uri' | 'fqdn-uri';
+  /** The other clients the service's own cluster admits on 5432 (postgres.clients), pod labels defaulted. */
+  databaseClients: Array<{ name: string; podLabels: Record<string, string> }>;
   metrics: typeof SERVICE_METRICS & {
     durationBucketsSeconds: number[];
     /** The metrics contract as the generated repo's `src/metrics.contract.json` holds it. */
@@ -42,18 +56,31 @@ export interface EnvironmentContext extends SkeletonContext {
   environment: NodeServiceEnvironment;
 }
 
+/** The service's OpenAPI document (openapi.yaml.hbs), relative to catalog-info.yaml. */
+export const OPENAPI_DEFINITION = './openapi.yaml';
+
 /** The same for every service: serialised once, not on every render. */
 const METRICS_CONTRACT_JSON = `${JSON.stringify(SERVICE_METRICS_CONTRACT, null, 2)}\n`;
 
 export function createSkeletonContext(spec: ServiceSpec): SkeletonContext {
+  const postgres = spec.database === 'postgres';
+  const ownDatabase = postgres && spec.postgres.external === undefined;
+  const databaseUrlKey = ownDatabase ? 'uri' : 'fqdn-uri';
   return {
     spec,
     names: spec.names,
-    postgres: spec.database === 'postgres',
+    postgres,
+    ownDatabase,
+    // A service that does not hold the database does not own its schema: its holder migrates it.
+    migrationJob: postgres && (spec.postgres.migrations ?? ownDatabase),
+    databaseUrlKey,
+    databaseClients: ownDatabase
+      ? spec.postgres.clients.map(client => ({ name: client.name, podLabels: client.podLabels ?? { 'app.kubernetes.io/name': client.name } }))
+      : [],
     ...podOptionsContext(
       spec,
-      spec.database === 'postgres'
-        ? [{ name: 'DATABASE_URL', secretName: `${spec.names.databaseCluster}-app`, key: 'uri', why: 'Written by the CloudNativePG operator; no credential is stored in Git.' }]
+      postgres
+        ? [{ name: 'DATABASE_URL', secretName: `${spec.names.databaseCluster}-app`, key: databaseUrlKey, why: 'Written by the CloudNativePG operator; no credential is stored in Git.' }]
         : [],
     ),
     ...promotionContext(spec.environments),
@@ -64,5 +91,7 @@ export function createSkeletonContext(spec: ServiceSpec): SkeletonContext {
     },
     alertsRunbookUrl: alertsRunbookUrl(spec.gitops),
     ...componentLabelsContext(spec),
+    // The database the service talks to, and its API (openapi.yaml, rendered when providesApis names it).
+    ...catalogEntityContext(spec, { dependsOn: postgres ? [`resource:${spec.names.databaseCluster}`] : [], apiDefinition: OPENAPI_DEFINITION }),
   };
 }

@@ -1,10 +1,12 @@
 import { deriveNames, type DerivedNames, type MetricsContract } from '@slipway/common';
 import {
   alertsRunbookUrl,
+  catalogEntityContext,
   componentLabelsContext,
   entityName,
   podOptionsContext,
   promotionContext,
+  type CatalogEntityContext,
   type ComponentLabelsContext,
   type PodOptionsContext,
   type PromotionContext,
@@ -29,7 +31,7 @@ interface BrokerClient {
 /** The context `{{> backing/<kind>/<part> (lookup brokers environment.name)}}` renders with. */
 export type BrokerContext = Record<string, unknown> & { service: { name: string }; namespace: string; clients: BrokerClient[] };
 
-export interface NodeWorkerContext extends PromotionContext<ResolvedWorkerEnvironment>, ComponentLabelsContext, PodOptionsContext {
+export interface NodeWorkerContext extends PromotionContext<ResolvedWorkerEnvironment>, ComponentLabelsContext, PodOptionsContext, CatalogEntityContext {
   spec: NodeWorkerSpec;
   names: DerivedNames;
   /** The worker pods' selector (`{{> selectorLabels}}`): name and component, never changed after the first deploy. */
@@ -168,5 +170,7 @@ export function createNodeWorkerContext(spec: NodeWorkerSpec, contract: MetricsC
     ...podOptionsContext(spec),
     ...promotionContext(spec.environments),
     ...labels,
+    // The broker it consumes from, its own or an external one; a worker serves no API.
+    ...catalogEntityContext(spec, { dependsOn: [`resource:${spec.broker.name}`] }),
   };
 }

@@ -1,4 +1,5 @@
 import {
+  catalogFragment,
   deliveryFragment,
   environmentList,
   environmentSchema,
@@ -161,6 +162,7 @@ export const workerEnvironmentSchema = z
 export const nodeWorkerSpecSchema = z
   .object({
     ...identityFragment,
+    ...catalogFragment,
     metricsPort: port('Port /metrics, /livez and /healthz are served on: the worker\'s only port (it serves no traffic).').default(9464),
     queue: z
       .object({

@@ -1,8 +1,10 @@
 import { DERIVED_NAME_SUFFIXES } from '@slipway/common';
 import {
   alertsRunbookUrl,
+  catalogEntityContext,
   componentLabelsContext,
   promotionContext,
+  type CatalogEntityContext,
   type ComponentLabelsContext,
   type PromotionContext,
 } from '../_shared/golden-path.context';
@@ -32,7 +34,7 @@ export interface FrontendNames {
  * promotion order (skeletons/_shared, the same as node-service's), the exporter sidecar and
  * the metrics names. Files under `[environment]` also see `environment` (with its backends and TLS).
  */
-export interface StaticFrontendContext extends ComponentLabelsContext, PromotionContext<FrontendEnvironment> {
+export interface StaticFrontendContext extends ComponentLabelsContext, PromotionContext<FrontendEnvironment>, CatalogEntityContext {
   spec: StaticFrontendSpec;
   names: FrontendNames;
   /** True when nginx proxies at least one path prefix. */
@@ -72,5 +74,7 @@ export function createStaticFrontendContext(spec: StaticFrontendSpec): StaticFro
     exporter: { image: EXPORTER.image, args: exporterArgs(spec.metricsPort), uid: EXPORTER.uid },
     stubStatusPort: STUB_STATUS_PORT,
     alertsRunbookUrl: alertsRunbookUrl(spec.gitops),
+    // The backends nginx proxies to; a website serves no API of its own to register.
+    ...catalogEntityContext(spec, { dependsOn: spec.backends.map(backend => `component:${backend.service}`) }),
   };
 }

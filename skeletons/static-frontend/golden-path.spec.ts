@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import {
+  catalogFragment,
   DNS1123_LABEL_PATTERN,
   ciActionsSchema,
   deliveryFragment,
@@ -97,6 +98,7 @@ const baseImage = (what: string) => specRules.baseImage().describe(what);
 export const staticFrontendSpecSchema = z
   .object({
     ...identityFragment,
+    ...catalogFragment,
     port: specRules.port('Port nginx serves the pages, /healthz and the backends on (the container port named http, which the gateway routes).').default(8080),
     metricsPort: specRules
       .port(`Port the nginx-prometheus-exporter sidecar serves /metrics on (named metrics); never the traffic port, never ${STUB_STATUS_PORT} (stub_status).`)

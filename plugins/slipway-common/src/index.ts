@@ -5,6 +5,7 @@
  */
 export * from './names';
 export * from './spec';
+export * from './catalogRelations';
 export * from './resolve';
 export * from './resolveEnvironments';
 export * from './resolvePodOptions';

@@ -100,6 +100,36 @@ function crossFieldIssues(spec: ServiceSpec): SpecIssue[] {
 
 export type SpecResult = { ok: true; spec: ServiceSpec } | { ok: false; issues: SpecIssue[] };
 
+/** The cluster the service connects to: the external one, the one it runs under postgres.name, else the derived `<name>-db`. */
+function databaseClusterName(input: ParsedServiceSpec): Partial<DerivedNames> {
+  const name = input.postgres.external?.name ?? input.postgres.name;
+  return name === undefined ? {} : { databaseCluster: name };
+}
+
+/** postgres.external takes none of the fields of a cluster the service runs; none of them applies without database: postgres. */
+function databaseIssues(input: ParsedServiceSpec): SpecIssue[] {
+  const issues: SpecIssue[] = [];
+  const { external, name, clients, backup } = input.postgres;
+  if (input.database !== 'postgres') {
+    for (const [field, set] of [['external', external !== undefined], ['name', name !== undefined], ['clients', clients.length > 0]] as const) {
+      if (set) issues.push({ path: `postgres.${field}`, message: 'applies to database: postgres only' });
+    }
+    return issues;
+  }
+  // One rule per client; the service itself is always admitted.
+  const seen = new Set<string>([input.name]);
+  clients.forEach((client, index) => {
+    if (seen.has(client.name)) issues.push({ path: `postgres.clients[${index}].name`, message: `names ${client.name} twice (the service and each client once)` });
+    seen.add(client.name);
+  });
+  if (external === undefined) return issues;
+  const runsNone = 'must be left out with postgres.external: the service runs no cluster';
+  if (name !== undefined) issues.push({ path: 'postgres.name', message: `${runsNone} (postgres.external.name names it)` });
+  if (clients.length > 0) issues.push({ path: 'postgres.clients', message: `${runsNone}; the cluster's holder admits its clients` });
+  if (backup.destinationPath !== undefined) issues.push({ path: 'postgres.backup.destinationPath', message: `${runsNone}; its holder backs it up` });
+  return issues;
+}
+
 /**
  * Where the gateway's proxy pods run when the spec does not say. Envoy Gateway, in its
  * default (Controller Namespace) mode, "creates all data plane resources in the controller
@@ -139,9 +169,9 @@ export function safeResolveServiceSpec(values: unknown): SpecResult {
     ci: supplyChain.ci,
     environments,
     gitops: { repoUrl, branch: input.gitops.branch, projectSlug: githubProjectSlug(repoUrl) },
-    names: deriveNames(input.name),
+    names: { ...deriveNames(input.name), ...databaseClusterName(input) },
   };
-  const issues = [...supplyChain.issues, ...environmentIssues, ...podOptions.issues, ...crossFieldIssues(spec)];
+  const issues = [...supplyChain.issues, ...environmentIssues, ...podOptions.issues, ...crossFieldIssues(spec), ...databaseIssues(input)];
   return issues.length ? { ok: false, issues } : { ok: true, spec };
 }
 

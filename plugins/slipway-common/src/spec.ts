@@ -17,6 +17,7 @@ import {
   PINNED_ACTION_PATTERN,
   REGISTRY_AUTH_METHODS,
 } from './supplyChain';
+import { catalogFragment } from './catalogRelations';
 
 /*
  * The Slipway service spec. This one schema is the source of truth for the
@@ -891,6 +892,7 @@ export const gatewayFragment = {
 export const serviceSpecSchema = z
   .object({
     ...identityFragment,
+    ...catalogFragment,
     language: z.enum(LANGUAGES, { error: `must be one of ${LANGUAGES.join(', ')}` }).default('typescript').describe('Service language and skeleton.'),
     port: port('Port the service listens on for HTTP traffic.').default(8080),
     metricsPort: port('Port /metrics is served on, kept apart from traffic the gateway routes.').default(9464),
@@ -938,6 +940,41 @@ export const serviceSpecSchema = z
     database: z.enum(DATABASE_ENGINES, { error: `must be one of ${DATABASE_ENGINES.join(', ')}` }).default('none').describe('Database: none, or a CloudNativePG PostgreSQL cluster.'),
     postgres: z
       .object({
+        // CloudNativePG writes `<cluster>-app` only in the Cluster's namespace ("If you deploy your
+        // application in the same namespace that contains the PostgreSQL cluster, you can also use
+        // environment variables"; docs, Connecting from an application): so a cluster held
+        // elsewhere, and every client a cluster admits, is in the service's own namespace.
+        external: z
+          .object({
+            name: dnsLabel('external database cluster name', 50).describe(
+              'The CloudNativePG Cluster\'s name, in the service\'s own namespace in every environment: DATABASE_URL is its operator-made Secret <name>-app (key fqdn-uri).',
+            ),
+          })
+          .strict()
+          .optional()
+          .describe(
+            'Use a PostgreSQL cluster the service does not run (one another part of its system holds): the repo then has no Cluster, backup, PodMonitor or database ingress ' +
+              'policy, only DATABASE_URL, the egress to the cluster\'s pods on 5432 and, if migrations is true, the migration Job. The holder must admit the service (its postgres.clients).',
+          ),
+        name: dnsLabel('database cluster name', 50)
+          .optional()
+          .describe('Name of the cluster the service runs (a system\'s resource name). Default: <name>-db. Not with external.'),
+        clients: z
+          .array(
+            z
+              .object({
+                name: dnsLabel('database client name').describe('The client\'s name, as the policy names it.'),
+                podLabels: podLabels("Labels of the client's pods, which the cluster's policy admits on 5432. Default: app.kubernetes.io/name: <name>, as every Slipway part's pods carry.").optional(),
+              })
+              .strict(),
+          )
+          .max(32, { error: 'must have at most 32 entries' })
+          .default([])
+          .describe('Other clients of the cluster this service runs, in its namespace (where the operator\'s Secret is): their pods are admitted on 5432. Not with external.'),
+        migrations: z
+          .boolean()
+          .optional()
+          .describe('Run the migration Job (dist/migrate.js) before each rollout. Default: true for the cluster the service runs, false with external (the holder owns the schema).'),
         instances: count(1, 9).default(3).describe('PostgreSQL instances (1 primary, the rest replicas).'),
         operatorNamespace: dnsLabel('CloudNativePG operator namespace')
           .default('cnpg-system')

@@ -98,10 +98,14 @@ describe('slipway:system:generate', () => {
   it("writes the System and the system's shared Resources into the system repo's catalog-info.yaml", async () => {
     const { ctx } = actionContext({ input: { values: shop() }, workspacePath: workspace });
     await createSystemGenerateAction({ goldenPaths }).handler(ctx);
-    const entities = parseAllDocuments(await fs.readFile(path.join(workspace, 'shop-system/catalog-info.yaml'), 'utf8')).map(doc => doc.toJS());
+    const entitiesIn = async (repo: string) => parseAllDocuments(await fs.readFile(path.join(workspace, repo, 'catalog-info.yaml'), 'utf8')).map(doc => doc.toJS());
+    const entities = await entitiesIn('shop-system');
+    // shop-db's holder, api (a node-service), runs its Cluster and declares it in its own
+    // catalog-info.yaml (postgres.name): the system repo declares only what no part's repo does.
+    const resources = async (repo: string) => (await entitiesIn(repo)).filter(entity => entity.kind === 'Resource').map(entity => entity.metadata.name);
+    expect([await resources('api'), await resources('web')]).toEqual([['shop-db'], []]);
     expect(entities).toEqual([
       { apiVersion: 'backstage.io/v1alpha1', kind: 'System', metadata: { name: 'shop', description: 'Sells things.' }, spec: { owner: 'group:default/team-a' } },
-      expect.objectContaining({ kind: 'Resource', metadata: expect.objectContaining({ name: 'shop-db' }), spec: { type: 'database', owner: 'group:default/team-a', system: 'shop' } }),
     ]);
     expect(await fs.readFile(path.join(workspace, 'shop-system/README.md'), 'utf8')).toContain('- api (node-service): https://github.com/example-org/api.git');
   });
@@ -181,9 +185,9 @@ describe('slipway:system:generate', () => {
     const error = await failure(action.handler(ctx));
     expect(error.message).toMatch(/^ {2}- values\.parts\.api: describes what the catalog already holds \(component:default\/api, owned by group:default\/team-b\)/m);
     expect(await listTree(workspace)).toEqual([]);
-    // Every repo's entities were asked about: the System and its Resource, then each part's.
-    expect(asked[0]).toEqual(['system:default/shop', 'resource:default/shop-db']);
-    expect(asked.flat()).toEqual(expect.arrayContaining(['component:default/web', 'component:default/api']));
+    // Every repo's entities were asked about: the System, then each part's (api's with shop-db, the Resource it runs).
+    expect(asked[0]).toEqual(['system:default/shop']);
+    expect(asked.flat()).toEqual(expect.arrayContaining(['component:default/web', 'component:default/api', 'resource:default/shop-db']));
   });
 
   it('refuses to overwrite a file in any part folder, writing nothing', async () => {

@@ -144,3 +144,106 @@ describe('partValues: a worker and the broker it consumes from', () => {
     });
   });
 });
+
+describe('partValues: node-service and the PostgreSQL it uses', () => {
+  /** The example's uses edges to a postgres resource: [from, to]. */
+  const postgresUses = (values: Values): Array<[string, string]> => {
+    const postgres = new Set(values.resources.filter((resource: Values) => resource.kind === 'postgres').map((resource: Values) => resource.name));
+    return values.edges.uses.filter((edge: Values) => postgres.has(edge.to)).map((edge: Values) => [edge.from, edge.to]);
+  };
+
+  it("runs the cluster in its holder under the resource's name, admitting the resource's other users; the others use it as external", () => {
+    const values = example('bookstore');
+    const system = resolved(values);
+    const uses = postgresUses(values);
+    const [, database] = uses[0];
+    const holder = system.resources.find(resource => resource.name === database)!.heldBy;
+    const others = uses.filter(([from, to]) => to === database && from !== holder).map(([from]) => from);
+    expect(others.length).toBeGreaterThan(0);
+    const held = valuesOf(system, holder);
+    expect(held.database).toBe('postgres');
+    expect(held.postgres).toMatchObject({
+      name: database,
+      clients: others.map(name => ({ name, podLabels: { 'app.kubernetes.io/name': name } })),
+    });
+    expect(held.postgres.external).toBeUndefined();
+    for (const name of others) {
+      const user = valuesOf(system, name);
+      expect(user.database).toBe('postgres');
+      expect(user.postgres).toEqual({ external: { name: database } });
+    }
+    // A part with no uses edge to PostgreSQL gets no database fields.
+    expect(valuesOf(system, 'payments-worker').database).toBeUndefined();
+  });
+
+  it("leaves a database to come when one of its users' paths has no PostgreSQL client: voting's worker (node-worker)", () => {
+    const values = example('voting');
+    const system = resolved(values);
+    const pathOf = (name: string) => values.parts.find((part: Values) => part.name === name).goldenPath;
+    const users = postgresUses(values).map(([from]) => from);
+    expect(users.filter(name => !BUILT_IN_PART_WIRING[pathOf(name)].usesPostgres)).not.toEqual([]);
+    for (const name of users.filter(user => BUILT_IN_PART_WIRING[pathOf(user)].usesPostgres)) {
+      const given = valuesOf(system, name);
+      expect([given.database, given.postgres]).toEqual([undefined, undefined]);
+    }
+  });
+
+  it("sizes the holder's cluster from the resource's instances when every environment agrees", () => {
+    const values = example('goals');
+    const system = resolved(values);
+    const [[part, database]] = postgresUses(values);
+    const instances = system.environments.map(environment => environment.endpoints[database].instances);
+    expect(new Set(instances).size).toBe(1);
+    expect(valuesOf(system, part).postgres).toEqual({ instances: instances[0], name: database, clients: [] });
+  });
+
+  it('refuses database fields the part sets itself', () => {
+    const values = example('bookstore');
+    values.parts.find((part: Values) => part.name === 'orders').values.postgres = { external: { name: 'elsewhere' } };
+    const system = resolved(values);
+    const part = system.parts.find(candidate => candidate.name === 'orders')!;
+    expect(partValues(system, part, BUILT_IN_PART_WIRING['node-service'])).toEqual({
+      ok: false,
+      issues: [{ path: 'parts.orders.values.postgres.external', message: 'is set by the system (its uses edge to bookstore-db): leave it out' }],
+    });
+  });
+});
+
+describe('partValues: catalog relations', () => {
+  /** What the example's edges say of a part, in the resolver's edge order (calls, uses, publishes, consumes): its dependsOn and the APIs it consumes and provides. */
+  function relationsFromEdges(values: Values, name: string) {
+    const services = new Set(values.parts.filter((part: Values) => part.goldenPath === 'node-service').map((part: Values) => part.name));
+    const edges = (['calls', 'uses', 'publishes', 'consumes'] as const).flatMap(kind =>
+      ((values.edges[kind] ?? []) as Array<{ from: string; to: string }>).map(edge => ({ kind, from: edge.from, to: edge.to })),
+    );
+    const outgoing = edges.filter(edge => edge.from === name);
+    const calls = outgoing.filter(edge => edge.kind === 'calls');
+    return {
+      dependsOn: [...new Set(outgoing.map(edge => `${edge.kind === 'calls' ? 'component' : 'resource'}:${edge.to}`))],
+      consumesApis: calls.filter(edge => services.has(edge.to)).map(edge => `api:${edge.to}`),
+      providesApis: services.has(name) && edges.some(edge => edge.kind === 'calls' && edge.to === name) ? [`api:${name}`] : [],
+    };
+  }
+
+  it("gives every part the relations its edges make, without the system (given as system)", () => {
+    const values = example('bookstore');
+    const system = resolved(values);
+    for (const part of values.parts as Values[]) {
+      expect({ part: part.name, catalog: valuesOf(system, part.name).catalog }).toEqual({ part: part.name, catalog: relationsFromEdges(values, part.name) });
+    }
+    // What that means for the bookstore, read off the edges above.
+    expect(valuesOf(system, 'catalog').catalog.dependsOn).toEqual(values.edges.uses.filter((edge: Values) => edge.from === 'catalog').map((edge: Values) => `resource:${edge.to}`));
+    expect(valuesOf(system, 'storefront').catalog.consumesApis).toEqual(values.edges.calls.filter((edge: Values) => edge.from === 'storefront').map((edge: Values) => `api:${edge.to}`));
+  });
+
+  it("keeps the relations a part's values list, each entity once", () => {
+    const values = example('bookstore');
+    const catalogPart = values.parts.find((part: Values) => part.name === 'catalog');
+    // resource:default/bookstore-db is the edge's resource:bookstore-db in the catalog's eyes.
+    catalogPart.values.catalog = { dependsOn: ['component:search', 'resource:default/bookstore-db'], consumesApis: ['search'] };
+    const catalog = valuesOf(resolved(values), 'catalog').catalog;
+    expect(catalog.dependsOn).toEqual(['component:search', 'resource:default/bookstore-db', 'resource:bookstore-cache']);
+    expect(catalog.consumesApis).toEqual(['search']);
+    expect(catalog.providesApis).toEqual(['api:catalog']);
+  });
+});

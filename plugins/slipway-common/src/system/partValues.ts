@@ -1,7 +1,8 @@
+import { mergeEntityRefs } from '../catalogRelations';
 import type { SpecIssue } from '../resolve';
 import { partPeers } from './peers';
 import type { EnvironmentEdge, ResolvedPart, ResolvedSystem } from './types';
-import type { PartWiring } from './wiring';
+import { BUILT_IN_PART_WIRING, type PartWiring } from './wiring';
 
 /*
  * A part's values for its golden path, as the system gives them: the part's own values, with
@@ -94,11 +95,80 @@ function consumedBroker(system: ResolvedSystem, part: ResolvedPart, issues: Spec
   return { top: { queue, broker: { ...ownBroker, external: { name: resource.name } } }, perEnvironment };
 }
 
-/** A part's golden-path values in the system. `wiring` is what its golden path is in a system (wiring.ts). */
-export function partValues(system: ResolvedSystem, part: ResolvedPart, wiring: PartWiring): PartValuesResult {
+/**
+ * A part's PostgreSQL from its uses edge (wiring.usesPostgres): the cluster its holder runs under
+ * the resource's name and opens to the resource's other clients (postgres.name, postgres.clients,
+ * from the resource's ingress), and the others use as postgres.external. The resolver has already
+ * refused a client outside the cluster's namespace (checkWiring: CloudNativePG writes <cluster>-app
+ * only there), so clients need no namespace. The holder owns the schema and runs the migrations.
+ * A resource one of whose users' paths cannot render its side (no usesPostgres: node-worker has
+ * no PostgreSQL client yet, voting's worker) is left to come, as before: rendering the cluster
+ * would leave that user's edge open at neither end (network-policy-pairs), and no part gets it.
+ */
+function usedDatabase(system: ResolvedSystem, part: ResolvedPart, issues: SpecIssue[], wiringOf: (goldenPath: string) => PartWiring | undefined): Values | undefined {
+  const [first] = system.environments;
+  const postgres = system.resources.filter(resource => resource.kind === 'postgres');
+  const used = postgres.filter(resource => first.edges.some(edge => edge.kind === 'uses' && edge.from === part.name && edge.to === resource.name));
+  for (const resource of postgres) {
+    if (resource.heldBy === part.name && !used.includes(resource)) {
+      issues.push({ path: `resources.${resource.name}.heldBy`, message: `names ${part.name}, which does not use ${resource.name}: a ${part.goldenPath} runs only the database it uses` });
+    }
+  }
+  if (used.length === 0) return undefined;
+  if (used.length > 1) {
+    issues.push({ path: `parts.${part.name}`, message: `uses ${used.map(resource => resource.name).join(' and ')}: a ${part.goldenPath} connects to one PostgreSQL (DATABASE_URL)` });
+    return undefined;
+  }
+  const [resource] = used;
+  const users = first.endpoints[resource.name].ingress.filter(rule => rule.peer.role === 'part').map(rule => rule.peer.name);
+  if (users.some(name => !wiringOf(system.parts.find(candidate => candidate.name === name)?.goldenPath ?? '')?.usesPostgres)) return undefined;
+  const own = (part.values.postgres ?? {}) as Values;
+  if (part.values.database !== undefined) issues.push({ path: `parts.${part.name}.values.database`, message: `is set by the system (its uses edge to ${resource.name}): leave it out` });
+  for (const field of ['external', 'name', 'clients'] as const) {
+    if (own[field] !== undefined) issues.push({ path: `parts.${part.name}.values.postgres.${field}`, message: `is set by the system (its uses edge to ${resource.name}): leave it out` });
+  }
+  if (resource.heldBy !== part.name) return { database: 'postgres', postgres: { ...own, external: { name: resource.name } } };
+  const clients = first.endpoints[resource.name].ingress
+    .filter(rule => rule.peer.role === 'part' && rule.peer.name !== part.name)
+    .map(rule => ({ name: rule.peer.name, podLabels: rule.peer.podLabels }));
+  // node-service sizes its cluster once for every environment: the resource's instances when they agree.
+  const instances = new Set(system.environments.map(environment => environment.endpoints[resource.name].instances));
+  const [only] = instances;
+  const sized = instances.size === 1 && only !== undefined && own.instances === undefined ? { instances: only } : {};
+  return { database: 'postgres', postgres: { ...own, ...sized, name: resource.name, clients } };
+}
+
+/**
+ * The part's catalog relations from the edges (resolveCatalog.ts), after any its own values list
+ * (the golden path's catalogFragment); the system itself is given as `system`. A list the part
+ * writes wrongly is left for the path's spec to refuse at its own field.
+ */
+function catalogFor(part: ResolvedPart): Values {
+  const own = (part.values.catalog ?? {}) as Values;
+  const { system: _system, ...relations } = part.catalog;
+  const out: Values = { ...own };
+  for (const [field, refs] of Object.entries(relations)) {
+    const mine = own[field];
+    if (mine === undefined) out[field] = refs;
+    else if (Array.isArray(mine) && mine.every(ref => typeof ref === 'string')) out[field] = mergeEntityRefs([mine, refs], field === 'dependsOn' ? undefined : 'api');
+  }
+  return out;
+}
+
+/**
+ * A part's golden-path values in the system. `wiring` is what its golden path is in a system
+ * (wiring.ts); `wiringOf` the same for the other parts' paths (default: the built-in ones).
+ */
+export function partValues(
+  system: ResolvedSystem,
+  part: ResolvedPart,
+  wiring: PartWiring,
+  wiringOf: (goldenPath: string) => PartWiring | undefined = goldenPath => BUILT_IN_PART_WIRING[goldenPath],
+): PartValuesResult {
   const issues: SpecIssue[] = [];
   const own = (Array.isArray(part.values.environments) ? part.values.environments : []) as EnvironmentValues[];
   const broker = wiring.consumesQueues > 0 ? consumedBroker(system, part, issues) : undefined;
+  const database = wiring.usesPostgres ? usedDatabase(system, part, issues, wiringOf) : undefined;
   const environments = system.environments.map(environment => {
     const placement = environment.endpoints[part.name];
     const entry = own.find(candidate => candidate.name === environment.name) ?? { name: environment.name };
@@ -124,8 +194,10 @@ export function partValues(system: ResolvedSystem, part: ResolvedPart, wiring: P
     name: part.name,
     owner: system.owner,
     system: system.entityRef,
+    catalog: catalogFor(part),
     environments,
     ...broker?.top,
+    ...database,
     gitops: { ...(part.values.gitops as Values | undefined), repoUrl: part.repo.url, branch: part.repo.branch },
   };
   if (wiring.callerConfig === 'path-prefix') values.backends = backendsFor(system, part, issues);

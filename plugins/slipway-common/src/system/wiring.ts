@@ -46,6 +46,11 @@ export interface PartWiring {
   consumesQueues: number;
   /** Whether what it serves is an HTTP API (a catalog API entity), rather than web pages. */
   providesApi: boolean;
+  /**
+   * Whether the path takes a PostgreSQL from a uses edge (node-service's database: postgres with
+   * postgres.external, or postgres.name and postgres.clients for the cluster it holds).
+   */
+  usesPostgres?: boolean;
 }
 
 /** The built-in golden paths' wiring, by id. */
@@ -62,6 +67,7 @@ export const BUILT_IN_PART_WIRING: Readonly<Record<string, PartWiring>> = {
     connectsToResources: true,
     consumesQueues: 0,
     providesApi: true,
+    usesPostgres: true,
   },
   // skeletons/node-worker/deploy/base/service.yaml.hbs: Service <name> with the metrics port
   // only, for Prometheus. Its broker client is app.kubernetes.io/name + component worker

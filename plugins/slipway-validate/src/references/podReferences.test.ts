@@ -16,6 +16,18 @@ describe('Secrets, ConfigMaps and ServiceAccounts pods need', () => {
     expect(problems[0].message).toContain('Secret/orders-db-app is not in the deployed objects and no operator we know of');
   });
 
+  it("knows the Secret of a cluster another repo holds in the namespace, once an object declares it (slipway.dev/held-elsewhere), keys included", () => {
+    const model = remove(baselineModel(), 'Cluster', 'orders-db');
+    expect(rulesOf(checkPodReferences, model)).toEqual(['env-secret-ref']);
+    edit(model, 'Rollout', 'orders', rollout => { rollout.metadata.annotations = { ...rollout.metadata.annotations, 'slipway.dev/held-elsewhere': 'postgresql.cnpg.io/Cluster/orders-db' }; });
+    expect(rulesOf(checkPodReferences, model)).toEqual([]);
+    edit(model, 'Job', 'orders-migrate', job => { job.spec.template.spec.containers[0].env[0].valueFrom.secretKeyRef.key = 'url'; });
+    expect(problemsOf(checkPodReferences, model)[0].message).toContain('"url" is not a key of Secret/orders-db-app (made by CloudNativePG Cluster/orders-db (held elsewhere)');
+    // Another cluster's name makes another Secret: orders-db-app is unknown again.
+    edit(model, 'Rollout', 'orders', rollout => { rollout.metadata.annotations['slipway.dev/held-elsewhere'] = 'postgresql.cnpg.io/Cluster/other-db'; });
+    expect(rulesOf(checkPodReferences, model)).toEqual(['env-secret-ref']);
+  });
+
   it('flags a key CloudNativePG does not write', () => {
     const model = edit(baselineModel(), 'Job', 'orders-migrate', job => { job.spec.template.spec.containers[0].env[0].valueFrom.secretKeyRef.key = 'url'; });
     expect(problemsOf(checkPodReferences, model)[0].message).toContain('"url" is not a key of Secret/orders-db-app (made by CloudNativePG Cluster/orders-db');

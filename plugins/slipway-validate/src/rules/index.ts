@@ -27,6 +27,7 @@ import { topologySpreadSelector } from './topology-spread-selector';
 import { goldenPathProfile } from './golden-path-profile';
 import { canaryAnalysisRules } from './canary-analysis';
 import { catalogRules } from './catalog';
+import { catalogApiDefinition } from './catalog-api-definition';
 import { ciRules } from './ci';
 import { ciActionPinned } from './ci-action-pinned';
 import { ciDeployConcurrency } from './ci-deploy-concurrency';
@@ -115,6 +116,7 @@ export const CHECK_UNITS = [
   ciUntrustedExpression,
   imageNodeVersion,
   dockerfileBasePinned,
+  catalogApiDefinition,
 ] as const;
 
 /** The ids of the rule families (every id a multi-rule check function may report). */

@@ -131,7 +131,9 @@ export const referenceRules = defineRules([
     id: 'env-secret-ref',
     check: 'reference',
     summary: 'Every Secret (and key) a pod reads through env, envFrom or a volume is deployed with it or made by an operator Slipway knows (CloudNativePG, External Secrets, Sealed Secrets): otherwise the pod stays in CreateContainerConfigError.',
-    remediation: 'Fix the Secret name or key, add the ExternalSecret/SealedSecret that makes it, or mark the reference optional.',
+    remediation:
+      'Fix the Secret name or key, add the ExternalSecret/SealedSecret that makes it, or mark the reference optional. For an operator resource another repo holds ' +
+      'in this namespace (a system\'s shared PostgreSQL), name it on an object here: annotation slipway.dev/held-elsewhere: <group>/<Kind>/<name>, e.g. postgresql.cnpg.io/Cluster/bookstore-db.',
     source: 'https://kubernetes.io/docs/concepts/configuration/secret/#using-secrets-as-environment-variables',
   },
   {
