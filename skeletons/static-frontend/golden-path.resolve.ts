@@ -2,6 +2,7 @@ import {
   DNS1123_LABEL_MAX,
   buildSupplyChain,
   defaultDataPlane,
+  environmentNamespaceFrom,
   githubProjectSlug,
   issuesFromZod,
   resolveEnvironments,
@@ -52,7 +53,7 @@ export type StaticFrontendSpec = Omit<ParsedStaticFrontendSpec, 'image' | 'envir
 
 function backendNamespace(backend: BackendInput, environment: string): string {
   const template = backend.namespace ?? `${backend.service}-${NAMESPACE_ENVIRONMENT_TOKEN}`;
-  return template.split(NAMESPACE_ENVIRONMENT_TOKEN).join(environment);
+  return environmentNamespaceFrom(template, environment);
 }
 
 function environmentBackends(backends: BackendInput[], environment: string): EnvironmentBackend[] {

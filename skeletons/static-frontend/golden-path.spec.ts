@@ -2,6 +2,7 @@ import { z } from 'zod';
 import {
   catalogFragment,
   DNS1123_LABEL_PATTERN,
+  ENVIRONMENT_NAMESPACE_TOKEN,
   ciActionsSchema,
   deliveryFragment,
   environmentList,
@@ -36,7 +37,7 @@ export const RESERVED_PATH_PREFIXES = ['/assets', '/healthz', '/404.html', '/ind
 export const STUB_STATUS_PORT = 8081;
 
 /** Written in a backend's namespace where the environment's name goes: `bookstore-{environment}`. */
-export const NAMESPACE_ENVIRONMENT_TOKEN = '{environment}';
+export const NAMESPACE_ENVIRONMENT_TOKEN = ENVIRONMENT_NAMESPACE_TOKEN;
 
 const PATH_PREFIX_PATTERN = '^/[a-z0-9][-a-z0-9]*(/[a-z0-9][-a-z0-9]*)*$';
 /** A DNS-1123 label in which `{environment}` may stand for part of the name. */

@@ -1,5 +1,6 @@
 import { mergeEntityRefs } from '../catalogRelations';
 import type { SpecIssue } from '../resolve';
+import { ENVIRONMENT_NAMESPACE_TOKEN, environmentNamespaceFrom } from '../spec';
 import { partPeers } from './peers';
 import type { EnvironmentEdge, ResolvedPart, ResolvedSystem } from './types';
 import { BUILT_IN_PART_WIRING, type PartWiring } from './wiring';
@@ -40,10 +41,10 @@ function backendsFor(system: ResolvedSystem, part: ResolvedPart, issues: SpecIss
   const [first] = system.environments;
   const calls = first.edges.filter(edge => edge.kind === 'calls' && edge.from === part.name);
   return calls.map(edge => {
-    const pattern = edge.address.namespace.split(first.name).join('{environment}');
+    const pattern = edge.address.namespace.split(first.name).join(ENVIRONMENT_NAMESPACE_TOKEN);
     for (const environment of system.environments) {
       const same = environment.edges.find(other => other.id === edge.id);
-      if (same && same.address.namespace !== pattern.split('{environment}').join(environment.name)) {
+      if (same && same.address.namespace !== environmentNamespaceFrom(pattern, environment.name)) {
         issues.push({
           path: `parts.${part.name}`,
           message: `calls ${edge.to}: ${edge.to} runs in ${same.address.namespace} in ${environment.name} and in ${edge.address.namespace} in ${first.name}; a static-frontend backend takes one namespace pattern for every environment (<prefix>{environment}<suffix>)`,

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { DNS1123_LABEL_MAX, DNS1123_LABEL_PATTERN, MAX_SERVICE_NAME_LENGTH } from '../names';
-import { MAX_ENVIRONMENTS, DEFAULT_ENVIRONMENT_NAMES, environmentSchema, identityFragment, specRules } from '../spec';
+import { ENVIRONMENT_NAMESPACE_TOKEN, MAX_ENVIRONMENTS, DEFAULT_ENVIRONMENT_NAMES, environmentNamespaceFrom, environmentSchema, identityFragment, specRules } from '../spec';
 import { RESOURCE_KINDS, RESOURCE_WIRING, type ResourceEdgeKind } from './wiring';
 
 /*
@@ -17,7 +17,7 @@ const { dnsLabel, count, quantity, port, gitUrl, gitBranch } = specRules;
 export const DNS1035_LABEL_PATTERN = '^[a-z]([-a-z0-9]*[a-z0-9])?$';
 
 /** Written in a namespace or repo URL where the environment's or the part's name goes. */
-export const ENVIRONMENT_TOKEN = '{environment}';
+export const ENVIRONMENT_TOKEN = ENVIRONMENT_NAMESPACE_TOKEN;
 export const NAME_TOKEN = '{name}';
 
 /** Most parts and resources of one system: each part is a repo, a CI workflow and an Application per environment. */
@@ -275,7 +275,7 @@ export function environmentNamespace(system: string, environment: { name: string
 
 /** A part's or resource's namespace in one environment. */
 export function endpointNamespace(template: string | undefined, system: string, environment: { name: string; namespace?: string }): string {
-  return template === undefined ? environmentNamespace(system, environment) : template.split(ENVIRONMENT_TOKEN).join(environment.name);
+  return template === undefined ? environmentNamespace(system, environment) : environmentNamespaceFrom(template, environment.name);
 }
 
 const NAMESPACE_PATTERN = new RegExp(DNS1123_LABEL_PATTERN);
