@@ -45,9 +45,12 @@ function violationsOf(error: unknown): SchemaViolation[] {
  */
 function modelSchema(load: () => ModelClass): ObjectSchema {
   const learned = new LearnedFieldReads();
+  // Loaded once: require() answers from its cache, but resolving the module's path every call was
+  // a twentieth of schema checking.
+  let loaded: ModelClass | undefined;
   return {
     check(object) {
-      const model = load();
+      const model = (loaded ??= load());
       // The model's validator reads `this` (older models find their schema on the prototype), so it
       // runs on an instance: when what was learnt answers, one that shares the parsed (frozen) values,
       // made without copying them; a traced object gets a model of its own (a deep copy) for the proxy.

@@ -29,7 +29,9 @@ const SECRET_ADVICE = 'use an ExternalSecret, a SealedSecret or an operator-made
 function committedSecrets(model: RepoModel): ValidationProblem[] {
   const out: ValidationProblem[] = [];
   for (const { path, text } of yamlFiles(model)) {
-    if (!/kind:\s*["']?Secret\b/.test(text) && !/secretGenerator\s*:/.test(text)) continue;
+    // includes() first: a plain scan, where the patterns try every position of every file.
+    const mayHold = (text.includes('Secret') && /kind:\s*["']?Secret\b/.test(text)) || (text.includes('secretGenerator') && /secretGenerator\s*:/.test(text));
+    if (!mayHold) continue;
     for (const document of parseYamlDocuments(text, path)) {
       const record = asRecord(document.value);
       if (!record) continue;

@@ -110,6 +110,10 @@ const KUBE_STATE_METRICS: Record<string, readonly string[]> = {
 };
 /** The labels of kube-state-metrics' own scrape target (kube-prometheus-stack keeps its namespace and pod with honorLabels). */
 const KSM_TARGET = ['job', 'instance', 'service', 'endpoint', 'container'];
+/** The kube-state-metrics series as a catalog holds them, made once: every set's catalog shares these (read-only) entries. */
+const KUBE_STATE_SERIES: ReadonlyArray<readonly [string, KnownSeries]> = Object.entries(KUBE_STATE_METRICS).map(
+  ([name, labels]) => [name, Object.freeze({ labels: new Set([...labels, ...KSM_TARGET]) as ReadonlySet<string>, source: KSM })] as const,
+);
 /** Prometheus's own per-target series (prometheus.io/docs/concepts/jobs_instances). */
 const SCRAPE_SERIES = ['up', 'scrape_duration_seconds', 'scrape_samples_scraped', 'scrape_samples_post_metric_relabeling', 'scrape_series_added'];
 
@@ -153,7 +157,7 @@ export function seriesCatalog(set: ObjectSet, contract: { contract: MetricsContr
   }
   for (const name of SCRAPE_SERIES) series.set(name, { labels: targets.labels, source: 'Prometheus (one per scrape target)' });
   for (const name of ['ALERTS', 'ALERTS_FOR_STATE']) series.set(name, { labels: 'any', source: 'Prometheus (alert state)' });
-  for (const [name, labels] of Object.entries(KUBE_STATE_METRICS)) series.set(name, { labels: new Set([...labels, ...KSM_TARGET]), source: KSM });
+  for (const [name, known] of KUBE_STATE_SERIES) series.set(name, known);
   for (const query of prometheusQueries(set)) {
     const record = query.kind === 'record' ? asString(query.rule?.record) : undefined;
     if (record) series.set(record, { labels: 'any', source: `recording rule in ${objectRef(query.loaded.object)}` });
