@@ -6,6 +6,7 @@
 import { promises as fs } from 'fs';
 import path from 'path';
 import { Client } from 'pg';
+import { parse as parseYaml } from 'yaml';
 import { ConfigReader } from '@backstage/config';
 import { ConfigSources, loadConfigSchema } from '@backstage/config-loader';
 import type { AppConfig } from '@backstage/config';
@@ -67,6 +68,28 @@ describe('app-config', () => {
       expect(config.getString('backend.database.client')).toBe('better-sqlite3');
       expect(config.getString('slipway.dataDir')).toBe('/var/lib/slipway');
     }
+  });
+
+  it('registers in production every Template the development config finds', async () => {
+    type Location = { type: string; target: string; rules?: Array<{ allow: string[] }> };
+    const locationsOf = async (file: string): Promise<Location[]> =>
+      (parseYaml(await fs.readFile(path.join(REPO_ROOT, file), 'utf8')) as { catalog: { locations: Location[] } }).catalog.locations
+        .filter(location => location.rules?.some(rule => rule.allow.includes('Template')));
+    // app-config.yaml's file targets are globs of one `*` folder (./skeletons/*/template.yaml): expanded here as the file reader does.
+    const found: string[] = [];
+    for (const { target } of (await locationsOf('app-config.yaml')).filter(location => location.type === 'file')) {
+      const [before, after] = target.replace(/^\.\//, '').split('/*/');
+      for (const folder of await fs.readdir(path.join(REPO_ROOT, before))) {
+        const candidate = path.posix.join(before, folder, after);
+        if (await fs.stat(path.join(REPO_ROOT, candidate)).then(() => true, () => false)) found.push(candidate);
+      }
+    }
+    const production = (await locationsOf('app-config.production.yaml')).map(location => {
+      expect(location.type).toBe('url');
+      return location.target.replace(/^https:\/\/github\.com\/\$\{GITHUB_ORG\}\/slipway\/blob\/main\//, '');
+    });
+    expect(found).toEqual(expect.arrayContaining(['skeletons/node-service/template.yaml', 'templates/system/template.yaml']));
+    expect([...production].sort()).toEqual([...found].sort());
   });
 
   it('starts the backend with the production example on a real PostgreSQL', async () => {
