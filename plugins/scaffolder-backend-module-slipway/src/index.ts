@@ -32,12 +32,18 @@ export {
   DEFAULT_GIT_AUTHOR,
   type PublishLocalActionOptions,
 } from './actions/publishLocal';
+export {
+  createPublishLocalFinishAction,
+  PUBLISH_LOCAL_FINISH_ACTION_ID,
+  type PublishLocalFinishActionOptions,
+} from './actions/publishLocalFinish';
 
 import { GENERATE_ACTION_ID } from './actions/generate';
 import { SERVICE_GENERATE_ACTION_ID } from './actions/serviceGenerate';
 import { SYSTEM_GENERATE_ACTION_ID } from './actions/systemGenerate';
 import { VALIDATE_ACTION_ID } from './actions/validate';
 import { PUBLISH_LOCAL_ACTION_ID } from './actions/publishLocal';
+import { PUBLISH_LOCAL_FINISH_ACTION_ID } from './actions/publishLocalFinish';
 
 /** Every action id this module registers. */
 export const SLIPWAY_ACTION_IDS = [
@@ -46,4 +52,5 @@ export const SLIPWAY_ACTION_IDS = [
   SERVICE_GENERATE_ACTION_ID,
   VALIDATE_ACTION_ID,
   PUBLISH_LOCAL_ACTION_ID,
+  PUBLISH_LOCAL_FINISH_ACTION_ID,
 ] as const;

@@ -8,6 +8,7 @@ import { githubPublishingHosts, LocalRepoStore } from '@slipway/git';
 import { createGoldenPathRegistry } from '@slipway/skeletons';
 import { createGenerateAction } from './actions/generate';
 import { createPublishLocalAction, DEFAULT_GIT_AUTHOR } from './actions/publishLocal';
+import { createPublishLocalFinishAction } from './actions/publishLocalFinish';
 import { createServiceGenerateAction } from './actions/serviceGenerate';
 import { createSystemGenerateAction } from './actions/systemGenerate';
 import { slipwayGoldenPathsExtensionPoint } from './extensions';
@@ -105,6 +106,7 @@ export const scaffolderModuleSlipway = createBackendModule({
           createServiceGenerateAction({ skeletonsDir, baseUrl, githubHosts }),
           createValidateAction({ goldenPaths }),
           createPublishLocalAction({ repos, baseUrl, author, catalog, auth }),
+          createPublishLocalFinishAction({ repos }),
         );
       },
     });

@@ -13,6 +13,12 @@ export interface PublishIntent {
   taskId?: string;
   /** The catalog location target the publish registers, e.g. `<base>/api/slipway/repos/x/raw/main/catalog-info.yaml`. */
   locationTarget?: string;
+  /**
+   * The publishes one task makes together (a system's repos): their records stay after each
+   * publish succeeds, until the task finishes the group, so a crash or a failure before that
+   * undoes every repo of the group, not only the one in progress.
+   */
+  group?: string;
   startedAt: string;
 }
 
@@ -96,10 +102,16 @@ export class PublishJournal {
         name,
         taskId: typeof parsed.taskId === 'string' ? parsed.taskId : undefined,
         locationTarget: typeof parsed.locationTarget === 'string' ? parsed.locationTarget : undefined,
+        group: typeof parsed.group === 'string' ? parsed.group : undefined,
         startedAt: typeof parsed.startedAt === 'string' ? parsed.startedAt : '',
       });
     }
     return intents;
+  }
+
+  /** The records of one task's group (see PublishIntent.group), in name order. */
+  async groupOf(group: string, taskId: string | undefined): Promise<PublishIntent[]> {
+    return (await this.pending()).filter(intent => intent.group === group && intent.taskId === taskId);
   }
 
   /** Makes the file's creation or removal itself durable (the directory entry). */

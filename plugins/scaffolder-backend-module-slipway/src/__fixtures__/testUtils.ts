@@ -55,6 +55,8 @@ export function actionContext<TInput extends Record<string, any>>(options: {
   logger?: LoggerService;
   isDryRun?: boolean;
   secrets?: Record<string, string>;
+  /** The task's id (ctx.task.id), for actions that record which task did what. */
+  taskId?: string;
 }) {
   const outputs: Record<string, unknown> = {};
   const ctx = createMockActionContext({
@@ -67,6 +69,7 @@ export function actionContext<TInput extends Record<string, any>>(options: {
     ctx: {
       ...ctx,
       isDryRun: options.isDryRun ?? false,
+      ...(options.taskId ? { task: { ...(ctx as { task?: object }).task, id: options.taskId } } : {}),
       signal: new AbortController().signal,
       output: (name: string, value: unknown) => {
         outputs[name] = value;

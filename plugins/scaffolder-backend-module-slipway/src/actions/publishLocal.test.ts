@@ -16,7 +16,7 @@ type AddLocationRequest = Parameters<CatalogService['addLocation']>[0];
 type AddLocationResponse = Awaited<ReturnType<CatalogService['addLocation']>>;
 
 /** A real-shaped catalog that records what it is asked, holds some entities, and can be told to fail. */
-class RecordingCatalog implements Pick<CatalogService, 'addLocation' | 'getEntitiesByRefs' | 'removeLocationById'> {
+class RecordingCatalog implements Pick<CatalogService, 'addLocation' | 'getEntitiesByRefs' | 'removeLocationById' | 'getLocationByRef'> {
   readonly calls: Array<{ location: AddLocationRequest; credentials: BackstageCredentials<{ type: string }> }> = [];
   readonly removed: string[] = [];
   /** Entities already in the catalog, by ref. */
@@ -41,6 +41,12 @@ class RecordingCatalog implements Pick<CatalogService, 'addLocation' | 'getEntit
 
   async removeLocationById(id: string): Promise<void> {
     this.removed.push(id);
+  }
+
+  async getLocationByRef(ref: string): Promise<Awaited<ReturnType<CatalogService['getLocationByRef']>>> {
+    const index = this.calls.findIndex(call => !call.location.dryRun && `url:${call.location.target}` === ref);
+    const id = `loc-${index + 1}`;
+    return index < 0 ? undefined : { id, type: 'url', target: this.calls[index].location.target, entityRef: `location:default/${id}` };
   }
 }
 

@@ -1,6 +1,7 @@
 import type { AuthService, LoggerService } from '@backstage/backend-plugin-api';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
-import type { LocalRepoStore, PublishIntent } from '@slipway/git';
+import type { LocalRepoStore } from '@slipway/git';
+import { undoPublish } from './undoPublish';
 
 export interface ReconcilePublishesOptions {
   repos: LocalRepoStore;
@@ -20,30 +21,10 @@ function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-async function undo(intent: PublishIntent, options: ReconcilePublishesOptions): Promise<string[]> {
-  const { repos, catalog, auth } = options;
-  const done: string[] = [];
-  if (intent.locationTarget) {
-    const credentials = await auth.getOwnServiceCredentials();
-    const location = await catalog.getLocationByRef(`url:${intent.locationTarget}`, { credentials });
-    if (location) {
-      // Removing the location removes the entities it emitted: they become orphans, and the
-      // catalog's default orphanStrategy is "delete" (DefaultCatalogProcessingEngine).
-      await catalog.removeLocationById(location.id, { credentials });
-      done.push('its catalog location');
-    }
-  }
-  if (await repos.exists(intent.name)) {
-    await repos.remove(intent.name);
-    done.push('the repository');
-  }
-  await repos.journal.end(intent.name);
-  return done;
-}
-
 /**
  * Undoes every publish that a crash interrupted (a journal record is left only when the
- * process died between starting a publish and finishing it). The task that ran it did not
+ * process died between starting a publish and finishing it, or, for a group's publishes,
+ * before the task finished the group: then every repo of the group is undone). The task that ran it did not
  * complete (Backstage ends it as stale), so none of its results may stay: the catalog
  * location and the repo are removed, and the name can be used again. Runs at startup,
  * before anything could be published by this process again.
@@ -53,7 +34,7 @@ export async function reconcilePublishes(options: ReconcilePublishesOptions): Pr
   for (const intent of await options.repos.journal.pending()) {
     const task = intent.taskId ? ` (task ${intent.taskId})` : '';
     try {
-      const removed = await undo(intent, options);
+      const removed = await undoPublish(intent, options);
       options.logger.warn(
         `Undid the publish of ${intent.name}${task} that was interrupted by a crash: ` +
           `${removed.length ? `removed ${removed.join(' and ')}` : 'nothing had been published yet'}; the name can be used again`,
