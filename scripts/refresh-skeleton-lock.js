@@ -8,10 +8,12 @@
  *   node scripts/refresh-skeleton-lock.js --check    # exit 1 if the checked-in lock is not what a refresh writes
  *   --skeleton <name>                                # default node-service
  *
- * It renders the postgres variant's package.json (the variant with every
- * dependency), runs `npm install --package-lock-only --ignore-scripts` on it in a
- * temporary folder and writes the lock back. Every render then prunes that lock to
- * its own variant (plugins/slipway-render/src/lockfile.ts).
+ * It renders the package.json of each seed variant (together they have every
+ * dependency: PostgreSQL, and a publisher of each broker kind and a cache for
+ * node-service), locks the union of their dependencies with
+ * `npm install --package-lock-only --ignore-scripts` in a temporary folder and
+ * writes the lock back. Every render then prunes that lock to its own variant
+ * (plugins/slipway-render/src/lockfile.ts).
  *
  * Needs the compiled workspaces (`npx tsc -b`) and the npm registry.
  */
@@ -29,6 +31,25 @@ const SEED_VALUES = {
   description: 'Lock seed for the node-service skeleton',
   database: 'postgres',
 };
+/** Variants whose dependencies, together, are every dependency package.json.hbs can render (each is SEED_VALUES plus these). */
+const SEED_VARIANTS = [
+  {},
+  { database: 'none' },
+  { publishes: { kind: 'rabbitmq', external: { name: 'seed-mq' }, queue: 'seed' }, cache: {} },
+  { publishes: { kind: 'nats', external: { name: 'seed-nats' }, queue: 'seed' } },
+  { publishes: { kind: 'redis', external: { name: 'seed-redis' }, queue: 'seed' } },
+];
+
+/** One package.json with the dependencies of every variant (the first variant's otherwise). */
+function unionPackageJson(texts) {
+  const [first, ...rest] = texts.map(text => JSON.parse(text));
+  for (const other of rest) {
+    for (const field of ['dependencies', 'devDependencies']) {
+      first[field] = Object.fromEntries(Object.entries({ ...first[field], ...other[field] }).sort(([a], [b]) => a.localeCompare(b)));
+    }
+  }
+  return `${JSON.stringify(first, null, 2)}\n`;
+}
 
 function parseArgs(argv) {
   const args = { skeleton: 'node-service', upgrade: false, check: false };
@@ -122,7 +143,11 @@ async function main() {
   const lockPath = path.join(skeletonsDir, args.skeleton, 'package-lock.json');
   const current = fs.existsSync(lockPath) ? fs.readFileSync(lockPath, 'utf8') : undefined;
 
-  const packageJson = await renderPackageJson(ws, skeletonsDir, args.skeleton, SEED_VALUES);
+  // node-worker's package.json has no variants; node-service's spec takes the variants' fields.
+  const variants = args.skeleton === 'node-service' ? SEED_VARIANTS : SEED_VARIANTS.slice(0, 2);
+  const variantJsons = [];
+  for (const variant of variants) variantJsons.push(await renderPackageJson(ws, skeletonsDir, args.skeleton, { ...SEED_VALUES, ...variant }));
+  const packageJson = unionPackageJson(variantJsons);
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'slipway-lock-'));
   try {
     fs.writeFileSync(path.join(tmp, 'package.json'), packageJson);
@@ -132,12 +157,11 @@ async function main() {
     npmInstallLockOnly(tmp);
     const lock = JSON.parse(fs.readFileSync(path.join(tmp, 'package-lock.json'), 'utf8'));
     checkLock(lock);
-    // Normalise through the reconciler: the result is what the postgres variant renders, byte for byte.
+    // Normalise through the reconciler: the lock of every variant's dependencies, byte for byte.
     const next = ws.lockfile.reconcileLockfileContent(packageJson, JSON.stringify(lock));
 
-    // Every other variant must reconcile too.
-    const noneJson = await renderPackageJson(ws, skeletonsDir, args.skeleton, { ...SEED_VALUES, database: 'none' });
-    ws.lockfile.reconcileLockfileContent(noneJson, next);
+    // Every variant must reconcile from it.
+    for (const variantJson of variantJsons) ws.lockfile.reconcileLockfileContent(variantJson, next);
 
     const count = Object.keys(lock.packages).length - 1;
     if (args.check) {
@@ -156,7 +180,12 @@ async function main() {
   }
 }
 
-main().catch(error => {
-  console.error(error.message);
-  process.exit(1);
-});
+if (require.main === module) {
+  main().catch(error => {
+    console.error(error.message);
+    process.exit(1);
+  });
+}
+
+// The lock's seed, for the test that checks the committed lock is what a refresh writes.
+module.exports = { SEED_VALUES, SEED_VARIANTS, unionPackageJson };

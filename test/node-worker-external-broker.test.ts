@@ -393,7 +393,16 @@ describe('the bookstore\'s payments-worker from resolveSystem: its client side i
   let result: Awaited<ReturnType<typeof renderValidateBuild>>;
 
   beforeAll(async () => {
-    const resolved = resolveSystem(await readValuesFile('examples/systems/bookstore.yaml'), { goldenPathIds: builtInGoldenPathIds() });
+    // A broker is held by its first consumer (resolveSystem), which runs it: an audit worker,
+    // first in parts order, consumes from bookstore-mq too, so payments-worker's is held elsewhere.
+    const bookstore = await readValuesFile('examples/systems/bookstore.yaml');
+    const edges = bookstore.edges as { consumes: Values[] };
+    const withAuditor = {
+      ...bookstore,
+      parts: [{ name: 'audit-worker', goldenPath: 'node-worker', values: { description: 'Audits orders.' } }, ...(bookstore.parts as Values[])],
+      edges: { ...edges, consumes: [{ from: 'audit-worker', to: 'bookstore-mq', queue: 'orders-audit' }, ...edges.consumes] },
+    };
+    const resolved = resolveSystem(withAuditor, { goldenPathIds: builtInGoldenPathIds() });
     if (!resolved.ok) throw new Error(JSON.stringify(resolved.issues));
     system = resolved.system;
     const part = system.parts.find(candidate => candidate.name === 'payments-worker') as ResolvedPart;

@@ -107,8 +107,10 @@ describe('the bookstore: catalog relations from its edges', () => {
         await SwaggerParser.validate(structuredClone(document) as never);
         // Exactly the routes the app serves on its traffic listener (buildApp; /metrics is buildMetricsApp's, on its own port).
         const app = files.find(candidate => candidate.path === 'src/app.ts')!.content;
-        const traffic = app.slice(app.indexOf('export function buildApp'), app.indexOf('export function buildMetricsApp'));
-        const routes = [...traffic.matchAll(/\bapp\.(get|post|put|patch|delete)\('([^']+)'/g)].map(([, method, route]) => `${method} ${route}`);
+        // The sample item routes of a service that publishes or caches (src/items.ts) are on the traffic listener too.
+        const items = files.find(candidate => candidate.path === 'src/items.ts')?.content ?? '';
+        const traffic = app.slice(app.indexOf('export function buildApp'), app.indexOf('export function buildMetricsApp')) + items;
+        const routes = [...traffic.matchAll(/\bapp\.(get|post|put|patch|delete)(?:<[^>]*>)?\(\s*'([^']+)'/g)].map(([, method, route]) => `${method} ${route.replace(/:(\w+)/g, '{$1}')}`);
         expect(routes.length).toBeGreaterThan(0);
         const documented = Object.entries(document.paths as Record<string, Values>).flatMap(([route, operations]) => Object.keys(operations).map(method => `${method} ${route}`));
         expect(documented.sort()).toEqual(routes.sort());

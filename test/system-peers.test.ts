@@ -13,7 +13,7 @@
 import { promises as fs } from 'fs';
 import os from 'os';
 import path from 'path';
-import { parse } from 'yaml';
+import { parse, parseAllDocuments } from 'yaml';
 import type { ResolvedSystem } from '@slipway/common';
 import { renderSystem, type RenderedFile } from '@slipway/render';
 import { createGoldenPathRegistry } from '@slipway/skeletons';
@@ -21,8 +21,8 @@ import { checkPolicyPairs, systemConnections, validateRenderedFiles, type Loaded
 import { readValuesFile } from './support/generatedRepo';
 import { kustomizeObjects } from './support/kustomize';
 
-/** The repo model checkPolicyPairs reads: each overlay as kustomize builds it. */
-async function builtModel(files: readonly RenderedFile[], environments: readonly string[]): Promise<RepoModel> {
+/** The repo model checkPolicyPairs reads: each overlay (under `deployDir`) as kustomize builds it. */
+async function builtModel(files: readonly RenderedFile[], environments: readonly string[], deployDir: string): Promise<RepoModel> {
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'slipway-system-peers-'));
   try {
     for (const file of files) {
@@ -31,11 +31,17 @@ async function builtModel(files: readonly RenderedFile[], environments: readonly
     }
     const built = new Map<string, LoadedObject[]>();
     for (const environment of environments) {
-      const file = `deploy/overlays/${environment}`;
+      const file = `${deployDir}/overlays/${environment}`;
       const objects = await kustomizeObjects<LoadedObject['object']>(dir, file);
       built.set(environment, objects.map(object => ({ object, file, environment })));
     }
-    return { files: new Map(files.map(file => [file.path, file.content])), environments: built, rawObjects: [] };
+    // The chart Applications (deploy/argocd): the Valkey and NATS pods they run are judged too
+    // (validate/operators/helm-charts.json), as `slipway validate` loads them.
+    const rawObjects = files
+      .filter(file => file.path.startsWith(`${deployDir}/argocd/`) && file.path.endsWith('.yaml'))
+      .flatMap(file => parseAllDocuments(file.content).map(document => ({ object: document.toJS() as LoadedObject['object'], file: file.path })))
+      .filter(loaded => loaded.object !== null && typeof loaded.object === 'object');
+    return { files: new Map(files.map(file => [file.path, file.content])), environments: built, rawObjects };
   } finally {
     await fs.rm(dir, { recursive: true, force: true });
   }
@@ -65,8 +71,12 @@ async function renderExampleSystem(example: string): Promise<{ system: ResolvedS
   const repos: SystemRepo[] = [];
   const reports = new Map<string, Awaited<ReturnType<typeof validateRenderedFiles>>>();
   for (const { part, files } of rendered.parts) {
-    reports.set(part.name, await validateRenderedFiles(files));
-    repos.push({ name: part.name, model: await builtModel(files, environments) });
+    // The config-repo layout (todo, log-pong): the part's manifests are apps/<part> of the config
+    // repo, checked and built beside its app repo's files, as slipway validate does for that repo.
+    const deployDir = part.deploy.path;
+    const repoFiles = rendered.configRepo ? [...files, ...rendered.configRepo.files.filter(file => file.path.startsWith(`${deployDir}/`))] : files;
+    reports.set(part.name, await validateRenderedFiles(repoFiles, { deployDir }));
+    repos.push({ name: part.name, model: await builtModel(repoFiles, environments, deployDir) });
   }
   return { system, repos, reports };
 }
@@ -168,6 +178,28 @@ spec:
 
 it.each(['todo', 'log-pong', 'goals', 'voting'])('example system %s: every repo validates and checkPolicyPairs passes', async example => {
   const { system, repos, reports } = await renderExampleSystem(example);
-  for (const [part, report] of reports) expect({ part, problems: report.problems.map(problem => problem.message) }).toEqual({ part, problems: [] });
+  for (const [part, report] of reports) {
+    expect({ part, problems: report.problems.map(problem => problem.message) }).toEqual({ part, problems: [] });
+    expect(report.stats.overlaysBuilt).toEqual(system.environments.map(environment => environment.name));
+  }
   expect(checkPolicyPairs(repos, systemConnections(system))).toEqual([]);
+}, 240_000);
+
+/*
+ * The edges to a broker and a cache are judged at both ends like the calls: the holder's policy
+ * (the worker's RabbitMQ, NATS or Valkey, the catalog's Valkey) admits the client, and the client's
+ * own egress reaches it. Without the client's egress policy, the holder's rule is one-sided.
+ */
+it.each([
+  ['bookstore', 'orders', 'bookstore-mq', 'payments-worker', 'publishes:orders->bookstore-mq:orders'],
+  ['todo', 'todo-backend', 'todo-nats', 'broadcaster', 'publishes:todo-backend->todo-nats:todos'],
+  ['voting', 'vote', 'voting-redis', 'worker', 'publishes:vote->voting-redis:votes'],
+])('example system %s: %s\'s edge to %s is open at both ends, and one-sided without its egress', async (example, client, resource, holder, edge) => {
+  const { system, repos } = await renderExampleSystem(example);
+  expect(system.resources.find(candidate => candidate.name === resource)?.heldBy).toBe(holder);
+  expect(checkPolicyPairs(repos, systemConnections(system))).toEqual([]);
+  const withoutEgress = edited(repos, client, objects => objects.filter(loaded => loaded.object.metadata?.name !== `${client}-to-${resource}`));
+  const problems = checkPolicyPairs(withoutEgress, systemConnections(system));
+  expect(problems.map(problem => [problem.repo, problem.environment])).toEqual(system.environments.map(environment => [holder, environment.name]));
+  for (const problem of problems) expect(problem.message).toContain(`allows edge ${edge} (${client} → ${holder}), but its egress side is missing`);
 }, 240_000);

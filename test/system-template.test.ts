@@ -38,10 +38,10 @@ describe('templates/system/template.yaml', () => {
     expect(appConfig.catalog.locations).toEqual(expect.arrayContaining([{ type: 'file', target: './templates/*/template.yaml', rules: [{ allow: ['Template'] }] }]));
   });
 
-  it("asks the system spec's fields, leaving out only repos (the publisher decides it) and layout (config-repo is not rendered yet)", () => {
+  it("asks the system spec's fields, leaving out only repos (the publisher decides it)", () => {
     const asked = Object.keys(form).filter(name => name !== 'publisher').sort();
     expect(asked.filter(name => !zodKeys(systemSpecSchema).includes(name))).toEqual([]);
-    expect(zodKeys(systemSpecSchema).filter(name => !asked.includes(name))).toEqual(['layout', 'repos']);
+    expect(zodKeys(systemSpecSchema).filter(name => !asked.includes(name))).toEqual(['repos']);
     // A part's fields, all of them; a resource's, but for heldBy, storageSize and backup (values files and REST only).
     expect(Object.keys(form.parts.items!.properties!).sort()).toEqual(zodKeys(systemSpecSchema.shape.parts));
     expect(zodKeys(systemSpecSchema.shape.resources).filter(name => !(name in form.resources.items!.properties!))).toEqual(['backup', 'heldBy', 'storageSize']);
@@ -65,10 +65,16 @@ describe('templates/system/template.yaml', () => {
     // Exactly one set of publish steps runs, whatever the publisher.
     const publishers = steps.filter(step => step.if).map(step => [step.id, step.if]);
     expect(publishers).toEqual([
+      ['validate-config', "${{ steps['generate'].output.configRepo }}"],
       ['publish-system-local', "${{ parameters.publisher !== 'github' }}"],
+      // The config repo (layout config-repo only) is published and registered like the others.
+      ['publish-config-local', "${{ steps['generate'].output.configRepo and parameters.publisher !== 'github' }}"],
       ['publish-local', "${{ parameters.publisher !== 'github' }}"],
+      ['finish-local', "${{ parameters.publisher !== 'github' }}"],
       ['publish-system-github', "${{ parameters.publisher === 'github' }}"],
       ['register-system', "${{ parameters.publisher === 'github' }}"],
+      ['publish-config-github', "${{ steps['generate'].output.configRepo and parameters.publisher === 'github' }}"],
+      ['register-config', "${{ steps['generate'].output.configRepo and parameters.publisher === 'github' }}"],
       ['publish-github', "${{ parameters.publisher === 'github' }}"],
       ['register', "${{ parameters.publisher === 'github' }}"],
     ]);

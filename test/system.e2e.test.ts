@@ -133,19 +133,31 @@ describe('a system through the embedded Backstage', () => {
       expect({ part: part.name, files: tracked }).toEqual({ part: part.name, files: files.map(file => file.path).sort() });
       for (const file of files) expect({ file: `${part.name}/${file.path}`, content: await fs.readFile(path.join(dir, file.path), 'utf8') }).toEqual({ file: `${part.name}/${file.path}`, content: file.content });
 
-      // Its Argo CD Applications (one per environment, and the app of apps) sync from its own repo.
+      // Its Argo CD Applications (one per environment, with no app-of-apps of its own: the system's own them) sync from its own repo.
       const argocd = files.filter(file => file.path.startsWith('deploy/argocd/') && file.path !== 'deploy/argocd/kustomization.yaml');
-      expect(argocd.map(file => path.posix.basename(file.path)).sort()).toEqual(['apps.yaml', 'dev.yaml', 'production.yaml', 'staging.yaml']);
+      expect(argocd.map(file => path.posix.basename(file.path)).filter(name => !name.includes('-')).sort()).toEqual(['dev.yaml', 'production.yaml', 'staging.yaml']);
+      expect(argocd.some(file => file.path === 'deploy/argocd/apps.yaml')).toBe(false);
       for (const file of argocd) {
         for (const document of parseAllDocuments(await fs.readFile(path.join(dir, file.path), 'utf8'))) {
           const application = document.toJS();
-          if (application?.kind === 'Application') expect({ file: `${part.name}/${file.path}`, repoURL: application.spec.source.repoURL }).toEqual({ file: `${part.name}/${file.path}`, repoURL: cloneUrl(part.name) });
+          // A chart's Application (the catalog's Valkey cache) syncs from the chart's repository.
+          if (application?.kind === 'Application' && !application.spec.source.chart) expect({ file: `${part.name}/${file.path}`, repoURL: application.spec.source.repoURL }).toEqual({ file: `${part.name}/${file.path}`, repoURL: cloneUrl(part.name) });
         }
       }
 
       const report = await validateRepoDir(dir, { kustomize });
       expect({ part: part.name, problems: report.problems }).toEqual({ part: part.name, problems: [] });
     }
+    // The system's repo: its catalog files and the app-of-apps per environment, whose sources are the parts' repos.
+    const systemDir = await clone(cloneUrl('bookstore-system'));
+    clones.push(systemDir);
+    const systemTracked = (await runOk('git', ['ls-files'], { cwd: systemDir })).stdout.trim().split('\n').sort();
+    expect(systemTracked).toEqual(expected.systemRepo.files.map(file => file.path).sort());
+    expect(systemTracked).toEqual(['README.md', 'argocd/apps.yaml', 'argocd/dev.yaml', 'argocd/production.yaml', 'argocd/staging.yaml', 'catalog-info.yaml']);
+    for (const file of expected.systemRepo.files) expect({ file: file.path, content: await fs.readFile(path.join(systemDir, file.path), 'utf8') }).toEqual({ file: file.path, content: file.content });
+    const staging = parseAllDocuments(await fs.readFile(path.join(systemDir, 'argocd/staging.yaml'), 'utf8'))[0].toJS();
+    expect(staging.spec.sources.map((source: { name: string; repoURL: string }) => [source.name, source.repoURL])).toEqual(partNames.map(name => [name, cloneUrl(name)]));
+
     // The catalog's peers file the edges made (catalog's callers and its database, cache).
     const catalogDir = clones[partNames.indexOf('catalog')];
     expect(await fs.readFile(path.join(catalogDir, 'deploy/overlays/staging/networkpolicy-peers.yaml'), 'utf8')).toContain('storefront');

@@ -6,6 +6,7 @@ import {
   type EnvironmentPodOptions,
   type PodOptionsInput,
   type ResolvedEnvironmentBase,
+  type ResolvedGitops,
 } from '@slipway/common';
 
 /*
@@ -73,6 +74,40 @@ export function componentLabelsContext(component: ComponentIdentity): ComponentL
     partOf: common['app.kubernetes.io/part-of'],
     argocdAppSelector: `backstage.io/kubernetes-id=${component.name}`,
     slipwayVersion: SLIPWAY_SKELETON_VERSION,
+  };
+}
+
+/** Where the repo's manifests live, as the Argo CD Applications, the CI workflow and catalog-info.yaml read it. */
+export interface DeployTreeContext {
+  deployTree: {
+    /** The repo Argo CD syncs the manifests from: this repo, or the system's config repo. */
+    repoUrl: string;
+    branch: string;
+    /** The folder of that repo holding base/, overlays/ and argocd/: `deploy`, or `apps/<part>` in a config repo. */
+    path: string;
+    /**
+     * The config repo CI bumps images in, or false when the manifests are in this repo's deploy/.
+     * `owner` and `name` are what actions/checkout's `repository` and the GitHub App token's
+     * `owner`/`repositories` take; `browseUrl` is the web page of the manifests' folder.
+     */
+    configRepo: false | { owner: string; name: string; browseUrl: string };
+    /** With a config repo: the production tier, whose bump CI opens as a pull request (the others are commits). */
+    pullRequestEnvironment?: string;
+  };
+}
+
+export function deployTreeContext(gitops: ResolvedGitops, environments: readonly ResolvedEnvironmentBase[]): DeployTreeContext {
+  const manifests = gitops.manifests;
+  if (!manifests) return { deployTree: { repoUrl: gitops.repoUrl, branch: gitops.branch, path: 'deploy', configRepo: false } };
+  // https://host/<owner>/<name>(.git) or git@host:<owner>/<name>(.git): the last two segments.
+  const segments = browseUrl(manifests.repoUrl).split(/[/:]/);
+  const [owner, name] = segments.slice(-2);
+  return {
+    deployTree: {
+      ...manifests,
+      configRepo: { owner, name, browseUrl: `${browseUrl(manifests.repoUrl)}/tree/${manifests.branch}/${manifests.path}` },
+      pullRequestEnvironment: productionEnvironment(environments).name,
+    },
   };
 }
 
@@ -160,4 +195,44 @@ export function catalogEntityContext(
     },
     ownApi: providesOwn && own.apiDefinition !== undefined ? { name: spec.name, definition: own.apiDefinition } : false,
   };
+}
+
+/**
+ * A backing service a golden path runs from its chart through an Argo CD Application (NATS,
+ * Redis; skeletons/_backing-services/README.md, "Context"): where the Application lives and
+ * deploys, the DNS egress of its pods, and the store its users' passwords come from, at
+ * `<keyPrefix>/<user>` with the default key prefix `<system or component>/<environment>/<service>`,
+ * which every repo with a user on the service derives alike.
+ */
+export interface ChartBackingContext {
+  application: { name: string };
+  /** The environment the chart's Application deploys to. */
+  environmentName: string;
+  /** With `system`: the chart's Application is in the system's app-of-apps, at its holder's wave. */
+  argocd: { namespace: string; project: string; system?: { name: string; wave: number } };
+  destination: { server: string };
+  dns: unknown;
+  secretStore: { kind: string; name: string; keyPrefix: string };
+}
+
+export function chartBackingContext(
+  component: { name: string; system?: string; argocd: ChartBackingContext['argocd']; dns: unknown },
+  environment: { name: string; cluster: string },
+  service: string,
+  store: { kind: string; name: string; keyPrefix?: string },
+): ChartBackingContext {
+  const owner = component.system ? entityName(component.system) : component.name;
+  return {
+    application: { name: `${service}-${environment.name}` },
+    environmentName: environment.name,
+    argocd: component.argocd,
+    destination: { server: environment.cluster },
+    dns: component.dns,
+    secretStore: { kind: store.kind, name: store.name, keyPrefix: store.keyPrefix ?? `${owner}/${environment.name}/${service}` },
+  };
+}
+
+/** Each user of a chart-run service with `passwordKey`, where its password is in the store (the server's `credentials` partial reads it). */
+export function storeUsers<C extends { name: string }>(clients: readonly C[], keyPrefix: string): Array<C & { passwordKey: string }> {
+  return clients.map(client => ({ ...client, passwordKey: `${keyPrefix}/${client.name}` }));
 }

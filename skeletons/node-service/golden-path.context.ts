@@ -5,6 +5,8 @@ import {
 } from '@slipway/common';
 import {
   alertsRunbookUrl,
+  deployTreeContext,
+  type DeployTreeContext,
   catalogEntityContext,
   componentLabelsContext,
   podOptionsContext,
@@ -14,7 +16,8 @@ import {
   type PodOptionsContext,
   type PromotionContext,
 } from '../_shared/golden-path.context';
-import { SERVICE_METRICS, SERVICE_METRICS_CONTRACT } from './golden-path.metrics';
+import { createMessagingContext, type MessagingContext } from './golden-path.messaging';
+import { SERVICE_METRICS, serviceMetricsContract } from './golden-path.metrics';
 
 export { SLIPWAY_SKELETON_VERSION, browseUrl, entityName } from '../_shared/golden-path.context';
 
@@ -25,7 +28,7 @@ export { SLIPWAY_SKELETON_VERSION, browseUrl, entityName } from '../_shared/gold
 /** A node-service environment: the shared resolution plus its pod options (config overrides, CronJobs). */
 export type NodeServiceEnvironment = ServiceSpec['environments'][number];
 
-export interface SkeletonContext extends PromotionContext<NodeServiceEnvironment>, ComponentLabelsContext, PodOptionsContext, CatalogEntityContext {
+export interface SkeletonContext extends PromotionContext<NodeServiceEnvironment>, ComponentLabelsContext, PodOptionsContext, CatalogEntityContext, DeployTreeContext {
   spec: ServiceSpec;
   names: DerivedNames;
   /** True when `spec.database` is `postgres`: the service talks to PostgreSQL (its own cluster or postgres.external). */
@@ -59,13 +62,21 @@ export interface EnvironmentContext extends SkeletonContext {
 /** The service's OpenAPI document (openapi.yaml.hbs), relative to catalog-info.yaml. */
 export const OPENAPI_DEFINITION = './openapi.yaml';
 
-/** The same for every service: serialised once, not on every render. */
-const METRICS_CONTRACT_JSON = `${JSON.stringify(SERVICE_METRICS_CONTRACT, null, 2)}\n`;
+/** The same for every service with the same clients: serialised once per variant, not on every render. */
+const METRICS_CONTRACT_JSON = new Map<string, string>();
+function metricsContractJson(has: { publishes: boolean; cache: boolean }): string {
+  const key = `${has.publishes}/${has.cache}`;
+  let json = METRICS_CONTRACT_JSON.get(key);
+  if (json === undefined) METRICS_CONTRACT_JSON.set(key, (json = `${JSON.stringify(serviceMetricsContract(has), null, 2)}\n`));
+  return json;
+}
 
 export function createSkeletonContext(spec: ServiceSpec): SkeletonContext {
   const postgres = spec.database === 'postgres';
   const ownDatabase = postgres && spec.postgres.external === undefined;
   const databaseUrlKey = ownDatabase ? 'uri' : 'fqdn-uri';
+  const labels = componentLabelsContext(spec);
+  const messaging = createMessagingContext(spec, labels.labels.common);
   return {
     spec,
     names: spec.names,
@@ -87,11 +98,20 @@ export function createSkeletonContext(spec: ServiceSpec): SkeletonContext {
     metrics: {
       ...SERVICE_METRICS,
       durationBucketsSeconds: durationBucketsFor(spec.analysis.p95LatencyMs),
-      contractJson: METRICS_CONTRACT_JSON,
+      contractJson: metricsContractJson({ publishes: spec.publishes !== undefined, cache: spec.cache !== undefined }),
     },
     alertsRunbookUrl: alertsRunbookUrl(spec.gitops),
-    ...componentLabelsContext(spec),
-    // The database the service talks to, and its API (openapi.yaml, rendered when providesApis names it).
-    ...catalogEntityContext(spec, { dependsOn: postgres ? [`resource:${spec.names.databaseCluster}`] : [], apiDefinition: OPENAPI_DEFINITION }),
+    ...deployTreeContext(spec.gitops, spec.environments),
+    ...labels,
+    ...messaging,
+    // The database, broker and cache the service talks to, and its API (openapi.yaml, rendered when providesApis names it).
+    ...catalogEntityContext(spec, {
+      dependsOn: [
+        ...(postgres ? [`resource:${spec.names.databaseCluster}`] : []),
+        ...(spec.publishes ? [`resource:${spec.publishes.external.name}`] : []),
+        ...(messaging.cache ? [`resource:${messaging.cache.name}`] : []),
+      ],
+      apiDefinition: OPENAPI_DEFINITION,
+    }),
   };
 }

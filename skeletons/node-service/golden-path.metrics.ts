@@ -24,9 +24,42 @@ export const SERVICE_METRICS_CONTRACT: MetricsContract = {
       help: 'Time from receiving an HTTP request to finishing its response, in seconds.',
       labels: REQUEST_LABELS,
     },
+    // Exported only by a service that publishes or caches (serviceMetricsContract).
+    {
+      name: 'events_published_total',
+      type: 'counter',
+      help: 'Events the broker confirmed, by queue.',
+      labels: ['queue'],
+    },
+    {
+      name: 'events_publish_failed_total',
+      type: 'counter',
+      help: 'Events the broker did not confirm in time or refused, by queue and reason (timeout, error).',
+      labels: ['queue', 'reason'],
+    },
+    {
+      name: 'cache_lookups_total',
+      type: 'counter',
+      help: 'Cache-aside lookups, by result: hit, miss, or error (the cache was away or slow; the source answered).',
+      labels: ['result'],
+    },
   ],
   runtimeMetricPrefixes: ['process_', 'nodejs_'],
 };
+
+/** Exported only by a service that publishes (spec publishes) or caches (spec cache). */
+const PUBLISHER_METRICS = ['events_published_total', 'events_publish_failed_total'];
+const CACHE_METRICS = ['cache_lookups_total'];
+
+/**
+ * The metrics one service exports, as its src/metrics.contract.json declares them: the request
+ * metrics, and the publisher's and the cache's only where it has them, so the declaration (which
+ * `slipway validate` checks every query against) names nothing the service does not export.
+ */
+export function serviceMetricsContract(has: { publishes: boolean; cache: boolean }): MetricsContract {
+  const left = new Set([...(has.publishes ? [] : PUBLISHER_METRICS), ...(has.cache ? [] : CACHE_METRICS)]);
+  return { ...SERVICE_METRICS_CONTRACT, metrics: SERVICE_METRICS_CONTRACT.metrics.filter(metric => !left.has(metric.name)) };
+}
 
 function declared(name: string): MetricDeclaration {
   const metric = SERVICE_METRICS_CONTRACT.metrics.find(candidate => candidate.name === name);

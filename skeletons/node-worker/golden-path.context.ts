@@ -1,11 +1,14 @@
 import { deriveNames, type DerivedNames, type MetricsContract } from '@slipway/common';
 import {
   alertsRunbookUrl,
+  deployTreeContext,
+  type DeployTreeContext,
   catalogEntityContext,
   componentLabelsContext,
   entityName,
   podOptionsContext,
   promotionContext,
+  storeUsers,
   type CatalogEntityContext,
   type ComponentLabelsContext,
   type PodOptionsContext,
@@ -31,7 +34,7 @@ interface BrokerClient {
 /** The context `{{> backing/<kind>/<part> (lookup brokers environment.name)}}` renders with. */
 export type BrokerContext = Record<string, unknown> & { service: { name: string }; namespace: string; clients: BrokerClient[] };
 
-export interface NodeWorkerContext extends PromotionContext<ResolvedWorkerEnvironment>, ComponentLabelsContext, PodOptionsContext, CatalogEntityContext {
+export interface NodeWorkerContext extends PromotionContext<ResolvedWorkerEnvironment>, ComponentLabelsContext, PodOptionsContext, CatalogEntityContext, DeployTreeContext {
   spec: NodeWorkerSpec;
   names: DerivedNames;
   /** The worker pods' selector (`{{> selectorLabels}}`): name and component, never changed after the first deploy. */
@@ -48,6 +51,12 @@ export interface NodeWorkerContext extends PromotionContext<ResolvedWorkerEnviro
   brokerClients: Record<string, BrokerClient>;
   /** `{{#if externalBroker}}`: the broker is another's (broker.external); the repo renders only the worker's client side. */
   externalBroker: boolean;
+  /**
+   * `{{#if database}}`: the PostgreSQL cluster the worker writes to (postgres.external), which
+   * another part runs in the worker's namespace; false without one. Its `environments` are the
+   * context `{{> backing/postgres/client-*}}` renders with in each environment's overlay.
+   */
+  database: DatabaseContext | false;
   /** Values the promtool tests (deploy/tests) feed the alerts: a backlog twice the paging threshold. */
   alertTests: { backlog: number };
   /** How the catalog's Resource names each broker kind. */
@@ -55,6 +64,15 @@ export interface NodeWorkerContext extends PromotionContext<ResolvedWorkerEnviro
   /** Above DRAIN_TIMEOUT_MS, so the kubelet never kills a draining worker. */
   terminationGracePeriodSeconds: number;
   alertsRunbookUrl: string;
+}
+
+/** The context `{{> backing/postgres/client-env}}` and `client-networkpolicy` render with. */
+export type PostgresClientContext = Record<string, unknown> & { service: { name: string }; namespace: string; client: BrokerClient };
+
+export interface DatabaseContext {
+  /** The CloudNativePG Cluster's name: its `<cluster>-app` Secret, its pods' `cnpg.io/cluster` label. */
+  cluster: string;
+  environments: Record<string, PostgresClientContext>;
 }
 
 /** The names skeletons use (`metrics.*`), each looked up in the declaration so none can drift from it. */
@@ -128,19 +146,39 @@ function brokerContext(spec: NodeWorkerSpec, env: ResolvedWorkerEnvironment, cli
     return { ...common, image: broker.rabbitmq.image, operator: { namespace: broker.rabbitmq.operatorNamespace, podLabels: {} } };
   }
   const owner = spec.system ? entityName(spec.system) : spec.name;
+  const keyPrefix = broker.secretStore.keyPrefix ?? `${owner}/${env.name}/${broker.name}`;
   return {
     ...common,
     ...(spec.queue.kind === 'redis' ? { replicas: env.broker.instances - 1 } : {}),
+    clients: storeUsers(common.clients, keyPrefix),
     application: { name: `${broker.name}-${env.name}` },
+    environmentName: env.name,
     argocd: spec.argocd,
     destination: { server: env.cluster },
     dns: spec.dns,
-    secretStore: {
-      kind: broker.secretStore.kind,
-      name: broker.secretStore.name,
-      keyPrefix: broker.secretStore.keyPrefix ?? `${owner}/${env.name}/${broker.name}`,
-    },
+    secretStore: { kind: broker.secretStore.kind, name: broker.secretStore.name, keyPrefix },
   };
+}
+
+/**
+ * The worker as a client of the PostgreSQL another part runs: in the worker's own namespace
+ * (CloudNativePG writes `<cluster>-app` only in the Cluster's), its pods the worker's alone (the
+ * scheduled jobs are not admitted, as on the broker).
+ */
+function databaseContext(spec: NodeWorkerSpec, clients: Record<string, BrokerClient>, labels: Record<string, string>): DatabaseContext | false {
+  const external = spec.postgres.external;
+  if (!external) return false;
+  const environments: Record<string, PostgresClientContext> = {};
+  for (const env of spec.environments) {
+    const { name, podLabels, namespace } = clients[env.name]!;
+    environments[env.name] = {
+      service: { name: external.name },
+      namespace: env.namespace,
+      labels: Object.fromEntries(Object.entries(labels).filter(([key]) => key !== 'app.kubernetes.io/name')),
+      client: { name, podLabels, namespace },
+    };
+  }
+  return { cluster: external.name, environments };
 }
 
 export function createNodeWorkerContext(spec: NodeWorkerSpec, contract: MetricsContract): NodeWorkerContext {
@@ -162,15 +200,19 @@ export function createNodeWorkerContext(spec: NodeWorkerSpec, contract: MetricsC
     brokers,
     brokerClients,
     externalBroker: spec.broker.external !== undefined,
+    database: databaseContext(spec, brokerClients, labels.labels.common),
     alertTests: { backlog: spec.alerts.lagMessages * 2 },
     brokerTitles: { rabbitmq: 'RabbitMQ (RabbitMQ Cluster Operator)', redis: 'Redis (Valkey chart)', nats: 'NATS JetStream (nats chart)' },
     terminationGracePeriodSeconds: Math.ceil(spec.queue.drainTimeoutMs / 1000) + 10,
     alertsRunbookUrl: alertsRunbookUrl(spec.gitops),
+    ...deployTreeContext(spec.gitops, spec.environments),
     // A scheduled job gets config, not the broker: it runs as a pod the broker's policies do not admit.
     ...podOptionsContext(spec),
     ...promotionContext(spec.environments),
     ...labels,
-    // The broker it consumes from, its own or an external one; a worker serves no API.
-    ...catalogEntityContext(spec, { dependsOn: [`resource:${spec.broker.name}`] }),
+    // The broker it consumes from, its own or an external one, and the database it writes to; a worker serves no API.
+    ...catalogEntityContext(spec, {
+      dependsOn: [`resource:${spec.broker.name}`, ...(spec.postgres.external ? [`resource:${spec.postgres.external.name}`] : [])],
+    }),
   };
 }

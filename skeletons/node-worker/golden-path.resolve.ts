@@ -3,7 +3,8 @@ import {
   checkEnvironments,
   DNS1123_LABEL_MAX,
   environmentNamespaceFrom,
-  githubProjectSlug,
+  resolveGitops,
+  type ResolvedGitops,
   issuesFromZod,
   resolveEnvironmentBase,
   resolvePodOptions,
@@ -50,7 +51,7 @@ export type NodeWorkerSpec = Omit<ParsedNodeWorkerSpec, 'image' | 'environments'
   image: ResolvedImage;
   ci: ResolvedCi;
   environments: ResolvedWorkerEnvironment[];
-  gitops: { repoUrl: string; branch: string; projectSlug?: string };
+  gitops: ResolvedGitops;
   queue: Omit<ParsedNodeWorkerSpec['queue'], 'name' | 'subject' | 'consumerGroup'> & { name: string; subject: string; consumerGroup: string };
   broker: Omit<ParsedNodeWorkerSpec['broker'], 'name'> & { name: string };
 };
@@ -207,7 +208,6 @@ export function resolveNodeWorkerSpec(values: unknown): GoldenPathResolution<Nod
   if (!parsed.success) return { ok: false, issues: issuesFromZod(parsed.error, values) };
   const input = parsed.data;
   const supplyChain = buildSupplyChain(input);
-  const repoUrl = input.gitops.repoUrl ?? `https://github.com/example-org/${input.name}.git`;
   const podOptions = resolvePodOptions(input);
   const environments = input.environments.map((env, index) => resolveEnvironment(input, env, index, podOptions.perEnvironment[index]));
   const queueName = input.queue.name ?? input.name;
@@ -216,7 +216,7 @@ export function resolveNodeWorkerSpec(values: unknown): GoldenPathResolution<Nod
     image: supplyChain.image,
     ci: supplyChain.ci,
     environments,
-    gitops: { repoUrl, branch: input.gitops.branch, projectSlug: githubProjectSlug(repoUrl) },
+    gitops: resolveGitops(input.name, input.gitops),
     queue: { ...input.queue, name: queueName, subject: input.queue.subject ?? queueName, consumerGroup: input.queue.consumerGroup ?? input.name },
     broker: { ...input.broker, name: input.broker.external?.name ?? input.broker.name ?? `${input.name}-${BROKER_SUFFIX[input.queue.kind]}` },
   };

@@ -2,6 +2,7 @@ import {
   catalogFragment,
   deliveryFragment,
   environmentList,
+  externalPostgresSchema,
   environmentSchema,
   identityFragment,
   imageFragment,
@@ -98,6 +99,7 @@ export const NODE_WORKER_POD: PodOptionsRules = {
   reservedEnv: [
     'QUEUE_KIND', 'QUEUE_URL', 'RABBITMQ_USERNAME', 'RABBITMQ_PASSWORD', 'QUEUE_NAME', 'QUEUE_SUBJECT', 'CONSUMER_GROUP', 'CONSUMER_NAME',
     'CONCURRENCY', 'MAX_ATTEMPTS', 'RETRY_BASE_MS', 'RETRY_MAX_MS', 'HANDLER_TIMEOUT_MS', 'DRAIN_TIMEOUT_MS', 'METRICS_PORT', 'LOG_LEVEL', 'NODE_ENV',
+    'DATABASE_URL',
   ],
 };
 
@@ -266,6 +268,20 @@ export const nodeWorkerSpecSchema = z
       .strict()
       .prefault({})
       .describe('The broker the worker consumes from: run in each environment\'s namespace as a backing resource, or another\'s (external).'),
+    // A worker only uses a PostgreSQL (it runs no cluster, migration or backup): a system's
+    // resource is held by a part whose path runs one (node-service), which admits the worker.
+    postgres: z
+      .object({
+        external: externalPostgresSchema('worker')
+          .optional()
+          .describe(
+            'Store each message in a PostgreSQL cluster another part of its system runs: DATABASE_URL from its operator-made Secret, the worker\'s egress to the cluster\'s pods on 5432, ' +
+              'and the sample handler inserts every message (keyed by its id) before it is acknowledged. The holder must admit the worker (its postgres.clients).',
+          ),
+      })
+      .strict()
+      .prefault({})
+      .describe('The PostgreSQL the worker writes to, if any.'),
     keda: z
       .object({
         namespace: dnsLabel('KEDA namespace').default('keda').describe('Namespace the KEDA operator runs in; the broker admits it to read the queue depth.'),

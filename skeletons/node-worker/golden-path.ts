@@ -45,7 +45,7 @@ export function nodeWorkerGoldenPath(dir: string): GoldenPath<NodeWorkerSpec> {
         AnalysisTemplate: 'the Prometheus analysis on the canary\'s own failure ratio, handler time and lag',
         ScaledObject: 'KEDA scaling on the queue depth',
         PodDisruptionBudget: 'keeping replicas up while nodes drain',
-        NetworkPolicy: 'default-deny with egress to the broker and DNS only',
+        NetworkPolicy: 'default-deny with egress to the broker (and a database it writes to) and DNS only',
         ServiceMonitor: 'the scrape the analysis and alerts read',
         PrometheusRule: 'the failure-ratio, lag, dead-letter and absent-metrics alerts',
         ServiceAccount: 'a pod identity without a mounted token',

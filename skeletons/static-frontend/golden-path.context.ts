@@ -1,6 +1,8 @@
 import { DERIVED_NAME_SUFFIXES } from '@slipway/common';
 import {
   alertsRunbookUrl,
+  deployTreeContext,
+  type DeployTreeContext,
   catalogEntityContext,
   componentLabelsContext,
   promotionContext,
@@ -34,7 +36,7 @@ export interface FrontendNames {
  * promotion order (skeletons/_shared, the same as node-service's), the exporter sidecar and
  * the metrics names. Files under `[environment]` also see `environment` (with its backends and TLS).
  */
-export interface StaticFrontendContext extends ComponentLabelsContext, PromotionContext<FrontendEnvironment>, CatalogEntityContext {
+export interface StaticFrontendContext extends ComponentLabelsContext, PromotionContext<FrontendEnvironment>, CatalogEntityContext, DeployTreeContext {
   spec: StaticFrontendSpec;
   names: FrontendNames;
   /** True when nginx proxies at least one path prefix. */
@@ -74,6 +76,7 @@ export function createStaticFrontendContext(spec: StaticFrontendSpec): StaticFro
     exporter: { image: EXPORTER.image, args: exporterArgs(spec.metricsPort), uid: EXPORTER.uid },
     stubStatusPort: STUB_STATUS_PORT,
     alertsRunbookUrl: alertsRunbookUrl(spec.gitops),
+    ...deployTreeContext(spec.gitops, spec.environments),
     // The backends nginx proxies to; a website serves no API of its own to register.
     ...catalogEntityContext(spec, { dependsOn: spec.backends.map(backend => `component:${backend.service}`) }),
   };

@@ -3,7 +3,8 @@ import {
   buildSupplyChain,
   defaultDataPlane,
   environmentNamespaceFrom,
-  githubProjectSlug,
+  resolveGitops,
+  type ResolvedGitops,
   issuesFromZod,
   resolveEnvironments,
   type GoldenPathResolution,
@@ -48,7 +49,7 @@ export type StaticFrontendSpec = Omit<ParsedStaticFrontendSpec, 'image' | 'envir
   image: ResolvedImage;
   ci: ResolvedCi;
   environments: FrontendEnvironment[];
-  gitops: { repoUrl: string; branch: string; projectSlug?: string };
+  gitops: ResolvedGitops;
 };
 
 function backendNamespace(backend: BackendInput, environment: string): string {
@@ -107,14 +108,13 @@ export function safeResolveStaticFrontendSpec(values: unknown): GoldenPathResolu
     ...environment,
     backends: environmentBackends(input.backends, environment.name),
   }));
-  const repoUrl = input.gitops.repoUrl ?? `https://github.com/example-org/${input.name}.git`;
   const spec: StaticFrontendSpec = {
     ...input,
     gateway: { ...input.gateway, dataPlane: defaultDataPlane(input.gateway) },
     image: supplyChain.image,
     ci: { ...supplyChain.ci, baseImages: { build: supplyChain.ci.baseImages.build, runtime: input.ci.baseImages.runtime ?? DEFAULT_RUNTIME_IMAGE } },
     environments,
-    gitops: { repoUrl, branch: input.gitops.branch, projectSlug: githubProjectSlug(repoUrl) },
+    gitops: resolveGitops(input.name, input.gitops),
   };
   const issues = [...supplyChain.issues, ...resolvedEnvironments.issues, ...crossFieldIssues(spec, input)];
   return issues.length ? { ok: false, issues } : { ok: true, spec };

@@ -28,6 +28,8 @@ export interface Client {
   permissions?: { configure: string; write: string; read: string } | { publish: string[]; subscribe: string[] };
   /** Redis: the ACL rules of the client's user. */
   acl?: string;
+  /** NATS and Redis: where its password is in the store. */
+  passwordKey?: string;
 }
 
 export interface Peer {
@@ -159,6 +161,8 @@ export function backingServiceContext(kind: BackingServiceKind, options: Context
         ...common,
         ...keda,
         ...(kind === 'redis' ? { replicas: options.instances - 1 } : {}),
+        // Where each user's password is in the store (the server's credentials partial reads it).
+        clients: clients.map(client => ({ ...client, passwordKey: `shop/staging/${name}/${client.name}` })),
         application: { name: `shop-staging-${name}` },
         dns: { namespace: 'kube-system', podLabels: { 'k8s-app': 'kube-dns' }, ipBlocks: ['169.254.20.10/32'] },
         argocd: { namespace: 'argocd', project: 'default' },

@@ -45,12 +45,33 @@ describe('slipway main()', () => {
     const r = capture();
     const values = path.join(__dirname, '..', '..', '..', 'examples', 'systems', 'bookstore.yaml');
     expect(await main(['render-system', '--values', values, '--out', out], r.io)).toBe(EXIT.OK);
-    expect(r.out.join('\n')).toMatch(/^Rendered system bookstore: storefront \(static-frontend, \d+ files\), catalog \(node-service, \d+ files\), orders \(node-service, \d+ files\), payments-worker \(node-worker, \d+ files\) into /);
-    expect((await fs.readdir(out)).sort()).toEqual(['catalog', 'orders', 'payments-worker', 'storefront']);
+    expect(r.out.join('\n')).toMatch(
+      /^Rendered system bookstore: storefront \(static-frontend, \d+ files\), catalog \(node-service, \d+ files\), orders \(node-service, \d+ files\), payments-worker \(node-worker, \d+ files\), bookstore-system \(system repo, 6 files\) into /,
+    );
+    expect((await fs.readdir(out)).sort()).toEqual(['bookstore-system', 'catalog', 'orders', 'payments-worker', 'storefront']);
+    // The system repo holds the app-of-apps of each environment and the bootstrap.
+    expect((await fs.readdir(path.join(out, 'bookstore-system', 'argocd'))).sort()).toEqual(['apps.yaml', 'dev.yaml', 'production.yaml', 'staging.yaml']);
     // The catalog admits the storefront's pods from the storefront's namespace.
     expect(await fs.readFile(path.join(out, 'catalog', 'deploy/overlays/staging/networkpolicy-peers.yaml'), 'utf8')).toContain('kubernetes.io/metadata.name: bookstore-staging');
     const v = capture();
     expect(await main(['validate', path.join(out, 'catalog'), '--no-kustomize', '--json'], v.io)).toBe(EXIT.OK);
+  });
+
+  it('renders a config-repo system with its config repo beside the app repos, and validates the config repo with them', async () => {
+    const out = path.join(dir, 'log-pong');
+    const r = capture();
+    const values = path.join(__dirname, '..', '..', '..', 'examples', 'systems', 'log-pong.yaml');
+    expect(await main(['render-system', '--values', values, '--out', out], r.io)).toBe(EXIT.OK);
+    expect(r.out.join('\n')).toMatch(/, log-pong-config \(config repo, \d+ files\), log-pong-system \(system repo, 2 files\) into /);
+    expect((await fs.readdir(out)).sort()).toEqual(['log-output', 'log-pong-config', 'log-pong-system', 'pingpong']);
+    await expect(fs.stat(path.join(out, 'pingpong', 'deploy'))).rejects.toThrow(/ENOENT/);
+    const v = capture();
+    expect(await main(['validate', path.join(out, 'log-pong-config'), '--no-kustomize', '--json'], v.io)).toBe(EXIT.OK);
+    const report = JSON.parse(v.out.join('\n'));
+    expect(report).toMatchObject({ ok: true, problems: [] });
+    // Both apps were found beside it and checked with their app repos.
+    expect(report.notices.join('\n')).not.toContain('was not at hand');
+    expect(report.notices.join('\n')).toContain('apps/pingpong');
   });
 
   it('exits 2 naming the part and its field when a part\'s values fail, and writes nothing', async () => {

@@ -49,8 +49,15 @@ export async function renderSystemCommand(options: { values: string; out: string
   await ensureEmptyOutDir(options.out);
   // One write of every part's files under its own folder: the whole system appears at once, or nothing does.
   const files = rendered.parts.flatMap(({ part, files: partFiles }) => partFiles.map(file => ({ ...file, path: `${part.name}/${file.path}` })));
+  // The config-repo layout: the parts' manifests in one more folder beside their repos.
+  const { configRepo, systemRepo } = rendered;
+  if (configRepo) files.push(...configRepo.files.map(file => ({ ...file, path: `${configRepo.name}/${file.path}` })));
+  // The system's own repo (its catalog System and, with app-repos, the Argo CD app-of-apps), as the Template publishes it.
+  files.push(...systemRepo.files.map(file => ({ ...file, path: `${systemRepo.name}/${file.path}` })));
   await writeOutputFiles(options.out, files);
   const parts = rendered.parts.map(({ part, files: partFiles }) => `${part.name} (${part.goldenPath}, ${partFiles.length} files)`);
+  if (configRepo) parts.push(`${configRepo.name} (config repo, ${configRepo.files.length} files)`);
+  parts.push(`${systemRepo.name} (system repo, ${systemRepo.files.length} files)`);
   io.stdout(`Rendered system ${rendered.system.name}: ${parts.join(', ')} into ${options.out}`);
   return EXIT.OK;
 }

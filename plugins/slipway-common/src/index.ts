@@ -6,6 +6,7 @@
 export * from './names';
 export * from './spec';
 export * from './catalogRelations';
+export * from './messaging';
 export * from './resolve';
 export * from './resolveEnvironments';
 export * from './resolvePodOptions';

@@ -28,7 +28,7 @@ export type ServiceSpec = Omit<ParsedServiceSpec, 'image' | 'environments' | 'gi
   ci: ResolvedCi;
   /** In promotion order; the last is the production tier. */
   environments: Array<ResolvedEnvironment & EnvironmentPodOptions>;
-  gitops: { repoUrl: string; branch: string; /** owner/repo when the repo is on github.com */ projectSlug?: string };
+  gitops: ResolvedGitops;
   names: DerivedNames;
 };
 
@@ -75,6 +75,21 @@ export function issuesFromZod(error: z.ZodError, values: unknown): SpecIssue[] {
 export function githubProjectSlug(repoUrl: string): string | undefined {
   const match = /^(?:https:\/\/github\.com\/|git@github\.com:)([A-Za-z0-9_.-]+)\/([A-Za-z0-9_.-]+?)(?:\.git)?$/.exec(repoUrl);
   return match ? `${match[1]}/${match[2]}` : undefined;
+}
+
+/** Where a repo lives and where its manifests do (its own deploy/, or a system's config repo), as every golden path resolves it. */
+export interface ResolvedGitops {
+  repoUrl: string;
+  branch: string;
+  /** owner/repo when the repo is on github.com */
+  projectSlug?: string;
+  /** The config repo folder holding the manifests (a system's config-repo layout); undefined: deploy/ of this repo. */
+  manifests?: { repoUrl: string; branch: string; path: string };
+}
+
+export function resolveGitops(name: string, gitops: { repoUrl?: string; branch: string; manifests?: ResolvedGitops['manifests'] }): ResolvedGitops {
+  const repoUrl = gitops.repoUrl ?? `https://github.com/example-org/${name}.git`;
+  return { repoUrl, branch: gitops.branch, projectSlug: githubProjectSlug(repoUrl), ...(gitops.manifests ? { manifests: gitops.manifests } : {}) };
 }
 
 /** Rules that span fields, checked after defaults are known. */
@@ -130,6 +145,30 @@ function databaseIssues(input: ParsedServiceSpec): SpecIssue[] {
   return issues;
 }
 
+/** A subject is NATS's only; a cache the service runs takes its own settings, an external one none of them. */
+function messagingIssues(input: ParsedServiceSpec): SpecIssue[] {
+  const issues: SpecIssue[] = [];
+  const { publishes, cache } = input;
+  if (publishes?.subject !== undefined && publishes.kind !== 'nats') {
+    issues.push({ path: 'publishes.subject', message: `is for nats only: a ${publishes.kind} queue has no subject` });
+  }
+  if (publishes?.keyPrefix !== undefined && publishes.kind === 'rabbitmq') {
+    issues.push({ path: 'publishes.keyPrefix', message: "is for redis and nats only: the RabbitMQ Messaging Topology Operator makes the service's credentials" });
+  }
+  if (!cache) return issues;
+  const seen = new Set<string>([input.name]);
+  cache.clients.forEach((client, index) => {
+    if (seen.has(client.name)) issues.push({ path: `cache.clients[${index}].name`, message: `names ${client.name} twice (the service and each client once)` });
+    seen.add(client.name);
+  });
+  if (cache.external === undefined) return issues;
+  const runsNone = 'must be left out with cache.external: the service runs no Valkey';
+  if (cache.name !== undefined) issues.push({ path: 'cache.name', message: `${runsNone} (cache.external.name names it)` });
+  if (cache.clients.length > 0) issues.push({ path: 'cache.clients', message: `${runsNone}; the cache's holder admits its clients` });
+  if (cache.instances !== undefined) issues.push({ path: 'cache.instances', message: `${runsNone}; its holder sizes it` });
+  return issues;
+}
+
 /**
  * Where the gateway's proxy pods run when the spec does not say. Envoy Gateway, in its
  * default (Controller Namespace) mode, "creates all data plane resources in the controller
@@ -158,7 +197,6 @@ export function safeResolveServiceSpec(values: unknown): SpecResult {
   if (!parsed.success) return { ok: false, issues: issuesFromZod(parsed.error, values) };
   const input = parsed.data;
   const supplyChain = buildSupplyChain(input);
-  const repoUrl = input.gitops.repoUrl ?? `https://github.com/example-org/${input.name}.git`;
   const { environments: resolvedEnvironments, issues: environmentIssues } = resolveEnvironments(input.name, input.environments);
   const podOptions = resolvePodOptions(input);
   const environments = resolvedEnvironments.map((environment, index) => ({ ...environment, ...podOptions.perEnvironment[index] }));
@@ -168,10 +206,10 @@ export function safeResolveServiceSpec(values: unknown): SpecResult {
     image: supplyChain.image,
     ci: supplyChain.ci,
     environments,
-    gitops: { repoUrl, branch: input.gitops.branch, projectSlug: githubProjectSlug(repoUrl) },
+    gitops: resolveGitops(input.name, input.gitops),
     names: { ...deriveNames(input.name), ...databaseClusterName(input) },
   };
-  const issues = [...supplyChain.issues, ...environmentIssues, ...podOptions.issues, ...crossFieldIssues(spec), ...databaseIssues(input)];
+  const issues = [...supplyChain.issues, ...environmentIssues, ...podOptions.issues, ...crossFieldIssues(spec), ...databaseIssues(input), ...messagingIssues(input)];
   return issues.length ? { ok: false, issues } : { ok: true, spec };
 }
 

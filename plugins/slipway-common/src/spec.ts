@@ -436,7 +436,10 @@ export const podOptionsFragment = (rules: PodOptionsRules) => ({
 });
 
 /** node-service's main container and the variables its Rollout sets (skeletons/node-service/deploy/base/rollout.yaml.hbs). */
-export const NODE_SERVICE_POD: PodOptionsRules = { mainContainer: 'app', reservedEnv: ['PORT', 'METRICS_PORT', 'LOG_LEVEL', 'DATABASE_URL', 'NODE_ENV'] };
+export const NODE_SERVICE_POD: PodOptionsRules = {
+  mainContainer: 'app',
+  reservedEnv: ['PORT', 'METRICS_PORT', 'LOG_LEVEL', 'DATABASE_URL', 'NODE_ENV', 'QUEUE_KIND', 'QUEUE_URL', 'QUEUE_NAME', 'QUEUE_SUBJECT', 'RABBITMQ_USERNAME', 'RABBITMQ_PASSWORD', 'REDIS_URL', 'CACHE_TTL_SECONDS'],
+};
 
 /** At most this many environments: each is an overlay, an Application, a GitHub environment and a CI job. */
 export const MAX_ENVIRONMENTS = 6;
@@ -763,6 +766,7 @@ export const ciActionsSchema = z
     buildPush: action('Builds and pushes the image with its SBOM and provenance attestations.', DEFAULT_ACTIONS.buildPush),
     configureAwsCredentials: action('With image.push.auth aws-oidc: assumes the IAM role through GitHub OIDC.', DEFAULT_ACTIONS.configureAwsCredentials),
     googleAuth: action('With image.push.auth gcp-oidc: authenticates through workload identity federation.', DEFAULT_ACTIONS.googleAuth),
+    createAppToken: action("With a system's config repo (gitops.manifests): mints the GitHub App installation token CI pushes the image bumps with.", DEFAULT_ACTIONS.createAppToken),
   })
   .strict()
   .prefault({})
@@ -774,6 +778,17 @@ export const deliveryFragment = {
     .object({
       namespace: dnsLabel('Argo CD namespace').default('argocd').describe('Namespace the Argo CD Applications live in.'),
       project: dnsLabel('Argo CD project').default('default').describe('Argo CD project of the Applications.'),
+      system: z
+        .object({
+          name: dnsLabel('system name').describe("The system's name: its app-of-apps for an environment is <name>-apps-<environment>, in the system's repo."),
+          wave: z.number().int().min(-100).max(100).describe("argocd.argoproj.io/sync-wave of this repo's Applications in the environment's app-of-apps."),
+        })
+        .strict()
+        .optional()
+        .describe(
+          "Set by a system: the system's app-of-apps per environment owns this repo's Applications (at this sync wave), so the repo renders no app-of-apps of its own " +
+            '(two app-of-apps owning one Application prune and overwrite each other). Default: the repo\'s own app-of-apps, deploy/argocd/apps.yaml.',
+        ),
     })
     .strict()
     .prefault({})
@@ -790,6 +805,21 @@ export const deliveryFragment = {
         .regex(new RegExp(GIT_BRANCH_PATTERN), { error: 'must be a branch name' })
         .default('main')
         .describe('Branch Argo CD syncs and CI commits image pins to.'),
+      manifests: z
+        .object({
+          repoUrl: specRules.gitUrl().describe('The config repo holding the manifests.'),
+          branch: specRules.gitBranch().default('main').describe('Branch of the config repo Argo CD syncs and CI bumps images on.'),
+          path: z
+            .string()
+            .regex(/^[a-z0-9][-a-z0-9]*(\/[a-z0-9][-a-z0-9]*)*$/, { error: 'must be a relative folder of lowercase names, e.g. apps/catalog' })
+            .describe('Folder of the config repo that holds what deploy/ holds in an app repo, e.g. apps/catalog.'),
+        })
+        .strict()
+        .optional()
+        .describe(
+          "Set by a system with the config-repo layout: the manifests (deploy/'s base, overlays and Argo CD Applications) live in this folder of the system's config repo " +
+            'instead of deploy/ here, and CI bumps the image there. Default: deploy/ of this repo.',
+        ),
     })
     .strict()
     .prefault({})
@@ -822,6 +852,22 @@ export const deliveryFragment = {
     .describe('GitHub Actions workflow settings.'),
 
 };
+
+/**
+ * A PostgreSQL cluster a part uses and does not run (one another part of its system holds):
+ * node-service's and node-worker's `postgres.external`. CloudNativePG writes `<cluster>-app`
+ * only in the Cluster's namespace ("If you deploy your application in the same namespace that
+ * contains the PostgreSQL cluster, you can also use environment variables"; docs, Connecting
+ * from an application): so a cluster held elsewhere is in the part's own namespace.
+ */
+export const externalPostgresSchema = (part: 'service' | 'worker') =>
+  z
+    .object({
+      name: dnsLabel('external database cluster name', 50).describe(
+        `The CloudNativePG Cluster's name, in the ${part}'s own namespace in every environment: DATABASE_URL is its operator-made Secret <name>-app (key fqdn-uri).`,
+      ),
+    })
+    .strict();
 
 /**
  * Spec fragment: TLS for every public host through cert-manager. Each environment's host gets a
@@ -886,6 +932,110 @@ export const gatewayFragment = {
 };
 
 /*
+ * node-service as a client of a system's messaging: a broker it publishes one queue's messages
+ * to, and a Redis (Valkey) it caches reads in. Mostly system wiring (system/partValues.ts writes
+ * them from the publishes and uses edges); no Template binds them, so they are not form fields.
+ */
+
+/** The brokers node-service can publish to (its src/publisher.ts adapters), as node-worker consumes from. */
+export const PUBLISH_KINDS = ['rabbitmq', 'redis', 'nats'] as const;
+export type PublishKind = (typeof PUBLISH_KINDS)[number];
+
+/** A RabbitMQ queue, a Redis stream and a NATS stream alike (node-worker's queue.name rule). */
+const MESSAGE_QUEUE_PATTERN = '^[A-Za-z0-9][A-Za-z0-9_-]{0,199}$';
+/** A NATS subject: dot-separated tokens, `*` for one token, `>` for the rest as the last token. */
+const MESSAGE_SUBJECT_PATTERN = '^([A-Za-z0-9_-]+|\\*)(\\.([A-Za-z0-9_-]+|\\*))*(\\.>)?$|^>$';
+
+/** A backing service another part runs: its name, and its namespace per environment. */
+const heldElsewhere = (what: string) =>
+  z
+    .object({
+      name: dnsLabel(`external ${what} name`, 50).describe(`The ${what}'s name: its Service <name>.<namespace>.svc.cluster.local.`),
+      namespace: namespaceTemplate(`external ${what} namespace`)
+        .optional()
+        .describe(`The ${what}'s namespace; {environment} stands for each environment's name (e.g. bookstore-{environment}). Default: the service's namespace.`),
+    })
+    .strict();
+
+const secretStoreKeyPrefix = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9_./-]{0,200}$/, { error: 'must be a key path such as shop/staging/orders-nats' })
+  .optional();
+
+const publishesField = z
+  .object({
+    kind: z.enum(PUBLISH_KINDS, { error: `must be one of ${PUBLISH_KINDS.join(', ')}` }).describe('The broker: rabbitmq (a queue), redis (a Redis Stream) or nats (a JetStream stream\'s subject).'),
+    external: heldElsewhere('broker').describe(
+      'The broker, which another part runs (the worker that consumes the queue holds it): this repo renders only the service\'s side, its RabbitMQ User and Permission or its credentials, and its egress. The holder must admit the service.',
+    ),
+    queue: z
+      .string({ error: 'is required' })
+      .regex(new RegExp(MESSAGE_QUEUE_PATTERN), { error: 'must be letters, digits, "-" and "_", starting with a letter or digit, at most 200 (queue name)' })
+      .describe('The RabbitMQ queue (through the default exchange), Redis stream or NATS stream the service publishes to (QUEUE_NAME).'),
+    subject: z
+      .string()
+      .regex(new RegExp(MESSAGE_SUBJECT_PATTERN), { error: 'must be a NATS subject: tokens of letters, digits, "-" and "_" separated by ".", "*" for a token, ">" last' })
+      .optional()
+      .describe('nats only: the subject published to, which the stream captures (QUEUE_SUBJECT). Default: the queue name.'),
+    keyPrefix: secretStoreKeyPrefix.describe('redis and nats: where the service\'s password is in the secret store, <keyPrefix>/<name>. Default: <system or name>/<environment>/<broker>, as the holder\'s.'),
+  })
+  .strict()
+  .optional()
+  .describe('A broker the service publishes events to (POST /items publishes one per item written). Default: none.');
+
+const cacheField = z
+  .object({
+    external: heldElsewhere('cache')
+      .optional()
+      .describe('A Redis (Valkey) another part runs: the repo renders only the service\'s credentials and egress; the holder admits it (its cache.clients). Not with name or clients.'),
+    name: dnsLabel('cache name', 50).optional().describe('Name of the Valkey the service runs beside itself (a system\'s resource name). Default: <name>-cache. Not with external.'),
+    clients: z
+      .array(
+        z
+          .object({
+            name: dnsLabel('cache client name').describe('The client\'s name: its Valkey user (password <keyPrefix>/<name>), keys <name>:*.'),
+            namespace: namespaceTemplate('client namespace').optional().describe("The client's namespace; {environment} stands for the environment's name. Default: the service's."),
+            podLabels: podLabels("Labels of the client's pods, which the cache's policy admits on 6379. Default: app.kubernetes.io/name: <name>.").optional(),
+          })
+          .strict(),
+      )
+      .max(32, { error: 'must have at most 32 entries' })
+      .default([])
+      .describe('Other clients of the Valkey this service runs: admitted on 6379, each with its own user and keys. Not with external.'),
+    ttlSeconds: count(1, 86400).default(60).describe('How long a cached read is kept (CACHE_TTL_SECONDS).'),
+    instances: count(1, 9).optional().describe('Valkey pods of the cache the service runs (a primary and replicas). Default: 3 in the production tier, 1 before it.'),
+    storage: z
+      .object({
+        size: quantity('8Gi').default('8Gi').describe('Volume per Valkey pod.'),
+        className: dnsLabel('StorageClass').optional().describe('StorageClass of the volumes. Default: the cluster\'s default class.'),
+      })
+      .strict()
+      .prefault({})
+      .describe('The Valkey pods\' persistent volumes.'),
+    resources: z
+      .object({
+        cpu: quantity('250m').default('250m').describe('CPU request and limit of each Valkey pod (equal: Guaranteed QoS).'),
+        memory: quantity('512Mi').default('512Mi').describe('Memory request and limit of each Valkey pod.'),
+      })
+      .strict()
+      .prefault({})
+      .describe('Resources of each Valkey pod.'),
+    keyPrefix: secretStoreKeyPrefix.describe('Where the Valkey users\' passwords are in the secret store, <keyPrefix>/<user>. Default: <system or name>/<environment>/<cache>, as the holder\'s.'),
+  })
+  .strict()
+  .optional()
+  .describe('A Redis (Valkey) cache of reads (GET /items/:id is cache-aside): one the service runs, or another part\'s (external). Default: none.');
+
+const secretStoreField = z
+  .object({
+    kind: z.enum(['ClusterSecretStore', 'SecretStore'], { error: 'must be ClusterSecretStore or SecretStore' }).default('ClusterSecretStore').describe('Kind of the External Secrets store.'),
+    name: dnsLabel('secret store').default('platform-secrets').describe('Name of that store.'),
+  })
+  .strict()
+  .prefault({})
+  .describe('The External Secrets store the Redis and NATS passwords come from (publishes to redis or nats, cache), never from Git.');
+
+/*
  * The node-service golden path's spec: the shared fragments (each one object of fields, spread
  * in, so the field order, which is the form's, stays as written) and its own fields.
  */
@@ -940,17 +1090,8 @@ export const serviceSpecSchema = z
     database: z.enum(DATABASE_ENGINES, { error: `must be one of ${DATABASE_ENGINES.join(', ')}` }).default('none').describe('Database: none, or a CloudNativePG PostgreSQL cluster.'),
     postgres: z
       .object({
-        // CloudNativePG writes `<cluster>-app` only in the Cluster's namespace ("If you deploy your
-        // application in the same namespace that contains the PostgreSQL cluster, you can also use
-        // environment variables"; docs, Connecting from an application): so a cluster held
-        // elsewhere, and every client a cluster admits, is in the service's own namespace.
-        external: z
-          .object({
-            name: dnsLabel('external database cluster name', 50).describe(
-              'The CloudNativePG Cluster\'s name, in the service\'s own namespace in every environment: DATABASE_URL is its operator-made Secret <name>-app (key fqdn-uri).',
-            ),
-          })
-          .strict()
+        // Every client a cluster admits is in the service's own namespace too (externalPostgresSchema).
+        external: externalPostgresSchema('service')
           .optional()
           .describe(
             'Use a PostgreSQL cluster the service does not run (one another part of its system holds): the repo then has no Cluster, backup, PodMonitor or database ingress ' +
@@ -1018,6 +1159,9 @@ export const serviceSpecSchema = z
       .strict()
       .prefault({})
       .describe('CloudNativePG settings, used when database is postgres.'),
+    publishes: publishesField,
+    cache: cacheField,
+    secretStore: secretStoreField,
     ...resourcesFragment,
     ...schedulingFragment,
     ...podOptionsFragment(NODE_SERVICE_POD),

@@ -148,6 +148,8 @@ export const DEFAULT_ACTIONS = {
   buildPush: 'docker/build-push-action@53b7df96c91f9c12dcc8a07bcb9ccacbed38856a # v7.3.0',
   configureAwsCredentials: 'aws-actions/configure-aws-credentials@e6de054238d6b7531b4efff3b6587d9aade6a06c # v6.2.3',
   googleAuth: 'google-github-actions/auth@7c6bc770dae815cd3e89ee6cdf493a5fab2cc093 # v3.0.0',
+  // v3.1.1 (git rev-parse v3.1.1^{commit} in actions/create-github-app-token).
+  createAppToken: 'actions/create-github-app-token@1b10c78c7865c340bc4f6099eb2f838309f1e8c3 # v3.1.1',
 } as const;
 
 /** `owner/repo[/path]@<40-hex SHA>`, optionally followed by ` # <release tag>`. */

@@ -14,4 +14,16 @@ export { duplicateKeys, describeDuplicateKey, type DuplicateKey } from './yaml/d
 // What node-service's skeleton files see: defined with its golden path, re-exported for callers of renderService.
 export { createSkeletonContext, SLIPWAY_SKELETON_VERSION, browseUrl, entityName, SERVICE_METRICS, SERVICE_METRICS_CONTRACT } from '@slipway/skeletons';
 export type { SkeletonContext, EnvironmentContext } from '@slipway/skeletons';
-export { renderSystem, type RenderedPart, type RenderSystemOptions, type SystemRender } from './system';
+export { renderSystem, type RenderedPart, type RenderedSystemRepo, type RenderSystemOptions, type SystemRender } from './system';
+export { renderSystemRepo, systemRepoName } from './systemRepo';
+export {
+  APP_OF_APPS_DIR,
+  APP_OF_APPS_LABEL,
+  bootstrapAppOfAppsName,
+  environmentAppOfAppsName,
+  includePattern,
+  renderAppOfApps,
+  type AppOfAppsHome,
+  type PartApplications,
+} from './appOfApps';
+export { CONFIG_REPO_LAYOUT, LAYOUT_ANNOTATION, repoNameOf, splitDeployTree, type RenderedConfigRepo } from './configRepo';

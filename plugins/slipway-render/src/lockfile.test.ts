@@ -15,6 +15,13 @@ import {
 import { createSkeletonContext } from '@slipway/skeletons';
 import { loadCompiledSkeleton } from './renderer';
 
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- a plain Node script, required for its seed
+const lockSeed = require('../../../scripts/refresh-skeleton-lock.js') as {
+  SEED_VALUES: Record<string, unknown>;
+  SEED_VARIANTS: Array<Record<string, unknown>>;
+  unionPackageJson(texts: string[]): string;
+};
+
 const SKELETONS_DIR = path.resolve(__dirname, '../../../skeletons');
 
 const entry = (version: string, fields: Record<string, unknown> = {}) => ({
@@ -353,13 +360,19 @@ describe('the node-service skeleton lock', () => {
     }
   });
 
-  it('is exactly what the postgres variant renders (refresh-skeleton-lock.js leaves nothing stale)', async () => {
-    const pkg = await renderPackageJson({ ...seedValues, database: 'postgres' });
-    expect(reconcileLockfileContent(pkg, checkedIn)).toBe(checkedIn);
+  /** What refresh-skeleton-lock.js locks: the union of its seed variants' package.json (PostgreSQL, a publisher of each broker kind, a cache). */
+  async function seedPackageJson(values: Record<string, unknown>): Promise<string> {
+    const texts: string[] = [];
+    for (const variant of lockSeed.SEED_VARIANTS) texts.push(await renderPackageJson({ ...lockSeed.SEED_VALUES, ...variant, ...values }));
+    return lockSeed.unionPackageJson(texts);
+  }
+
+  it('is exactly what the union of the seed variants renders (refresh-skeleton-lock.js leaves nothing stale)', async () => {
+    expect(reconcileLockfileContent(await seedPackageJson({}), checkedIn)).toBe(checkedIn);
   });
 
-  it('renders the service name into the postgres variant and changes nothing else', async () => {
-    const pkg = await renderPackageJson({ name: 'orders', owner: 'group:default/team-a', description: 'x', database: 'postgres' });
+  it('renders the service name into the seed and changes nothing else', async () => {
+    const pkg = await seedPackageJson({ name: 'orders', owner: 'group:default/team-a', description: 'x' });
     const lock = JSON.parse(reconcileLockfileContent(pkg, checkedIn)) as Lockfile;
     const seed = JSON.parse(checkedIn) as Lockfile;
     expect(lock.name).toBe('orders');

@@ -7,7 +7,8 @@
  * @packageDocumentation
  */
 export * from './types';
-export { validateRepoDir, validateRenderedFiles } from './pipeline';
+export { validateConfigRepoFiles, validateRepoDir, validateRenderedFiles } from './pipeline';
+export { appView, configRepoApps, isConfigRepo, locatesApp, manifestsLocation, MANIFESTS_LOCATION_ANNOTATION } from './layout';
 export type { ValidateOptions } from './pipeline';
 export { formatValidationReport } from './format';
 export { locateKustomize, requireShippedKustomize, kustomizeBuild, KUSTOMIZE_ENV_VAR } from './kustomize';
@@ -24,5 +25,6 @@ export * from './promql';
 export * from './argoExpr';
 export { checkGoldenPathParts } from './goldenPathParts';
 export { checkPolicyPairs, systemConnections } from './rules/network-policy-pairs';
+export { checkAppOfApps, systemWaveOrder, type AppOfAppsRepo, type WaveOrder } from './rules/app-of-apps-membership';
 export type { ConnectionEnd, DeclaredConnection, SystemProblem, SystemRepo } from './rules/network-policy-pairs';
 export { goldenPathComponents, SKELETON_ANNOTATION, type GoldenPathComponent } from './goldenPaths';

@@ -21,8 +21,8 @@ export interface LoadedRepo {
 }
 
 const SKIPPED_DIRS = new Set(['.git', 'node_modules']);
-const OVERLAYS_DIR = 'deploy/overlays';
-const ARGOCD_DIR = 'deploy/argocd';
+/** Where an app repo keeps its manifests; a config repo keeps each part's under apps/<part> instead (layout.ts). */
+export const DEFAULT_DEPLOY_DIR = 'deploy';
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
@@ -116,7 +116,7 @@ function readKustomization(parsed: Map<string, YamlDocument[]>, file: string): K
 }
 
 /** Files listed as `resources`, following bases and components to their own kustomizations. */
-function collectResourceFiles(files: Map<string, string>, parsed: Map<string, YamlDocument[]>): Set<string> {
+function collectResourceFiles(files: Map<string, string>, parsed: Map<string, YamlDocument[]>, deployDir: string): Set<string> {
   const resourceFiles = new Set<string>();
   const visited = new Set<string>();
   const visit = (kustomizationFile: string) => {
@@ -135,7 +135,7 @@ function collectResourceFiles(files: Map<string, string>, parsed: Map<string, Ya
     }
   };
   for (const file of files.keys()) {
-    if (file.startsWith('deploy/') && isKustomizationFile(file)) visit(file);
+    if (file.startsWith(`${deployDir}/`) && isKustomizationFile(file)) visit(file);
   }
   return resourceFiles;
 }
@@ -144,10 +144,11 @@ function collectResourceFiles(files: Map<string, string>, parsed: Map<string, Ya
 const PROMOTION_ORDER = ['local', 'dev', 'development', 'test', 'qa', 'stage', 'staging', 'preprod', 'prod', 'production'];
 
 /** Overlays in the order the repo declares (catalog-info.yaml's slipway.dev/environments), then by the usual names, then alphabetically. */
-export function findOverlays(files: Map<string, string>): Overlay[] {
+export function findOverlays(files: Map<string, string>, deployDir = DEFAULT_DEPLOY_DIR): Overlay[] {
   const environments = new Set<string>();
+  const overlaysDir = `${deployDir}/overlays/`;
   for (const file of files.keys()) {
-    const match = /^deploy\/overlays\/([^/]+)\/(kustomization\.ya?ml|Kustomization)$/.exec(file);
+    const match = file.startsWith(overlaysDir) ? /^([^/]+)\/(kustomization\.ya?ml|Kustomization)$/.exec(file.slice(overlaysDir.length)) : null;
     if (match) environments.add(match[1]);
   }
   const declared = declaredPromotionOrder(files);
@@ -159,7 +160,7 @@ export function findOverlays(files: Map<string, string>): Overlay[] {
   };
   return [...environments]
     .sort((a, b) => rank(a) - rank(b) || a.localeCompare(b))
-    .map(environment => ({ environment, dir: `${OVERLAYS_DIR}/${environment}` }));
+    .map(environment => ({ environment, dir: `${overlaysDir}${environment}` }));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -224,7 +225,7 @@ export function objectsFromYaml(
  * Patch files are left out on purpose: they are partial objects and would fail a schema.
  * Environments stay empty here; the pipeline fills them from overlay builds.
  */
-export function loadRepoModel(files: Map<string, string>): LoadedRepo {
+export function loadRepoModel(files: Map<string, string>, deployDir = DEFAULT_DEPLOY_DIR): LoadedRepo {
   const problems: ValidationProblem[] = [];
   const parsed = new Map<string, YamlDocument[]>();
   for (const [file, content] of [...files].sort(([a], [b]) => a.localeCompare(b))) {
@@ -234,10 +235,10 @@ export function loadRepoModel(files: Map<string, string>): LoadedRepo {
     problems.push(...result.problems);
   }
 
-  const objectFiles = collectResourceFiles(files, parsed);
+  const objectFiles = collectResourceFiles(files, parsed, deployDir);
   for (const file of parsed.keys()) {
     const isKustomization = isKustomizationFile(file);
-    if (file.startsWith(`${ARGOCD_DIR}/`) && !isKustomization) objectFiles.add(file);
+    if (file.startsWith(`${deployDir}/argocd/`) && !isKustomization) objectFiles.add(file);
   }
 
   const rawObjects: LoadedObject[] = [];
@@ -249,5 +250,6 @@ export function loadRepoModel(files: Map<string, string>): LoadedRepo {
     problems.push(...result.problems);
   }
 
-  return { model: { files, environments: new Map(), rawObjects }, overlays: findOverlays(files), problems };
+  const model: RepoModel = { files, environments: new Map(), rawObjects, ...(deployDir === DEFAULT_DEPLOY_DIR ? {} : { deployDir }) };
+  return { model, overlays: findOverlays(files, deployDir), problems };
 }

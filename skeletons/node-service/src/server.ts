@@ -29,6 +29,8 @@ export interface StartOptions {
   readinessChecks?: ReadinessCheck[];
   /** Test-only fault injection (FAULT_* variables, src/faults.ts). Default: none. */
   faults?: FaultOptions;
+  /** Where the broker's and the cache's connections are read from, when the service has them. Default: process.env. */
+  env?: NodeJS.ProcessEnv;
 }
 
 export async function startService(config: Config, options: StartOptions = {}): Promise<RunningService> {
@@ -42,7 +44,8 @@ export async function startService(config: Config, options: StartOptions = {}): 
     isShuttingDown: () => shuttingDown,
     faults: options.faults,
   });
-  const dependencies = createDependencies(config, app.log);
+  const dependencies = createDependencies(config, app.log, metrics.registry, options.env);
+  dependencies.registerRoutes(app);
   readinessChecks.push(...(options.readinessChecks ?? dependencies.readinessChecks));
   const metricsApp = buildMetricsApp({ metrics, logger: app.log.child({ listener: 'metrics' }) });
 

@@ -82,6 +82,17 @@ test('QUEUE_URL must suit QUEUE_KIND, and a rejected URL is never echoed', () =>
   }
 });
 
+test('DATABASE_URL is optional, a postgresql:// URL with a host, and a rejected one is never echoed', () => {
+  assert.equal(loadConfig(minimal).databaseUrl, undefined);
+  const url = 'postgresql://app:secret@voting-db-rw.voting-production.svc.cluster.local:5432/app';
+  assert.equal(loadConfig({ ...minimal, DATABASE_URL: url }).databaseUrl, url);
+  for (const bad of ['mysql://u:hunter2@h/db', 'postgresql:///app?password=hunter2', 'hunter2']) {
+    const problems = problemsOf({ ...minimal, DATABASE_URL: bad });
+    assert.deepEqual(problems.map(problem => problem.split(' ')[0]), ['DATABASE_URL']);
+    assert.doesNotMatch(problems[0]!, /hunter2/);
+  }
+});
+
 test('retry, timeout and claim settings must be consistent', () => {
   assert.match(problemsOf({ ...minimal, RETRY_BASE_MS: '5000', RETRY_MAX_MS: '1000' }).join('\n'), /RETRY_MAX_MS \(1000\) must not be below RETRY_BASE_MS \(5000\)/);
   assert.match(problemsOf({ ...minimal, HANDLER_TIMEOUT_MS: '10000', CLAIM_IDLE_MS: '10000' }).join('\n'), /CLAIM_IDLE_MS \(10000\) must exceed HANDLER_TIMEOUT_MS/);

@@ -65,6 +65,11 @@ export interface Config {
   metricsPort: number;
   /** LOG_LEVEL; default info. */
   logLevel: LogLevel;
+  /**
+   * DATABASE_URL: the PostgreSQL the sample handler stores each message in (src/store.ts), or
+   * undefined for none. It holds a password: never log it.
+   */
+  databaseUrl?: string;
 }
 
 export class ConfigError extends Error {
@@ -104,6 +109,16 @@ export function subjectMatches(filter: string, subject: string): boolean {
     if (i >= s.length || (f[i] !== '*' && f[i] !== s[i])) return false;
   }
   return f.length === s.length;
+}
+
+/** A URL pg connects with: CloudNativePG's `<cluster>-app` key fqdn-uri is postgresql://app:…@<cluster>-rw.<namespace>.svc.cluster.local:5432/app. */
+function isPostgresUrl(url: string): boolean {
+  try {
+    const parsed = new URL(url);
+    return (parsed.protocol === 'postgresql:' || parsed.protocol === 'postgres:') && parsed.hostname !== '';
+  } catch {
+    return false;
+  }
 }
 
 /** QUEUE_URL without its user name and password, for logs and messages. */
@@ -204,6 +219,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const logLevel = (LOG_LEVELS as readonly string[]).includes(rawLevel) ? (rawLevel as LogLevel) : undefined;
   if (!logLevel) problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got ${JSON.stringify(rawLevel)}`);
 
+  // Like QUEUE_URL, it may carry a password, so no message repeats it.
+  const databaseUrl = env.DATABASE_URL?.trim() || undefined;
+  if (databaseUrl !== undefined && !isPostgresUrl(databaseUrl)) {
+    problems.push('DATABASE_URL must be a postgresql:// or postgres:// URL with a host (the value is not shown: it may hold a password)');
+  }
+
   const config: Config = {
     queue: { kind: kind ?? 'rabbitmq', url, name: queueName, subject, group, consumer },
     concurrency: integer('CONCURRENCY', 4, 1, 1000),
@@ -216,6 +237,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     host: env.HOST?.trim() || '0.0.0.0',
     metricsPort: integer('METRICS_PORT', DEFAULT_METRICS_PORT, 0, 65535),
     logLevel: logLevel ?? 'info',
+    ...(databaseUrl === undefined ? {} : { databaseUrl }),
   };
   if (problems.length) throw new ConfigError(problems);
   return config;

@@ -12,8 +12,10 @@ import { HandlerContext, Message, NonRetryableError } from './message';
  * - Delivery is at least once (a crash between the work and the acknowledgement repeats it):
  *   make the work idempotent, keyed on something in the body.
  *
- * The sample parses a JSON body and logs it. It has two markers that exist ONLY so the sample
- * can be tested end to end; delete them with the sample:
+ * The sample parses a JSON body and, when DATABASE_URL is set (postgres.external), stores it as
+ * one row keyed by the message id (src/store.ts: committed before the message is acknowledged,
+ * a redelivery inserts nothing); without a database it logs it. It has two markers that exist
+ * ONLY so the sample can be tested end to end; delete them with the sample:
  *
  *   {"samplePoison": true}    always fails: proves the retries and the dead-letter queue
  *   {"sampleDelayMs": 2000}   takes that long: proves that SIGTERM waits for in-flight work
@@ -24,7 +26,7 @@ export const SAMPLE_POISON_FIELD = 'samplePoison';
 /** SAMPLE ONLY: a body with this field (milliseconds) takes that long to handle. */
 export const SAMPLE_DELAY_FIELD = 'sampleDelayMs';
 
-export async function handle(message: Message, { signal, log }: HandlerContext): Promise<void> {
+export async function handle(message: Message, { signal, log, store }: HandlerContext): Promise<void> {
   let body: unknown;
   try {
     body = JSON.parse(message.body.toString('utf8'));
@@ -42,5 +44,10 @@ export async function handle(message: Message, { signal, log }: HandlerContext):
     await sleep(delayMs, undefined, { signal });
   }
 
+  if (store) {
+    const outcome = await store.store(message, body);
+    log.info({ bytes: message.body.length, outcome }, outcome === 'stored' ? 'sample handler stored a message' : 'sample handler found the message stored already');
+    return;
+  }
   log.info({ bytes: message.body.length }, 'sample handler processed a message');
 }

@@ -1,11 +1,13 @@
 import type { Logger } from 'pino';
+import type { MessageStore } from './store';
 
 /** One message as the handler sees it, whichever broker it came from. */
 export interface Message {
   /**
-   * The broker's id for it: the AMQP message-id (or the delivery tag when the publisher set
-   * none), the Redis stream entry id, the JetStream stream sequence. A retried message may get a
-   * new id (RabbitMQ and Redis re-publish it); put your own idempotency key in the body.
+   * The broker's id for it, the same on every delivery and retry of the message: the AMQP
+   * message-id (RabbitMQ's retries keep it; without one the delivery tag, which a redelivery
+   * changes: publish with message-id), the Redis stream entry id (a retried or handed-back copy
+   * carries its first entry's id in the field x-first-id), the JetStream stream sequence.
    */
   id: string;
   body: Buffer;
@@ -20,6 +22,8 @@ export interface HandlerContext {
   signal: AbortSignal;
   /** The worker's logger, bound to this message's id and attempt. */
   log: Logger;
+  /** The PostgreSQL store when DATABASE_URL is set (src/store.ts), else undefined. */
+  store?: MessageStore;
 }
 
 /** Resolves when the work is done (the message is then acknowledged); throws to retry it. */

@@ -8,6 +8,7 @@ import { createHealthServer } from './http';
 import { createLogger } from './log';
 import type { Handler } from './message';
 import { createMetrics, WorkerMetrics } from './metrics';
+import { PostgresMessageStore } from './store';
 import { DrainResult, QueueAdapter, Worker } from './worker';
 
 export interface RunningWorker {
@@ -53,7 +54,10 @@ export async function startWorker(config: Config, options: StartOptions = {}): P
       measureFailing = true;
     },
   });
-  const worker = new Worker({ ...config, adapter, handler: options.handler ?? handle, metrics, log });
+  // With DATABASE_URL every handler call gets the store (the sample writes each message to it).
+  const store = config.databaseUrl === undefined ? undefined : new PostgresMessageStore(config.databaseUrl, config.queue.name, log);
+  const handler = options.handler ?? handle;
+  const worker = new Worker({ ...config, adapter, handler: store ? (message, context) => handler(message, { ...context, store }) : handler, metrics, log });
   let shuttingDown = false;
   const server = createHealthServer({ metrics, brokerHealthy: () => adapter.isHealthy(), isShuttingDown: () => shuttingDown, log });
   await new Promise<void>((resolve, reject) => {
@@ -67,7 +71,9 @@ export async function startWorker(config: Config, options: StartOptions = {}): P
   log.info({ kind: config.queue.kind, broker: redactUrl(config.queue.url), queue: config.queue.name, concurrency: config.concurrency, maxAttempts: config.maxAttempts }, 'starting');
   // Connecting retries on its own until the broker answers; /healthz says 503 meanwhile.
   // A start still connecting when shutdown comes is abandoned: the adapter is closed by then.
-  worker.start().catch(async error => {
+  // The store's table comes first: no message is taken before it can be stored.
+  const starting = store ? migrateUntilDone(store, log, () => shuttingDown).then(() => (shuttingDown ? undefined : worker.start())) : worker.start();
+  starting.catch(async error => {
     if (shuttingDown) return;
     log.fatal({ err: error }, 'cannot start consuming');
     await shutdown('start failed').catch(() => undefined);
@@ -80,12 +86,27 @@ export async function startWorker(config: Config, options: StartOptions = {}): P
       shuttingDown = true;
       log.info({ reason }, 'shutting down');
       const result = await worker.drain();
+      // Every delivery is settled by now: nothing writes to the database any more.
+      await store?.close().catch(error => log.warn({ err: error }, 'closing the PostgreSQL pool failed'));
       await new Promise<void>(resolve => server.close(() => resolve()));
       log.info(result, 'shutdown complete');
       return result;
     })());
 
   return { worker, metrics, server, log, metricsPort: (server.address() as AddressInfo).port, shutdown };
+}
+
+/** Creates the store's table, retrying while PostgreSQL does not answer (as the broker connection does); /healthz says 503 meanwhile. */
+async function migrateUntilDone(store: PostgresMessageStore, log: Logger, stopping: () => boolean): Promise<void> {
+  for (let failures = 0; !stopping(); failures++) {
+    try {
+      await store.migrate();
+      return;
+    } catch (error) {
+      if (failures === 0) log.warn({ err: error }, 'cannot prepare the PostgreSQL table yet; retrying');
+      await new Promise(resolve => setTimeout(resolve, Math.min(5000, 100 * 2 ** Math.min(failures, 10))));
+    }
+  }
 }
 
 async function main(): Promise<void> {

@@ -57,11 +57,14 @@ describe('slipway:system:generate', () => {
     if (!expected.ok) throw new Error('example values must render');
     const prefix = input.targetPath ? `${input.targetPath}/` : '';
     const partFiles = expected.parts.flatMap(part => part.files.map(file => `${prefix}${part.part.name}/${file.path}`));
-    const systemFiles = [`${prefix}shop-system/README.md`, `${prefix}shop-system/catalog-info.yaml`];
+    // The system's repo: its catalog files and, with app-repos, the Argo CD app-of-apps of each environment and the bootstrap.
+    const systemFiles = expected.systemRepo.files.map(file => `${prefix}shop-system/${file.path}`);
+    expect(systemFiles).toEqual(expect.arrayContaining([`${prefix}shop-system/README.md`, `${prefix}shop-system/catalog-info.yaml`, `${prefix}shop-system/argocd/apps.yaml`]));
     expect(await listTree(workspace)).toEqual([...partFiles, ...systemFiles].sort());
     for (const part of expected.parts) {
       for (const file of part.files) expect(await fs.readFile(path.join(workspace, `${prefix}${part.part.name}`, file.path), 'utf8')).toBe(file.content);
     }
+    for (const file of expected.systemRepo.files) expect(await fs.readFile(path.join(workspace, `${prefix}shop-system`, file.path), 'utf8')).toBe(file.content);
     expect(outputs.system).toBe('system:default/shop');
     expect((outputs.parts as Array<{ name: string; targetPath: string }>).map(part => [part.name, part.targetPath])).toEqual(
       expected.parts.map(part => [part.part.name, `${prefix}${part.part.name}`]),
@@ -93,6 +96,25 @@ describe('slipway:system:generate', () => {
       repoUrl: `${baseUrl}/api/slipway/git/shop-system.git`,
       catalogInfoPath: '/catalog-info.yaml',
     });
+  });
+
+  it('with layout config-repo and publisher local, writes and outputs the config repo beside the parts, its Applications syncing from it on the local remote', async () => {
+    const values = shop({ layout: { kind: 'config-repo', repoUrl: 'https://github.com/example-org/shop-manifests.git' } });
+    const { ctx, outputs } = actionContext({ input: { values, publisher: 'local', repoUrl: '' }, workspacePath: workspace });
+    await createSystemGenerateAction({ goldenPaths, baseUrl }).handler(ctx);
+    // The publisher decides the URL, the layout the name.
+    const configRepoUrl = `${baseUrl}/api/slipway/git/shop-manifests.git`;
+    expect(outputs.configRepo).toEqual({ name: 'shop-manifests', targetPath: 'shop-manifests', repoUrl: configRepoUrl, catalogInfoPath: '/catalog-info.yaml' });
+    const tree = await listTree(workspace);
+    expect(tree.filter(file => /^(web|api)\/deploy\//.test(file))).toEqual([]);
+    for (const name of ['web', 'api']) {
+      for (const environment of ['staging', 'production']) {
+        const application = parse(await fs.readFile(path.join(workspace, 'shop-manifests/apps', name, 'argocd', `${environment}.yaml`), 'utf8'));
+        expect(application.spec.source).toEqual({ repoURL: configRepoUrl, targetRevision: 'main', path: `apps/${name}/overlays/${environment}` });
+      }
+    }
+    expect(parse(await fs.readFile(path.join(workspace, 'shop-manifests/catalog-info.yaml'), 'utf8'))).toMatchObject({ kind: 'Resource', metadata: { name: 'shop-manifests' } });
+    expect(outputs.files).toBe(tree.length);
   });
 
   it("writes the System and the system's shared Resources into the system repo's catalog-info.yaml", async () => {

@@ -2,13 +2,13 @@ import path from 'path';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { NAME_TOKEN, systemSpecSchema, type GoldenPathRegistry, type SpecIssue } from '@slipway/common';
 import type { LocalRepoStore } from '@slipway/git';
-import { findWriteConflicts, renderSystem, writeRenderedFiles, type RenderedFile } from '@slipway/render';
+import { findWriteConflicts, renderSystem, repoNameOf, writeRenderedFiles, type RenderedFile } from '@slipway/render';
 import type { ConflictCatalog } from './catalogConflicts';
 import type { GenerateRepoOptions } from './generateRepo';
 import { PUBLISH_INPUTS } from './generate';
 import { PUBLISHERS } from './gitopsRepoUrl';
 import type { PublishLocalActionOptions } from './publishLocal';
-import { renderSystemRepo, systemRepoName } from './systemCatalog';
+import { systemRepoName } from './systemCatalog';
 import { findTakenRepos } from './systemPreflight';
 import { parsePartValues, systemPublishing } from './systemInput';
 import { examples } from './systemGenerate.examples';
@@ -88,6 +88,11 @@ export function createSystemGenerateAction(options: SystemGenerateActionOptions)
           z
             .object({ name: z.string(), targetPath: z.string(), repoUrl: z.string(), githubRepoUrl: z.string().optional(), catalogInfoPath: z.string() })
             .describe("The system's catalog repo (<system>-system): its folder, URL and catalog-info.yaml path."),
+        configRepo: z =>
+          z
+            .object({ name: z.string(), targetPath: z.string(), repoUrl: z.string(), githubRepoUrl: z.string().optional(), catalogInfoPath: z.string() })
+            .optional()
+            .describe("With layout config-repo: the repo holding every part's manifests (apps/<part>), published and registered like the others."),
         parts: z =>
           z
             .array(
@@ -129,7 +134,8 @@ export function createSystemGenerateAction(options: SystemGenerateActionOptions)
       const parsed = parsePartValues(given, partIssues);
       issues.push(...partIssues.map(prefixed('values.')));
       if (issues.length || targetPath === undefined) fail();
-      const values = publishing.urlPattern ? { ...parsed, repos: { ...repos, urlPattern: publishing.urlPattern } } : parsed;
+      const published = publishing.urlPattern ? { ...parsed, repos: { ...repos, urlPattern: publishing.urlPattern } } : parsed;
+      const values = publishing.urlPattern ? withPublishedConfigRepo(published, publishing.urlPattern) : published;
 
       const rendered = await renderSystem(values, { goldenPaths: options.goldenPaths });
       if (!rendered.ok) {
@@ -141,6 +147,11 @@ export function createSystemGenerateAction(options: SystemGenerateActionOptions)
       const names = [...system.parts.map(part => part.name), ...system.resources.map(resource => resource.name)];
       if (names.includes(systemRepo)) {
         issues.push({ path: 'values.name', message: `names the system's catalog repo ${systemRepo}, which a part or resource of the same name would collide with: rename one` });
+        fail();
+      }
+      const { configRepo } = rendered;
+      if (configRepo && [...names, systemRepo].includes(configRepo.name)) {
+        issues.push({ path: 'values.layout.repoUrl', message: `names the config repo ${configRepo.name}, which a part, resource or the system's catalog repo of the same name would collide with: rename one` });
         fail();
       }
 
@@ -183,7 +194,15 @@ export function createSystemGenerateAction(options: SystemGenerateActionOptions)
         ...githubRepoUrlOf(systemRepo),
         catalogInfoPath: '/catalog-info.yaml',
       };
-      planned.unshift({ output: systemOutput, files: renderSystemRepo(system, rendered.parts.map(part => part.files), repoUrlOf) });
+      planned.unshift({ output: systemOutput, files: rendered.systemRepo.files });
+      const configOutput: RepoOutput | undefined = configRepo && {
+        name: configRepo.name,
+        targetPath: folder(configRepo.name),
+        repoUrl: configRepo.repoUrl,
+        ...githubRepoUrlOf(configRepo.name),
+        catalogInfoPath: '/catalog-info.yaml',
+      };
+      if (configRepo && configOutput) planned.push({ output: configOutput, files: configRepo.files });
 
       const preflight = findTakenRepos(
         planned.map(({ output, files }) => ({ name: output.name, files })),
@@ -202,7 +221,7 @@ export function createSystemGenerateAction(options: SystemGenerateActionOptions)
         return [];
       });
       for (const { name, message } of taken) {
-        const where = name === systemRepo ? 'values.name' : `values.parts.${name}`;
+        const where = name === systemRepo ? 'values.name' : name === configRepo?.name ? 'values.layout.repoUrl' : `values.parts.${name}`;
         if (ctx.isDryRun) ctx.logger.warn(`A real run would fail: ${where}: ${message}`);
         else issues.push({ path: where, message });
       }
@@ -228,8 +247,22 @@ export function createSystemGenerateAction(options: SystemGenerateActionOptions)
 
       ctx.output('system', `system:default/${system.name}`);
       ctx.output('systemRepo', systemOutput);
+      if (configOutput) ctx.output('configRepo', configOutput);
       ctx.output('parts', partOutputs);
       ctx.output('files', all.length);
     },
   });
+}
+
+/**
+ * With a publisher, the repos' URLs follow its pattern (the local remote, the GitHub owner): so
+ * does a config repo's, keeping its name (`todo-config`), or the Applications would point at a
+ * repo the template never created.
+ */
+function withPublishedConfigRepo(values: Record<string, unknown>, urlPattern: string): Record<string, unknown> {
+  const layout = values.layout;
+  if (typeof layout !== 'object' || layout === null || (layout as Record<string, unknown>).kind !== 'config-repo') return values;
+  const given = (layout as Record<string, unknown>).repoUrl;
+  const name = typeof given === 'string' ? repoNameOf(given) : `${String(values.name)}-config`;
+  return { ...values, layout: { ...layout, repoUrl: urlPattern.split(NAME_TOKEN).join(name) } };
 }

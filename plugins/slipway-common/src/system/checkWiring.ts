@@ -1,9 +1,9 @@
 import { DNS1123_LABEL_MAX } from '../names';
 import type { SpecIssue } from '../resolve';
 import type { DeclaredEdge } from './edges';
-import { defaultUrlEnv } from './edges';
+import { defaultUrlEnv, resourceRole } from './edges';
 import { endpointNamespace, type ParsedSystemSpec } from './systemSpec';
-import { RESOURCE_WIRING, type PartWiring } from './wiring';
+import { RESOURCE_WIRING, canHold, type PartWiring } from './wiring';
 
 /*
  * The rules that depend on what each golden path serves and connects to, checked once the
@@ -54,6 +54,7 @@ export function checkWiring(spec: ParsedSystemSpec, edges: DeclaredEdge[], golde
   const envOfCaller = new Map<string, string>();
   const prefixOfCaller = new Map<string, string>();
   const consumed = new Map<string, DeclaredEdge[]>();
+  const resourceKindOf = new Map(spec.resources.map(resource => [resource.name, resource.kind]));
   for (const edge of edges) {
     const from = wiringOf.get(edge.from);
     if (edge.kind === 'calls') {
@@ -86,6 +87,18 @@ export function checkWiring(spec: ParsedSystemSpec, edges: DeclaredEdge[], golde
     if (!from.connectsToResources) {
       add(`${edge.path}.from`, `must name a part that connects to resources: ${edge.from} is a ${pathOf.get(edge.from)}, whose nginx only proxies HTTP to other parts`);
     }
+    // A publisher and a cache user render their side from the edge: a path that cannot would leave it open at neither end.
+    const kind = resourceKindOf.get(edge.to);
+    if (edge.kind === 'publishes' && from.connectsToResources && !from.publishes) {
+      add(`${edge.path}.from`, `must name a part that publishes (a node-service): ${edge.from} is a ${pathOf.get(edge.from)}, which has no publisher`);
+    }
+    if (edge.kind === 'uses' && kind === 'redis') {
+      if (resourceRole(edge.to, edges) === 'broker') {
+        add(`${edge.path}.to`, `must not name ${edge.to} as a cache: parts publish to or consume from it, so it is a broker; give the cache a redis resource of its own`);
+      } else if (from.connectsToResources && !from.usesCache) {
+        add(`${edge.path}.from`, `must name a part that caches in Redis (a node-service): ${edge.from} is a ${pathOf.get(edge.from)}, which has no Redis cache client`);
+      }
+    }
     if (edge.kind === 'consumes') {
       if (from.consumesQueues === 0) {
         add(`${edge.path}.from`, `must name a part that consumes queues (a node-worker): ${edge.from} is a ${pathOf.get(edge.from)}, which runs no consumer`);
@@ -98,6 +111,21 @@ export function checkWiring(spec: ParsedSystemSpec, edges: DeclaredEdge[], golde
       }
     }
   }
+
+  // A holder renders the resource in its repo: its path must be one that can (wiring.ts holds).
+  spec.resources.forEach((resource, index) => {
+    if (resource.heldBy === undefined || !wiringOf.has(resource.heldBy)) return;
+    const role = resourceRole(resource.name, edges);
+    if (canHold(wiringOf.get(resource.heldBy), resource.kind, role)) return;
+    const holder = pathOf.get(resource.heldBy);
+    const able = spec.parts.filter(part => part.name !== resource.heldBy && canHold(wiringOf.get(part.name), resource.kind, role)).map(part => `${part.name} (${part.goldenPath})`);
+    const what = role === 'broker' ? `${resource.kind} broker` : `${resource.kind} ${RESOURCE_WIRING[resource.kind].catalogType}`;
+    add(
+      `resources[${index}].heldBy`,
+      `names ${resource.heldBy}, a ${holder}, which cannot hold a ${what}: its repo cannot render one` +
+        (able.length ? `; name a part whose golden path can (${able.join(', ')}), or leave heldBy out` : '; no part of the system can, so leave heldBy out'),
+    );
+  });
 
   // A pod reads Secrets of its own namespace only; CloudNativePG writes <cluster>-app only in the Cluster's.
   const resourceIndex = new Map(spec.resources.map((resource, index) => [resource.name, { resource, index }]));

@@ -1,5 +1,6 @@
 import type { EdgeKind, ParsedSystemSpec } from './systemSpec';
 import type { EdgeId } from './types';
+import type { ResourceRole } from './wiring';
 
 /** One declared edge, whatever its kind, with where it was written (for issues). */
 export interface DeclaredEdge {
@@ -35,4 +36,9 @@ export function declaredEdges(spec: ParsedSystemSpec): DeclaredEdge[] {
 /** `catalog` → `CATALOG_URL`, `todo-backend` → `TODO_BACKEND_URL`: the default variable a caller reads a callee's URL from. */
 export function defaultUrlEnv(callee: string): string {
   return `${callee.toUpperCase().replace(/-/g, '_')}_URL`;
+}
+
+/** A broker when any part publishes to or consumes from it, else a store (a database, a cache). */
+export function resourceRole(resource: string, edges: readonly DeclaredEdge[]): ResourceRole {
+  return edges.some(edge => edge.to === resource && (edge.kind === 'publishes' || edge.kind === 'consumes')) ? 'broker' : 'store';
 }

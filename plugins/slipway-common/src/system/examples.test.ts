@@ -195,18 +195,22 @@ describe('bookstore (seed 004), worked out by hand', () => {
     ]);
   });
 
-  it('syncs resources first, then catalog, orders and the worker, then the storefront that calls them', () => {
-    expect(system.resources.map(resource => resource.wave)).toEqual([0, 0, 0]);
-    expect(Object.fromEntries(system.parts.map(part => [part.name, part.wave]))).toEqual({ storefront: 2, catalog: 1, orders: 1, 'payments-worker': 1 });
+  it('syncs the holders first (catalog: the database and cache; payments-worker: the broker), then orders, which uses both, then the storefront that calls them', () => {
+    expect(system.resources.map(resource => [resource.name, resource.heldBy, resource.wave])).toEqual([
+      ['bookstore-db', 'catalog', 1],
+      ['bookstore-cache', 'catalog', 1],
+      ['bookstore-mq', 'payments-worker', 1],
+    ]);
+    expect(Object.fromEntries(system.parts.map(part => [part.name, part.wave]))).toEqual({ storefront: 3, catalog: 1, orders: 2, 'payments-worker': 1 });
   });
 
-  it("keeps each part's deploy/ in its own repo, and each resource in its first client's", () => {
+  it("keeps each part's deploy/ in its own repo, each store in its first user's and the broker in its consumer's", () => {
     expect(system.layout).toEqual({ kind: 'app-repos' });
     expect(system.parts.find(part => part.name === 'catalog')?.deploy).toEqual({ repoUrl: 'https://github.com/acme/catalog.git', branch: 'main', path: 'deploy' });
     expect(system.resources.map(resource => [resource.name, resource.heldBy, resource.deploy.path])).toEqual([
       ['bookstore-db', 'catalog', 'deploy/resources/bookstore-db'],
       ['bookstore-cache', 'catalog', 'deploy/resources/bookstore-cache'],
-      ['bookstore-mq', 'orders', 'deploy/resources/bookstore-mq'],
+      ['bookstore-mq', 'payments-worker', 'deploy/resources/bookstore-mq'],
     ]);
   });
 

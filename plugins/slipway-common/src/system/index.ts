@@ -4,7 +4,7 @@ export * from './types';
 export * from './wiring';
 export { POD_SECURITY_ENFORCE_LABEL, resolveSystem, type ResolveSystemOptions, type SystemResult } from './resolveSystem';
 export { CLUSTER_DOMAIN, IN_CLUSTER_SERVER } from './resolveAddresses';
-export { RESOURCE_WAVE, FIRST_PART_WAVE } from './resolveWaves';
+export { RESOURCE_WAVE, FIRST_PART_WAVE, partDependencies, type WaveEdge } from './resolveWaves';
 export { apiEntityRef, systemEntityRef } from './resolveCatalog';
 export { defaultUrlEnv, edgeId } from './edges';
 export { wiringChanges, type EndWiringChange } from './diffWiring';

@@ -2,6 +2,7 @@ import { readFileSync } from 'fs';
 import { join } from 'path';
 import { parse } from 'yaml';
 import { builtInGoldenPathIds } from '@slipway/skeletons/golden-paths';
+import { publisherAccess } from '../messaging';
 import { partValues } from './partValues';
 import { resolveSystem } from './resolveSystem';
 import type { ResolvedSystem } from './types';
@@ -81,6 +82,20 @@ describe('partValues', () => {
     ]);
   });
 
+  it("hands each part to the system's app-of-apps at its wave, keeping its own Argo CD settings, and refuses argocd.system set by hand", () => {
+    const values = example('bookstore');
+    values.parts[2].values.argocd = { project: 'books' };
+    const system = resolved(values);
+    expect(valuesOf(system, 'orders').argocd).toEqual({ project: 'books', system: { name: 'bookstore', wave: system.parts.find(part => part.name === 'orders')!.wave } });
+    expect(valuesOf(system, 'storefront').argocd).toEqual({ system: { name: 'bookstore', wave: 3 } });
+    values.parts[2].values.argocd = { system: { name: 'other', wave: 0 } };
+    const refused = resolved(values);
+    expect(partValues(refused, refused.parts[2], BUILT_IN_PART_WIRING['node-service'])).toEqual({
+      ok: false,
+      issues: [{ path: 'parts.orders.values.argocd.system', message: "is set by the system (its app-of-apps per environment and the part's sync wave): leave it out" }],
+    });
+  });
+
   it('refuses a callee URL the part also sets itself', () => {
     const values = example('log-pong');
     values.parts[1].values.environments = [{ name: 'production', config: { env: { PINGPONG_URL: 'http://pingpong' } } }];
@@ -111,7 +126,12 @@ describe('partValues', () => {
 
 describe('partValues: a worker and the broker it consumes from', () => {
   it("consumes the edge's queue on the system's broker, which another part holds: external, at the broker's namespace in each environment", () => {
-    const system = resolved(example('bookstore'));
+    // A second consumer, first in parts order, holds the broker (the first consumer does: resolveSystem).
+    const values = example('bookstore');
+    values.parts.unshift({ name: 'audit-worker', goldenPath: 'node-worker', values: { description: 'Audits orders.' } });
+    values.edges.consumes.unshift({ from: 'audit-worker', to: 'bookstore-mq', queue: 'orders-audit' });
+    const system = resolved(values);
+    expect(system.resources.find(resource => resource.name === 'bookstore-mq')?.heldBy).toBe('audit-worker');
     const worker = valuesOf(system, 'payments-worker');
     const edge = example('bookstore').edges.consumes[0];
     expect(worker.queue).toEqual({ kind: 'rabbitmq', name: edge.queue });
@@ -123,14 +143,28 @@ describe('partValues: a worker and the broker it consumes from', () => {
     ]);
   });
 
-  it('runs a broker the worker holds as its own, under the resource\'s name and instances', () => {
-    const values = example('bookstore');
-    values.resources.find((resource: Values) => resource.name === 'bookstore-mq').heldBy = 'payments-worker';
-    const system = resolved(values);
+  it("runs the broker it consumes from (its consumer holds it by default), under the resource's name and instances, admitting its publishers", () => {
+    const system = resolved(example('bookstore'));
+    expect(system.resources.find(resource => resource.name === 'bookstore-mq')?.heldBy).toBe('payments-worker');
     const worker = valuesOf(system, 'payments-worker');
     expect(worker.broker).toEqual({ name: 'bookstore-mq' });
     const instances = system.environments.map(environment => environment.endpoints['bookstore-mq'].instances);
     expect(worker.environments.map((environment: Values) => environment.broker.instances)).toEqual(instances);
+    // orders publishes to it: admitted in its namespace with its pods; its RabbitMQ user is its own repo's (no access fields here).
+    expect(worker.environments.map((environment: Values) => environment.broker.clients)).toEqual(
+      system.environments.map(environment => [{ name: 'orders', namespace: environment.endpoints.orders.namespace, podLabels: { 'app.kubernetes.io/name': 'orders' } }]),
+    );
+  });
+
+  it("gives a NATS or Redis publisher its user at the holder, with the publisher's own permissions", () => {
+    const todo = valuesOf(resolved(example('todo')), 'broadcaster');
+    expect(todo.environments[0].broker.clients).toEqual([
+      { name: 'todo-backend', namespace: 'todo-staging', podLabels: { 'app.kubernetes.io/name': 'todo-backend' }, permissions: { publish: ['todos.changed'], subscribe: ['_INBOX.>'] } },
+    ]);
+    const voting = valuesOf(resolved(example('voting')), 'worker');
+    expect(voting.environments[0].broker.clients).toEqual([
+      { name: 'vote', namespace: 'voting-production', podLabels: { 'app.kubernetes.io/name': 'vote' }, ...publisherAccess('redis', 'votes') },
+    ]);
   });
 
   it('refuses queue fields the part sets itself', () => {
@@ -176,16 +210,41 @@ describe('partValues: node-service and the PostgreSQL it uses', () => {
     expect(valuesOf(system, 'payments-worker').database).toBeUndefined();
   });
 
-  it("leaves a database to come when one of its users' paths has no PostgreSQL client: voting's worker (node-worker)", () => {
+  it("gives voting's worker (node-worker) the database result holds as postgres.external, with no database switch; result admits the worker's pods", () => {
     const values = example('voting');
+    // The worker first in parts order: the default holder is still a user whose path runs a cluster.
+    values.parts = [...values.parts.filter((part: Values) => part.goldenPath === 'node-worker'), ...values.parts.filter((part: Values) => part.goldenPath !== 'node-worker')];
     const system = resolved(values);
-    const pathOf = (name: string) => values.parts.find((part: Values) => part.name === name).goldenPath;
-    const users = postgresUses(values).map(([from]) => from);
-    expect(users.filter(name => !BUILT_IN_PART_WIRING[pathOf(name)].usesPostgres)).not.toEqual([]);
-    for (const name of users.filter(user => BUILT_IN_PART_WIRING[pathOf(user)].usesPostgres)) {
-      const given = valuesOf(system, name);
-      expect([given.database, given.postgres]).toEqual([undefined, undefined]);
-    }
+    const uses = postgresUses(values);
+    const worker = uses.map(([from]) => from).find(name => values.parts.find((part: Values) => part.name === name).goldenPath === 'node-worker')!;
+    const [, database] = uses.find(([from]) => from === worker)!;
+    const holder = system.resources.find(resource => resource.name === database)!.heldBy;
+    expect(values.parts.find((part: Values) => part.name === holder).goldenPath).toBe('node-service');
+    const given = valuesOf(system, worker);
+    expect(given.postgres).toEqual({ external: { name: database } });
+    expect('database' in given).toBe(false);
+    const workerPods = system.environments[0].endpoints[database].ingress.find(rule => rule.peer.name === worker)!.peer.podLabels;
+    expect(workerPods).toEqual({ 'app.kubernetes.io/name': worker, 'app.kubernetes.io/component': 'worker' });
+    expect(valuesOf(system, holder).postgres).toMatchObject({ name: database, clients: [{ name: worker, podLabels: workerPods }] });
+  });
+
+  it('refuses a node-worker as the holder of a PostgreSQL, naming the resource\'s heldBy, when no user runs a cluster', () => {
+    const values = example('voting');
+    values.edges.uses = values.edges.uses.filter((edge: Values) => edge.from === 'worker');
+    const system = resolved(values);
+    const part = system.parts.find(candidate => candidate.name === 'worker')!;
+    expect(system.resources.find(resource => resource.name === 'voting-db')!.heldBy).toBe('worker');
+    const result = partValues(system, part, BUILT_IN_PART_WIRING['node-worker']);
+    expect(result).toEqual({ ok: false, issues: [{ path: 'resources.voting-db.heldBy', message: expect.stringContaining('is worker, a node-worker, which runs no PostgreSQL cluster') }] });
+  });
+
+  it("leaves a database unrendered when one of its users' paths has no PostgreSQL client (an adopter's path without usesPostgres)", () => {
+    const system = resolved(example('voting'));
+    const { usesPostgres: _uses, ...withoutClient } = BUILT_IN_PART_WIRING['node-worker'];
+    const wiringOf = (goldenPath: string) => (goldenPath === 'node-worker' ? withoutClient : BUILT_IN_PART_WIRING[goldenPath]);
+    const result = partValues(system, system.parts.find(candidate => candidate.name === 'result')!, BUILT_IN_PART_WIRING['node-service'], wiringOf);
+    if (!result.ok) throw new Error(JSON.stringify(result.issues));
+    expect([result.values.database, result.values.postgres]).toEqual([undefined, undefined]);
   });
 
   it("sizes the holder's cluster from the resource's instances when every environment agrees", () => {
@@ -245,5 +304,49 @@ describe('partValues: catalog relations', () => {
     expect(catalog.dependsOn).toEqual(['component:search', 'resource:default/bookstore-db', 'resource:bookstore-cache']);
     expect(catalog.consumesApis).toEqual(['search']);
     expect(catalog.providesApis).toEqual(['api:catalog']);
+  });
+});
+
+describe('partValues: node-service as a publisher and as a cache user', () => {
+  it("publishes to the edge's queue on the broker its consumer runs, at the broker's namespaces", () => {
+    expect(valuesOf(resolved(example('bookstore')), 'orders').publishes).toEqual({ kind: 'rabbitmq', external: { name: 'bookstore-mq', namespace: 'bookstore-{environment}' }, queue: 'orders' });
+    expect(valuesOf(resolved(example('todo')), 'todo-backend').publishes).toEqual({ kind: 'nats', external: { name: 'todo-nats', namespace: 'todo-{environment}' }, queue: 'todos', subject: 'todos.changed' });
+    expect(valuesOf(resolved(example('voting')), 'vote').publishes).toEqual({ kind: 'redis', external: { name: 'voting-redis', namespace: 'voting-{environment}' }, queue: 'votes' });
+    // No publishes edge, no publisher; a worker is given none either.
+    expect(valuesOf(resolved(example('bookstore')), 'catalog').publishes).toBeUndefined();
+  });
+
+  it('runs the cache in its first user, admitting the others; the others use it as external', () => {
+    const values = example('bookstore');
+    values.edges.uses.push({ from: 'orders', to: 'bookstore-cache' });
+    const system = resolved(values);
+    expect(system.resources.find(resource => resource.name === 'bookstore-cache')?.heldBy).toBe('catalog');
+    expect(valuesOf(system, 'catalog').cache).toEqual({ name: 'bookstore-cache', clients: [{ name: 'orders', namespace: 'bookstore-{environment}', podLabels: { 'app.kubernetes.io/name': 'orders' } }] });
+    expect(valuesOf(system, 'orders').cache).toEqual({ external: { name: 'bookstore-cache', namespace: 'bookstore-{environment}' } });
+    // The example as written: catalog alone caches in it.
+    expect(valuesOf(resolved(example('bookstore')), 'catalog').cache).toEqual({ name: 'bookstore-cache', clients: [] });
+  });
+
+  it('refuses publishes and cache fields the part sets itself, and a broker only a publisher could hold', () => {
+    const values = example('bookstore');
+    values.parts.find((part: Values) => part.name === 'orders').values.publishes = { queue: 'mine' };
+    values.parts.find((part: Values) => part.name === 'catalog').values.cache = { name: 'mine' };
+    const system = resolved(values);
+    const issues = (name: string) => {
+      const result = partValues(system, system.parts.find(candidate => candidate.name === name)!, BUILT_IN_PART_WIRING['node-service']);
+      return result.ok ? [] : result.issues;
+    };
+    expect(issues('orders')).toEqual([{ path: 'parts.orders.values.publishes.queue', message: 'is set by the system (its publishes edge to bookstore-mq): leave it out' }]);
+    expect(issues('catalog')).toEqual([{ path: 'parts.catalog.values.cache.name', message: 'is set by the system (its uses edge to bookstore-cache): leave it out' }]);
+
+    const orphan = example('bookstore');
+    orphan.edges.consumes = [];
+    orphan.parts = orphan.parts.filter((part: Values) => part.name !== 'payments-worker');
+    const alone = resolved(orphan);
+    const orders = alone.parts.find(candidate => candidate.name === 'orders')!;
+    expect(partValues(alone, orders, BUILT_IN_PART_WIRING['node-service'])).toEqual({
+      ok: false,
+      issues: [{ path: 'resources.bookstore-mq', message: 'has no part that runs it: a rabbitmq broker is run by a part that consumes from it (a node-worker), and orders only publishes to it; add the consumer\'s consumes edge' }],
+    });
   });
 });

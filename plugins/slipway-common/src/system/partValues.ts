@@ -1,9 +1,10 @@
 import { mergeEntityRefs } from '../catalogRelations';
 import type { SpecIssue } from '../resolve';
 import { ENVIRONMENT_NAMESPACE_TOKEN, environmentNamespaceFrom } from '../spec';
+import { heldBrokerClients, publishedBroker, usedCache } from './partMessaging';
 import { partPeers } from './peers';
 import type { EnvironmentEdge, ResolvedPart, ResolvedSystem } from './types';
-import { BUILT_IN_PART_WIRING, type PartWiring } from './wiring';
+import { BUILT_IN_PART_WIRING, canHold, type PartWiring } from './wiring';
 
 /*
  * A part's values for its golden path, as the system gives them: the part's own values, with
@@ -83,13 +84,14 @@ function consumedBroker(system: ResolvedSystem, part: ResolvedPart, issues: Spec
   const ownBroker = (part.values.broker ?? {}) as Values;
   const perEnvironment = new Map<string, Values>();
   if (resource.heldBy === part.name) {
-    for (const environment of system.environments) {
+    system.environments.forEach((environment, index) => {
       const placement = environment.endpoints[resource.name];
       if (placement.namespace !== environment.endpoints[part.name].namespace) {
         issues.push({ path: `resources.${resource.name}.namespace`, message: `must be ${part.name}'s namespace in ${environment.name} (${environment.endpoints[part.name].namespace}): a worker runs the broker it holds beside itself` });
       }
-      perEnvironment.set(environment.name, { instances: placement.instances });
-    }
+      // The broker's other clients (its publishers) in this environment, said once (the first environment's issues).
+      perEnvironment.set(environment.name, { instances: placement.instances, clients: heldBrokerClients(environment, resource, part.name, index === 0 ? issues : []) });
+    });
     return { top: { queue, broker: { ...ownBroker, name: resource.name } }, perEnvironment };
   }
   for (const environment of system.environments) perEnvironment.set(environment.name, { namespace: environment.endpoints[resource.name].namespace });
@@ -102,11 +104,19 @@ function consumedBroker(system: ResolvedSystem, part: ResolvedPart, issues: Spec
  * from the resource's ingress), and the others use as postgres.external. The resolver has already
  * refused a client outside the cluster's namespace (checkWiring: CloudNativePG writes <cluster>-app
  * only there), so clients need no namespace. The holder owns the schema and runs the migrations.
- * A resource one of whose users' paths cannot render its side (no usesPostgres: node-worker has
- * no PostgreSQL client yet, voting's worker) is left to come, as before: rendering the cluster
- * would leave that user's edge open at neither end (network-policy-pairs), and no part gets it.
+ * Only a path that can run the cluster (wiring.holds: node-service) holds it; one that only uses
+ * a PostgreSQL (node-worker) gets postgres.external alone, without node-service's `database`
+ * switch, and is refused as the holder. A resource one of whose users' paths cannot render its
+ * side (no usesPostgres) is left unrendered: rendering the cluster would leave that user's edge
+ * open at neither end (network-policy-pairs), and no part gets it.
  */
-function usedDatabase(system: ResolvedSystem, part: ResolvedPart, issues: SpecIssue[], wiringOf: (goldenPath: string) => PartWiring | undefined): Values | undefined {
+function usedDatabase(
+  system: ResolvedSystem,
+  part: ResolvedPart,
+  wiring: PartWiring,
+  issues: SpecIssue[],
+  wiringOf: (goldenPath: string) => PartWiring | undefined,
+): Values | undefined {
   const [first] = system.environments;
   const postgres = system.resources.filter(resource => resource.kind === 'postgres');
   const used = postgres.filter(resource => first.edges.some(edge => edge.kind === 'uses' && edge.from === part.name && edge.to === resource.name));
@@ -128,7 +138,15 @@ function usedDatabase(system: ResolvedSystem, part: ResolvedPart, issues: SpecIs
   for (const field of ['external', 'name', 'clients'] as const) {
     if (own[field] !== undefined) issues.push({ path: `parts.${part.name}.values.postgres.${field}`, message: `is set by the system (its uses edge to ${resource.name}): leave it out` });
   }
-  if (resource.heldBy !== part.name) return { database: 'postgres', postgres: { ...own, external: { name: resource.name } } };
+  const runsClusters = canHold(wiring, 'postgres', 'store');
+  if (resource.heldBy !== part.name) return { ...(runsClusters ? { database: 'postgres' } : {}), postgres: { ...own, external: { name: resource.name } } };
+  if (!runsClusters) {
+    issues.push({
+      path: `resources.${resource.name}.heldBy`,
+      message: `is ${part.name}, a ${part.goldenPath}, which runs no PostgreSQL cluster (it only uses one another part runs: postgres.external): ${resource.name} needs a user whose golden path runs one (a node-service), named in heldBy`,
+    });
+    return undefined;
+  }
   const clients = first.endpoints[resource.name].ingress
     .filter(rule => rule.peer.role === 'part' && rule.peer.name !== part.name)
     .map(rule => ({ name: rule.peer.name, podLabels: rule.peer.podLabels }));
@@ -169,7 +187,12 @@ export function partValues(
   const issues: SpecIssue[] = [];
   const own = (Array.isArray(part.values.environments) ? part.values.environments : []) as EnvironmentValues[];
   const broker = wiring.consumesQueues > 0 ? consumedBroker(system, part, issues) : undefined;
-  const database = wiring.usesPostgres ? usedDatabase(system, part, issues, wiringOf) : undefined;
+  const database = wiring.usesPostgres ? usedDatabase(system, part, wiring, issues, wiringOf) : undefined;
+  const publishes = wiring.publishes ? publishedBroker(system, part, issues) : undefined;
+  const cache = wiring.usesCache ? usedCache(system, part, issues) : undefined;
+  if ((part.values.argocd as Values | undefined)?.system !== undefined) {
+    issues.push({ path: `parts.${part.name}.values.argocd.system`, message: "is set by the system (its app-of-apps per environment and the part's sync wave): leave it out" });
+  }
   const environments = system.environments.map(environment => {
     const placement = environment.endpoints[part.name];
     const entry = own.find(candidate => candidate.name === environment.name) ?? { name: environment.name };
@@ -199,7 +222,17 @@ export function partValues(
     environments,
     ...broker?.top,
     ...database,
-    gitops: { ...(part.values.gitops as Values | undefined), repoUrl: part.repo.url, branch: part.repo.branch },
+    ...publishes,
+    ...cache,
+    // The system's app-of-apps per environment owns the part's Applications, at the part's wave.
+    argocd: { ...(part.values.argocd as Values | undefined), system: { name: system.name, wave: part.wave } },
+    gitops: {
+      ...(part.values.gitops as Values | undefined),
+      repoUrl: part.repo.url,
+      branch: part.repo.branch,
+      // The config-repo layout: the part's deploy/ tree is apps/<part> of the system's config repo.
+      ...(system.layout.kind === 'config-repo' ? { manifests: { repoUrl: part.deploy.repoUrl, branch: part.deploy.branch, path: part.deploy.path } } : {}),
+    },
   };
   if (wiring.callerConfig === 'path-prefix') values.backends = backendsFor(system, part, issues);
   return issues.length ? { ok: false, issues } : { ok: true, values };

@@ -1,4 +1,4 @@
-import type { DeclaredEdge } from './edges';
+import { resourceRole, type DeclaredEdge } from './edges';
 import type { ParsedSystemSpec } from './systemSpec';
 import type { PartCatalog, ResourceCatalog } from './types';
 import { RESOURCE_WIRING, type PartWiring } from './wiring';
@@ -38,6 +38,5 @@ export function partCatalog(spec: ParsedSystemSpec, part: string, edges: Declare
 
 /** A broker when any part publishes to or consumes from it; else the kind's own type (database, cache). */
 export function resourceCatalog(spec: ParsedSystemSpec, resource: ParsedSystemSpec['resources'][number], edges: DeclaredEdge[]): ResourceCatalog {
-  const messaging = edges.some(edge => edge.to === resource.name && (edge.kind === 'publishes' || edge.kind === 'consumes'));
-  return { system: systemEntityRef(spec.name), type: messaging ? 'message-broker' : RESOURCE_WIRING[resource.kind].catalogType };
+  return { system: systemEntityRef(spec.name), type: resourceRole(resource.name, edges) === 'broker' ? 'message-broker' : RESOURCE_WIRING[resource.kind].catalogType };
 }

@@ -1,13 +1,13 @@
 import { issuesFromZod, type SpecIssue } from '../resolve';
 import { checkWiring } from './checkWiring';
-import { declaredEdges } from './edges';
+import { declaredEdges, resourceRole, type DeclaredEdge } from './edges';
 import { IN_CLUSTER_SERVER, environmentEdges, placeEndpoints } from './resolveAddresses';
 import { partCatalog, resourceCatalog, systemEntityRef } from './resolveCatalog';
 import { addNetworkRules } from './resolveNetwork';
 import { RESOURCE_WAVE, partWaves } from './resolveWaves';
 import { NAME_TOKEN, environmentNamespace, systemSpecSchema, type ParsedSystemSpec } from './systemSpec';
 import type { DeployLocation, ResolvedLayout, ResolvedPart, ResolvedResource, ResolvedSystem, SystemEnvironment } from './types';
-import { BUILT_IN_PART_WIRING, RESOURCE_WIRING, type PartWiring, type ResourceKind } from './wiring';
+import { BUILT_IN_PART_WIRING, RESOURCE_WIRING, canHold, type PartWiring, type ResourceKind } from './wiring';
 
 /**
  * Pod Security Admission's namespace label (Kubernetes docs, "Enforce Pod Security Standards with
@@ -47,6 +47,22 @@ function resourceDeploy(spec: ParsedSystemSpec, layout: ResolvedLayout, resource
 }
 
 /**
+ * Who holds a resource when its heldBy is not set: a part whose path can hold it in its role
+ * (wiring.ts `holds`). A broker goes to its first consumer, which runs the broker it consumes
+ * from (node-worker), so a publisher (node-service) that cannot run one connects to it; a store
+ * (a database, a cache) to its first user in parts order. Every resource has a client; when none
+ * can hold it (or none connects), the first client (or the first part) keeps it, as before paths
+ * declared what they hold.
+ */
+function defaultHolder(spec: ParsedSystemSpec, resource: ParsedSystemSpec['resources'][number], edges: DeclaredEdge[], wiringOf: ReadonlyMap<string, PartWiring>): string {
+  const role = resourceRole(resource.name, edges);
+  const clients = spec.parts.filter(part => edges.some(edge => edge.from === part.name && edge.to === resource.name));
+  const capable = clients.filter(part => canHold(wiringOf.get(part.name), resource.kind, role));
+  const consumer = capable.find(part => edges.some(edge => edge.kind === 'consumes' && edge.from === part.name && edge.to === resource.name));
+  return (consumer ?? capable[0] ?? clients[0] ?? spec.parts[0]).name;
+}
+
+/**
  * Checks a system's values and derives everything its wiring needs, for every environment:
  * namespaces, fully qualified addresses, both ends' allow-lists, catalog relations and sync
  * waves. Never throws.
@@ -60,7 +76,8 @@ export function resolveSystem(values: unknown, options: ResolveSystemOptions): S
   if (issues.length) return { ok: false, issues };
 
   const layout = resolveLayout(spec);
-  const waves = partWaves(spec, edges);
+  const holders = new Map(spec.resources.map(resource => [resource.name, resource.heldBy ?? defaultHolder(spec, resource, edges, wiringOf)]));
+  const waves = partWaves(spec.parts.map(part => part.name), edges, holders);
   const resourceKinds = new Map<string, ResourceKind>(spec.resources.map(resource => [resource.name, resource.kind]));
 
   const parts: ResolvedPart[] = spec.parts.map(part => ({
@@ -74,8 +91,7 @@ export function resolveSystem(values: unknown, options: ResolveSystemOptions): S
   }));
 
   const resources: ResolvedResource[] = spec.resources.map(resource => {
-    // Every resource has a client (an unused one is still held by someone: the first part).
-    const heldBy = resource.heldBy ?? spec.parts.find(part => edges.some(edge => edge.from === part.name && edge.to === resource.name))?.name ?? spec.parts[0].name;
+    const heldBy = holders.get(resource.name) as string;
     return {
       name: resource.name,
       kind: resource.kind,
@@ -86,7 +102,8 @@ export function resolveSystem(values: unknown, options: ResolveSystemOptions): S
         : {}),
       heldBy,
       deploy: resourceDeploy(spec, layout, resource.name, heldBy),
-      wave: RESOURCE_WAVE,
+      // Applied with its holder's Application (resolveWaves.ts).
+      wave: waves.get(heldBy) ?? RESOURCE_WAVE,
       catalog: resourceCatalog(spec, resource, edges),
     };
   });

@@ -1,31 +1,42 @@
-import type { DeclaredEdge } from './edges';
-import type { ParsedSystemSpec } from './systemSpec';
+import type { EdgeKind } from './systemSpec';
 
 /*
- * Argo CD sync waves of the Applications in each environment's app-of-apps: every resource
- * before the parts that connect to it, and a called part before its callers, so a service
- * starts against dependencies that are already there.
+ * Argo CD sync waves of the Applications in each environment's app-of-apps: a part waits for
+ * every part it depends on, so a service starts against dependencies that are already there.
+ * A part depends on
+ *   - each part it calls (the callee before its callers), and
+ *   - the holder of each resource it uses, publishes to or consumes from (the database, cache or
+ *     broker, and the migrations the holder runs, before the services that need them: the
+ *     holder's repo renders the resource, so the resource is applied with the holder's Application).
  *
- *   wave 0     every resource (its operator's cluster, its chart): nothing in the system comes before it
- *   wave 1     a part that calls no other part (or only parts in a cycle with it)
- *   wave 1+n   a part whose longest chain of calls to parts outside its cycle is n long
+ *   wave 1     a part that depends on no other part (or only on parts in a cycle with it)
+ *   wave 1+n   a part whose longest chain of dependencies on parts outside its cycle is n long
  *
- * Consumers and publishers are not ordered against each other: the queue between them is the
- * resource, which is already there. Calls in a cycle (a calls b, b calls a) put the cycle in
- * one wave: neither can wait for the other.
+ * A resource is in its holder's wave: its manifests (a CloudNativePG Cluster, a RabbitmqCluster)
+ * are in the holder's Application, and a chart the holder runs (Valkey, NATS) has an Application
+ * of its own in the same wave, because its pods mount the Secret and NetworkPolicies the holder's
+ * Application writes (skeletons/_backing-services/redis/application.hbs): a chart Application in
+ * an earlier wave would wait, with the Application health check restored, for pods that cannot
+ * start until the later wave. Dependencies in a cycle (a calls b, b calls a; or a holds the
+ * database b uses while b holds the broker a publishes to) put the cycle in one wave: neither can
+ * wait for the other.
  *
  * Argo CD waits for a wave's Applications to be healthy before the next only when the
  * Application health check is restored: "The health assessment of argoproj.io/Application CRD
  * has been removed in argocd 1.8 … You might need to restore it if you are using app-of-apps
  * pattern and orchestrating synchronization using sync waves" (Argo CD docs,
- * operator-manual/health.md, "Argocd App"). Without it the waves only order the applies.
+ * operator-manual/health.md, "Argocd App"). Without it the waves only order the applies: an
+ * Application without a health check counts as synced once applied (gitops-engine
+ * pkg/sync/sync_context.go: "some objects (e.g. secret) do not have health, and they
+ * automatically success"). README "Argo CD per environment" says why Slipway leaves it so.
  */
 
+/** The wave of a resource no part holds (none today: every resource has a holder). */
 export const RESOURCE_WAVE = 0;
 export const FIRST_PART_WAVE = 1;
 
-/** Strongly connected components of the calls graph (Tarjan), so a cycle shares one wave. */
-function callCycles(parts: string[], calls: Map<string, string[]>): Map<string, number> {
+/** Strongly connected components of the dependency graph (Tarjan), so a cycle shares one wave. */
+function dependencyCycles(parts: string[], calls: Map<string, string[]>): Map<string, number> {
   const component = new Map<string, number>();
   const index = new Map<string, number>();
   const low = new Map<string, number>();
@@ -61,26 +72,41 @@ function callCycles(parts: string[], calls: Map<string, string[]>): Map<string, 
   return component;
 }
 
+/** What the waves read of an edge: a declared one, or one resolved in an environment. */
+export type WaveEdge = Readonly<{ kind: EdgeKind; from: string; to: string }>;
+
+/**
+ * The parts each part waits for: its callees, and the holders of the resources it connects to
+ * (never itself). `heldBy` maps each resource to the part whose repo renders it.
+ */
+export function partDependencies(parts: readonly string[], edges: readonly WaveEdge[], heldBy: ReadonlyMap<string, string>): Map<string, string[]> {
+  const waitsFor = new Map<string, string[]>(parts.map(part => [part, []]));
+  const add = (part: string, dependency: string | undefined) => {
+    const own = waitsFor.get(part);
+    if (own && dependency !== undefined && dependency !== part && waitsFor.has(dependency) && !own.includes(dependency)) own.push(dependency);
+  };
+  for (const edge of edges) add(edge.from, edge.kind === 'calls' ? edge.to : heldBy.get(edge.to));
+  return waitsFor;
+}
+
 /** The wave of each part's Application, by name. */
-export function partWaves(spec: ParsedSystemSpec, edges: DeclaredEdge[]): Map<string, number> {
-  const parts = spec.parts.map(part => part.name);
-  const calls = new Map<string, string[]>();
-  for (const edge of edges) if (edge.kind === 'calls') calls.set(edge.from, [...(calls.get(edge.from) ?? []), edge.to]);
-  const cycleOf = callCycles(parts, calls);
-  // Members of one cycle share their callees outside it.
-  const calleesOfCycle = new Map<number, Set<number>>();
-  for (const [from, callees] of calls) {
-    const own = cycleOf.get(from) as number;
-    const set = calleesOfCycle.get(own) ?? new Set<number>();
-    for (const callee of callees) if (cycleOf.get(callee) !== own) set.add(cycleOf.get(callee) as number);
-    calleesOfCycle.set(own, set);
+export function partWaves(parts: readonly string[], edges: readonly WaveEdge[], heldBy: ReadonlyMap<string, string>): Map<string, number> {
+  const waitsFor = partDependencies(parts, edges, heldBy);
+  const cycleOf = dependencyCycles([...parts], waitsFor);
+  // Members of one cycle share their dependencies outside it.
+  const dependenciesOfCycle = new Map<number, Set<number>>();
+  for (const [part, dependencies] of waitsFor) {
+    const own = cycleOf.get(part) as number;
+    const set = dependenciesOfCycle.get(own) ?? new Set<number>();
+    for (const dependency of dependencies) if (cycleOf.get(dependency) !== own) set.add(cycleOf.get(dependency) as number);
+    dependenciesOfCycle.set(own, set);
   }
-  // Tarjan numbers a component after every component it reaches, so callees come first.
+  // Tarjan numbers a component after every component it reaches, so dependencies come first.
   const waveOfCycle = new Map<number, number>();
   const cycles = [...new Set(cycleOf.values())].sort((a, b) => a - b);
   for (const cycle of cycles) {
-    const callees = [...(calleesOfCycle.get(cycle) ?? [])];
-    waveOfCycle.set(cycle, callees.length ? 1 + Math.max(...callees.map(callee => waveOfCycle.get(callee) as number)) : FIRST_PART_WAVE);
+    const dependencies = [...(dependenciesOfCycle.get(cycle) ?? [])];
+    waveOfCycle.set(cycle, dependencies.length ? 1 + Math.max(...dependencies.map(dependency => waveOfCycle.get(dependency) as number)) : FIRST_PART_WAVE);
   }
   return new Map(parts.map(part => [part, waveOfCycle.get(cycleOf.get(part) as number) as number]));
 }

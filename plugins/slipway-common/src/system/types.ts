@@ -59,6 +59,7 @@ export interface ResolvedResource {
   /** With app-repos: the part whose repo holds the manifests. */
   heldBy: string;
   deploy: DeployLocation;
+  /** Its holder's wave: the resource is applied with the holder's Application (resolveWaves.ts). */
   wave: number;
   catalog: ResourceCatalog;
 }

@@ -47,10 +47,22 @@ export interface PartWiring {
   /** Whether what it serves is an HTTP API (a catalog API entity), rather than web pages. */
   providesApi: boolean;
   /**
-   * Whether the path takes a PostgreSQL from a uses edge (node-service's database: postgres with
-   * postgres.external, or postgres.name and postgres.clients for the cluster it holds).
+   * Whether the path takes a PostgreSQL from a uses edge: postgres.external {name} for a cluster
+   * another part holds (node-service, node-worker), and, where `holds` says it can hold one
+   * (node-service's database: postgres), postgres.name and postgres.clients for the cluster it holds.
    */
   usesPostgres?: boolean;
+  /**
+   * The resources a part of this path can hold (render in its repo), by kind and by what the
+   * resource is to the system (resourceRole): node-service runs a database or a cache it uses,
+   * node-worker the broker it consumes from. resolveSystem refuses a heldBy naming a part whose
+   * path cannot hold the resource, and defaults heldBy to a part that can.
+   */
+  holds?: Partial<Record<ResourceKind, readonly ResourceRole[]>>;
+  /** Whether the path publishes to a broker from a publishes edge (node-service's `publishes`). */
+  publishes?: boolean;
+  /** Whether the path takes a Redis cache from a uses edge (node-service's `cache`). */
+  usesCache?: boolean;
 }
 
 /** The built-in golden paths' wiring, by id. */
@@ -68,6 +80,10 @@ export const BUILT_IN_PART_WIRING: Readonly<Record<string, PartWiring>> = {
     consumesQueues: 0,
     providesApi: true,
     usesPostgres: true,
+    // It runs the cluster or cache it uses: deploy/base/database.yaml.hbs (postgres.name), deploy/overlays/[environment]/messaging.yaml.hbs (cache.name).
+    holds: { postgres: ['store'], redis: ['store'] },
+    publishes: true,
+    usesCache: true,
   },
   // skeletons/node-worker/deploy/base/service.yaml.hbs: Service <name> with the metrics port
   // only, for Prometheus. Its broker client is app.kubernetes.io/name + component worker
@@ -80,6 +96,11 @@ export const BUILT_IN_PART_WIRING: Readonly<Record<string, PartWiring>> = {
     connectsToResources: true,
     consumesQueues: 1,
     providesApi: false,
+    // deploy/overlays/[environment]/broker.yaml.hbs renders the broker it consumes from (broker.name, broker.clients).
+    holds: { rabbitmq: ['broker'], nats: ['broker'], redis: ['broker'] },
+    // postgres.external only (deploy/overlays/[environment]/database.yaml.hbs: its egress, its
+    // DATABASE_URL): it runs no cluster, so a PostgreSQL it uses is held by another user.
+    usesPostgres: true,
   },
   // skeletons/static-frontend/deploy/base/service.yaml.hbs: Service <name> port http 80 → nginx's
   // port http (spec.port, default 8080); pods app.kubernetes.io/name + component web, which its
@@ -98,6 +119,17 @@ export const BUILT_IN_PART_WIRING: Readonly<Record<string, PartWiring>> = {
 
 export const RESOURCE_KINDS = ['postgres', 'redis', 'rabbitmq', 'nats'] as const;
 export type ResourceKind = (typeof RESOURCE_KINDS)[number];
+
+/**
+ * What a resource is to its system: a broker when any part publishes to it or consumes from it
+ * (its catalog type message-broker), else a store its users read and write (a database, a cache).
+ */
+export type ResourceRole = 'store' | 'broker';
+
+/** Whether a part of this path can hold a resource of this kind in this role. */
+export function canHold(wiring: PartWiring | undefined, kind: ResourceKind, role: ResourceRole): boolean {
+  return wiring?.holds?.[kind]?.includes(role) ?? false;
+}
 
 /** The edge kinds from a part to a resource. */
 export type ResourceEdgeKind = 'uses' | 'publishes' | 'consumes';

@@ -267,3 +267,22 @@ describe('GitOps environments card', () => {
     });
   });
 });
+
+describe('GitOps environments card for a service whose manifests are in a system config repo', () => {
+  it('shows its environments, links the sync revision into the config repo and names where the manifests are', () => {
+    const scenario = healthy(options);
+    const location = 'https://github.com/example-org/shop-config/tree/main/apps/orders';
+    const annotations = { ...scenario.entity.metadata.annotations, 'slipway.dev/manifests-location': `url:${location}` };
+    renderScenario({ ...scenario, entity: { ...scenario.entity, metadata: { ...scenario.entity.metadata, annotations } } });
+    expect(screen.getAllByTestId(/^environment-/).map(row => row.getAttribute('data-testid'))).toEqual(['environment-staging', 'environment-production']);
+    const revision = rowOf('production').getByTitle(/^[0-9a-f]{40}$/);
+    expect(revision.getAttribute('href')).toMatch(/^https:\/\/github\.com\/example-org\/shop-config\/commit\/[0-9a-f]{40}$/);
+    const manifests = within(screen.getByTestId('manifests-location')).getByRole('link');
+    expect(manifests.getAttribute('href')).toBe(location);
+  });
+
+  it('names no manifests location for a service holding its own deploy/', () => {
+    renderScenario(healthy(options));
+    expect(screen.queryByTestId('manifests-location')).toBeNull();
+  });
+});

@@ -12,7 +12,7 @@ import Typography from '@material-ui/core/Typography';
 import { makeStyles } from '@material-ui/core/styles';
 import { ClusterProblem, StatusModel } from '../model';
 import { EnvironmentsTable } from './EnvironmentsTable';
-import { Detail, Mono } from './parts';
+import { Detail, ExternalLink, Mono } from './parts';
 import { formatAgo, formatInterval } from './time';
 
 /** `staging and production`, `dev, staging and production`. */
@@ -170,6 +170,14 @@ export function GitOpsEnvironmentsCardView(props: GitOpsEnvironmentsCardViewProp
               deployed. Argo CD deploys an environment once CI pins its first image.
             </Typography>
             {!model.configuredClusters && <ClusterConfigHelp />}
+          </Box>
+        )}
+        {model.manifestsUrl && (
+          <Box mt={2} data-testid="manifests-location">
+            <Typography variant="body2" color="textSecondary">
+              Manifests: <ExternalLink href={model.manifestsUrl}>{model.manifestsUrl.replace(/^https?:\/\//, '')}</ExternalLink> (the
+              system's config repo, which Argo CD syncs and CI bumps)
+            </Typography>
           </Box>
         )}
       </>

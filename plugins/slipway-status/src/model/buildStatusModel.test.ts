@@ -420,3 +420,34 @@ describe('grouping', () => {
     expect(production.pods).toMatchObject({ total: 3, ready: 3 });
   });
 });
+
+describe('an entity whose manifests are in a system config repo (slipway.dev/manifests-location)', () => {
+  const scenario = healthy({ now: NOW });
+  const entity = {
+    ...scenario.entity,
+    metadata: {
+      ...scenario.entity.metadata,
+      annotations: {
+        ...scenario.entity.metadata.annotations,
+        'slipway.dev/manifests-location': 'url:https://github.com/example-org/shop-config/tree/main/apps/orders',
+      },
+    },
+  };
+  const appRepo = modelOf(scenario);
+  const configRepo = modelOf(scenario, { entity });
+
+  it('shows the same environments: the Applications carry the same labels in either layout', () => {
+    expect(configRepo.rows.map(r => [r.key, r.state, r.argocd?.application])).toEqual(appRepo.rows.map(r => [r.key, r.state, r.argocd?.application]));
+    expect(configRepo.rows.map(r => r.key)).toEqual(['staging', 'production']);
+  });
+
+  it("links Argo CD's sync revision into the config repo it syncs, the image's commit into the app repo", () => {
+    const production = row(configRepo.rows, 'production');
+    const revision = production.argocd?.revision as string;
+    expect(production.argocd?.revisionUrl).toBe(`https://github.com/example-org/shop-config/commit/${revision}`);
+    expect(row(appRepo.rows, 'production').argocd?.revisionUrl).toBe(`https://github.com/example-org/orders/commit/${revision}`);
+    expect(production.image?.stable?.commitUrl).toBe('https://github.com/example-org/orders/commit/4f9c2e1');
+    expect(configRepo.manifestsUrl).toBe('https://github.com/example-org/shop-config/tree/main/apps/orders');
+    expect(appRepo.manifestsUrl).toBeUndefined();
+  });
+});

@@ -25,6 +25,7 @@ import {
   num,
   ObjectsResponse,
   POD_TEMPLATE_HASH_LABEL,
+  MANIFESTS_LOCATION_ANNOTATION,
   PROJECT_SLUG_ANNOTATION,
   sameNamespace,
   str,
@@ -341,6 +342,9 @@ export function buildStatusModel(input: StatusModelInput): StatusModel {
   const annotations = entity?.metadata.annotations ?? {};
   const kubernetesId = annotations[KUBERNETES_ID_LABEL] ?? entity?.metadata.name;
   const projectSlug = annotations[PROJECT_SLUG_ANNOTATION];
+  // Argo CD's sync revision is a commit of the repo it syncs: the config repo's when the manifests live there.
+  const manifests = manifestsLocationOf(annotations);
+  const manifestsSlug = manifests ? manifests.slug : projectSlug;
   const expected = input.expectedEnvironments ?? expectedEnvironmentsOf(entity);
 
   const items = response.items ?? [];
@@ -427,14 +431,14 @@ export function buildStatusModel(input: StatusModelInput): StatusModel {
     if (candidates.length === 0) continue;
     const entry = candidates.find(e => e.cluster === row.cluster) ?? candidates[0];
     candidates.forEach(candidate => matched.add(candidate));
-    row.argocd = summariseApplication(entry.application, projectSlug);
+    row.argocd = summariseApplication(entry.application, manifestsSlug);
     if (candidates.length > 1 && !candidates.some(e => e.cluster === row.cluster)) {
       row.notes.push(`${candidates.length} Argo CD Applications for ${row.environment}; showing ${row.argocd.application}`);
     }
   }
   for (const entry of applications) {
     if (matched.has(entry) || rows.some(row => row.environment === entry.env)) continue;
-    const argocd = summariseApplication(entry.application, projectSlug);
+    const argocd = summariseApplication(entry.application, manifestsSlug);
     rows.push({
       key: '',
       environment: entry.env,
@@ -505,5 +509,15 @@ export function buildStatusModel(input: StatusModelInput): StatusModel {
     expectedEnvironments: expected,
     ...(items.length === 0 ? { empty: noClusters ? ('no-clusters' as const) : ('no-objects' as const) } : {}),
     ...(configuredClusters ? { configuredClusters } : {}),
+    ...(manifests ? { manifestsUrl: manifests.url } : {}),
   };
+}
+
+/** The config repo an entity's manifests-location names: its web address and, on github.com, its owner/repo slug. */
+function manifestsLocationOf(annotations: Record<string, string>): { url: string; slug?: string } | undefined {
+  const value = annotations[MANIFESTS_LOCATION_ANNOTATION];
+  if (!value) return undefined;
+  const url = value.replace(/^url:/, '');
+  const github = /^https:\/\/github\.com\/([\w.-]+\/[\w.-]+?)(?:\.git)?(?:\/|$)/.exec(url);
+  return { url, ...(github ? { slug: github[1] } : {}) };
 }

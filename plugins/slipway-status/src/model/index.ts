@@ -7,6 +7,7 @@ export {
   ENVIRONMENT_LABEL,
   ENVIRONMENTS_ANNOTATION,
   KUBERNETES_ID_LABEL,
+  MANIFESTS_LOCATION_ANNOTATION,
   PROJECT_SLUG_ANNOTATION,
 } from './kube';
 export { commitOfTag, commitUrl, parseImage, sameImage } from './images';

@@ -72,6 +72,11 @@ export const KUBERNETES_ID_LABEL = 'backstage.io/kubernetes-id';
 export const ENVIRONMENT_LABEL = 'slipway.dev/environment';
 export const ENVIRONMENTS_ANNOTATION = 'slipway.dev/environments';
 export const PROJECT_SLUG_ANNOTATION = 'github.com/project-slug';
+/**
+ * With a system's config repo: `url:<config repo>/tree/<branch>/apps/<part>`, where the
+ * Component's manifests are (the Argo CD Applications sync that repo, not the app repo).
+ */
+export const MANIFESTS_LOCATION_ANNOTATION = 'slipway.dev/manifests-location';
 export const POD_TEMPLATE_HASH_LABEL = 'rollouts-pod-template-hash';
 
 export function isRecord(value: unknown): value is Record<string, unknown> {

@@ -193,4 +193,6 @@ export interface StatusModel {
   empty?: 'no-clusters' | 'no-objects';
   /** The input's configured cluster names, when known. */
   configuredClusters?: string[];
+  /** Where the manifests are when not in the entity's own repo (a system's config repo): its web address. */
+  manifestsUrl?: string;
 }

@@ -1,6 +1,6 @@
 import type { KubernetesObject, LoadedObject, RepoModel } from '../types';
 import { asArray, asRecord, asString, getPath, recordsOf } from './json';
-import { argoCdApplications, environmentForPath, normalizeRepoPath, objectSets, type ObjectSet } from './objectSets';
+import { argoCdApplications, environmentForPath, manifestDirs, normalizeRepoPath, objectSets, type ObjectSet } from './objectSets';
 
 /**
  * What the Argo CD checks share: an Application's sources, the objects each source deploys,
@@ -56,7 +56,7 @@ export function deployingApplications(model: RepoModel): DeployingApplication[] 
       const environment = environmentForPath(model, source.path);
       const set = environment
         ? sets.find(candidate => candidate.environment === environment)
-        : model.environments.size === 0 && source.path.startsWith('deploy/overlays/')
+        : model.environments.size === 0 && source.path.startsWith(manifestDirs(model).overlays)
           ? sets[0]
           : undefined;
       if (set && !found.includes(set)) found.push(set);

@@ -22,6 +22,12 @@ export const OVERLAYS_DIR = 'deploy/overlays/';
 /** Cluster prerequisites (the platform team's, applied once per cluster): never part of a service's deployment. */
 export const PLATFORM_DIR = 'deploy/platform/';
 
+/** The manifests' folders of a model: under deploy/, or under apps/<part> of a config repo (RepoModel.deployDir). */
+export function manifestDirs(model: Pick<RepoModel, 'deployDir'>): { root: string; argocd: string; overlays: string; platform: string; base: string } {
+  const root = model.deployDir ?? 'deploy';
+  return { root, argocd: `${root}/argocd/`, overlays: `${root}/overlays/`, platform: `${root}/platform/`, base: `${root}/base/` };
+}
+
 /**
  * Objects the checks can read: a kind and a metadata map. Anything else is the schema
  * stage's to report; skipping it here keeps every check total.
@@ -111,11 +117,12 @@ function computeObjectSets(model: RepoModel): ObjectSet[] {
       return releases.length ? { ...set, releases } : set;
     });
   }
+  const dirs = manifestDirs(model);
   const base = wellFormed(model.rawObjects).filter(
     loaded =>
-      !loaded.file.startsWith(ARGOCD_DIR) &&
-      !loaded.file.startsWith(OVERLAYS_DIR) &&
-      !loaded.file.startsWith(PLATFORM_DIR) &&
+      !loaded.file.startsWith(dirs.argocd) &&
+      !loaded.file.startsWith(dirs.overlays) &&
+      !loaded.file.startsWith(dirs.platform) &&
       !isArgoCdApplication(loaded.object),
   );
   return [{ environment: undefined, objects: base }];
@@ -144,15 +151,15 @@ export function normalizeRepoPath(path: string): string {
 }
 
 /** The repo directory an environment's overlay lives in. */
-export function overlayDirectory(environment: string): string {
-  return `${OVERLAYS_DIR}${environment}`;
+export function overlayDirectory(environment: string, model: Pick<RepoModel, 'deployDir'> = {}): string {
+  return `${manifestDirs(model).overlays}${environment}`;
 }
 
 /** The environment whose overlay directory is `path`, if that overlay exists in the model. */
 export function environmentForPath(model: RepoModel, path: string): string | undefined {
   const normalized = normalizeRepoPath(path);
   for (const environment of model.environments.keys()) {
-    if (overlayDirectory(environment) === normalized) return environment;
+    if (overlayDirectory(environment, model) === normalized) return environment;
   }
   return undefined;
 }

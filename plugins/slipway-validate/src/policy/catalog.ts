@@ -7,6 +7,7 @@ import {
   deployingApplications,
   fileProblem,
   getPath,
+  manifestDirs,
   objectProblem,
   objectSets,
   parseYamlDocuments,
@@ -132,7 +133,8 @@ function checkEntity(components: Component[], component: Component): ValidationP
 function kustomizeLabels(model: RepoModel): { objects: Record<string, string>; templates: Record<string, string> } {
   const objects: Record<string, string> = {};
   const templates: Record<string, string> = {};
-  const file = ['deploy/base/kustomization.yaml', 'deploy/base/kustomization.yml'].find(path => model.files.has(path));
+  const base = manifestDirs(model).base;
+  const file = [`${base}kustomization.yaml`, `${base}kustomization.yml`].find(path => model.files.has(path));
   for (const { value } of parseYamlDocuments(file ? model.files.get(file)! : '', file)) {
     const common = asStringMap(getPath(value, 'commonLabels'));
     Object.assign(objects, common);

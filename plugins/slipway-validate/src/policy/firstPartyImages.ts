@@ -1,5 +1,5 @@
 import type { RepoModel } from '../types';
-import { asString, asStringMap, getPath, parseYamlDocuments, recordsOf } from '../kube';
+import { asString, asStringMap, getPath, manifestDirs, parseYamlDocuments, recordsOf } from '../kube';
 import { interpolate, type Value } from '../workflows/expressions';
 import { imagePins } from '../workflows/jobs';
 import { workflowsOf, type WorkflowJob, type WorkflowStep } from '../workflows/workflow';
@@ -97,7 +97,8 @@ function fromWorkflows(model: RepoModel, add: (image: string, where: string) => 
 /** The images the overlays' kustomizations pin (`images: [{name, newName}]`), which CI rewrites. */
 function fromOverlays(model: RepoModel, add: (image: string, where: string) => void): void {
   for (const [file, text] of model.files) {
-    if (!/^deploy\/overlays\/[^/]+\/kustomization\.ya?ml$/.test(file)) continue;
+    const overlays = manifestDirs(model).overlays;
+    if (!file.startsWith(overlays) || !/^[^/]+\/kustomization\.ya?ml$/.test(file.slice(overlays.length))) continue;
     for (const { value } of parseYamlDocuments(text, file)) {
       for (const { record } of recordsOf(getPath(value, 'images'))) {
         for (const key of ['name', 'newName']) {

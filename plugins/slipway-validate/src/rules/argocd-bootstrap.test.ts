@@ -48,6 +48,16 @@ describe(ID, () => {
       expect(argocdBootstrap.run(modelOf({}, { file: 'deploy/argocd/staging.yaml', object: application('staging', 'deploy/overlays/staging') }))).toEqual([]);
     });
 
+    it("leaves a held-back Application of a system's part to its app-of-apps in another repo, but not when this repo holds that app-of-apps", () => {
+      const part = held('staging');
+      part.metadata.labels = { 'slipway.dev/app-of-apps': 'shop-apps-staging' };
+      // The system's app-of-apps is in the system's repo: app-of-apps-membership checks across the repos that it lists this file.
+      expect(argocdBootstrap.run(modelOf({}, { file: 'deploy/argocd/staging.yaml', object: part }))).toEqual([]);
+      // Here it is in the repo and deploys something else: nothing deploys the part's Application.
+      const appOfApps = { file: 'argocd/staging.yaml', object: application('shop-apps-staging', 'apps/other/argocd') };
+      expect(argocdBootstrap.run(modelOf({}, appOfApps, { file: 'apps/api/argocd/staging.yaml', object: part })).map(problem => problem.object)).toEqual(['Application/staging']);
+    });
+
     it('reports the Alpha skip-reconcile gate too, naming it', () => {
       const skipping = application('staging', 'deploy/overlays/staging', {}, { 'argocd.argoproj.io/skip-reconcile': 'true' });
       const problems = argocdBootstrap.run(modelOf({}, { file: 'deploy/argocd/staging.yaml', object: skipping }));

@@ -13,6 +13,7 @@ import {
   parseYamlDocuments,
   type DeploymentGate,
 } from '../kube';
+import { APP_OF_APPS_LABEL } from './app-of-apps-membership';
 import { defineCheck } from './types';
 
 /**
@@ -20,7 +21,10 @@ import { defineCheck } from './types';
  * (which lifts the hold only in Git) never reaches the cluster: an Application applied once by
  * hand keeps `enabled: false` (or `skip-reconcile`) forever and the environment stays undeployed
  * without a sign. Some Application of the repo (an app-of-apps, argo-cd
- * docs/operator-manual/cluster-bootstrapping.md) must own the file it lives in.
+ * docs/operator-manual/cluster-bootstrapping.md) must own the file it lives in. In a system, that
+ * app-of-apps is the system's per environment, in another repo: the Application names it by the
+ * label slipway.dev/app-of-apps, and app-of-apps-membership checks across the system's repos that
+ * it lists the file (and here, when this repo holds it, as a config repo does).
  */
 
 const ID = 'argocd-bootstrap';
@@ -55,6 +59,8 @@ function checkRepo(model: RepoModel): ValidationProblem[] {
   for (const held of applications) {
     const gate = deploymentGate(held.object);
     if (!gate || ownedByAnApplication(model, held, applications)) continue;
+    const systemOwner = asString(getPath(held.object, 'metadata', 'labels', APP_OF_APPS_LABEL));
+    if (systemOwner !== undefined && !applications.some(owner => owner.object.metadata?.name === systemOwner)) continue;
     const directory = path.posix.dirname(held.file);
     out.push(objectProblem('reference', ID, held, gate === 'skip-reconcile' ? 'metadata.annotations' : 'spec.syncPolicy.automated.enabled',
       `holds the environment back until CI's first image with ${gateText(gate)}, but no Application of this repo deploys ${held.file}: ` +

@@ -1,6 +1,6 @@
 import type { KubernetesObject, LoadedObject, RepoModel, ValidationProblem } from '../types';
 import {
-  PLATFORM_DIR,
+  manifestDirs,
   apiGroup,
   asString,
   getPath,
@@ -128,7 +128,8 @@ function checkGateway(gateway: LoadedObject, set: ObjectSet, model: RepoModel): 
 
 /** The platform's objects (deploy/platform), deployed once per cluster: a set of their own. */
 function platformSet(model: RepoModel): ObjectSet {
-  return { objects: wellFormed(model.rawObjects).filter(loaded => loaded.file.startsWith(PLATFORM_DIR)) };
+  const platform = manifestDirs(model).platform;
+  return { objects: wellFormed(model.rawObjects).filter(loaded => loaded.file.startsWith(platform)) };
 }
 
 export const gatewayTlsSecret = defineCheck({

@@ -1,5 +1,5 @@
 import type { LoadedObject, RepoModel, ValidationProblem } from '../types';
-import { asStringMap, getPath } from '../kube';
+import { asStringMap, getPath, overlayDirectory } from '../kube';
 import { goldenPathComponents, SKELETON_ANNOTATION, type GoldenPathComponent } from '../goldenPaths';
 import { defineCheck } from './types';
 
@@ -32,7 +32,7 @@ function checkComponent(component: GoldenPathComponent, model: RepoModel, single
   for (const [environment, objects] of model.environments) {
     const owned = ownedObjects(component, objects, single);
     const kinds = new Set(owned.map(loaded => loaded.object.kind));
-    const dir = `deploy/overlays/${environment}`;
+    const dir = overlayDirectory(environment, model);
     for (const [kind, purpose] of Object.entries(path.checkProfile.requiredKinds)) {
       if (kinds.has(kind)) continue;
       out.push({

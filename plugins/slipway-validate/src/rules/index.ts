@@ -15,6 +15,7 @@ import { promqlSyntax } from './promql-syntax';
 import { promqlUnknownSeries } from './promql-unknown-series';
 import { networkpolicyPorts } from './networkpolicy-ports';
 import { networkPolicyPairs } from './network-policy-pairs';
+import { appOfAppsMembership } from './app-of-apps-membership';
 import { networkGatewaySource } from './network-gateway-source';
 import { gatewayAdmitsRoute } from './gateway-admits-route';
 import { gatewayTlsSecret } from './gateway-tls-secret';
@@ -30,6 +31,7 @@ import { catalogRules } from './catalog';
 import { catalogApiDefinition } from './catalog-api-definition';
 import { ciRules } from './ci';
 import { ciActionPinned } from './ci-action-pinned';
+import { ciCrossRepoPush } from './ci-cross-repo-push';
 import { ciDeployConcurrency } from './ci-deploy-concurrency';
 import { ciImageAttestations } from './ci-image-attestations';
 import { ciLeastPrivilege } from './ci-least-privilege';
@@ -96,6 +98,7 @@ export const CHECK_UNITS = [
   alertAnnotations,
   networkpolicyPorts,
   networkPolicyPairs,
+  appOfAppsMembership,
   networkGatewaySource,
   gatewayAdmitsRoute,
   gatewayTlsSecret,
@@ -114,6 +117,7 @@ export const CHECK_UNITS = [
   ciImageAttestations,
   ciActionPinned,
   ciUntrustedExpression,
+  ciCrossRepoPush,
   imageNodeVersion,
   dockerfileBasePinned,
   catalogApiDefinition,

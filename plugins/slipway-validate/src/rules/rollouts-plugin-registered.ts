@@ -6,6 +6,7 @@ import {
   asRecord,
   asString,
   getPath,
+  manifestDirs,
   objectProblem,
   objectSets,
   objectsOfKind,
@@ -87,7 +88,8 @@ function pluginUses(set: ObjectSet): PluginUse[] {
 
 /** Objects applied outside the service's deployment (deploy/platform and the like): raw objects no overlay builds. */
 function clusterObjects(model: RepoModel): LoadedObject[] {
-  return wellFormed(model.rawObjects).filter(loaded => !loaded.file.startsWith('deploy/base/') && !loaded.file.startsWith('deploy/overlays/'));
+  const dirs = manifestDirs(model);
+  return wellFormed(model.rawObjects).filter(loaded => !loaded.file.startsWith(dirs.base) && !loaded.file.startsWith(dirs.overlays));
 }
 
 interface Registration {

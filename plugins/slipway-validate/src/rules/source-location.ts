@@ -2,7 +2,7 @@ import { isDeepStrictEqual } from 'util';
 import { lineOfObjectPath } from '../load';
 import type { LoadedObject, RepoModel, ValidationProblem } from '../types';
 import type { PathSegment } from '@slipway/render';
-import { OVERLAYS_DIR, overlayDirectory } from '../kube';
+import { manifestDirs, overlayDirectory } from '../kube';
 
 /** The value at a path of objects and arrays (array indexes as numbers). */
 function valueAt(value: unknown, path: readonly PathSegment[]): unknown {
@@ -19,8 +19,8 @@ function valueAt(value: unknown, path: readonly PathSegment[]): unknown {
  * overlays (a base), or one of that overlay's own. Overlays holding a same-named object each
  * (an environment's redirect route, its PrometheusRule) then point each at its own file.
  */
-function reachableFrom(candidate: LoadedObject, environment: string): boolean {
-  return !candidate.file.startsWith(OVERLAYS_DIR) || candidate.file.startsWith(`${overlayDirectory(environment)}/`);
+function reachableFrom(model: RepoModel, candidate: LoadedObject, environment: string): boolean {
+  return !candidate.file.startsWith(manifestDirs(model).overlays) || candidate.file.startsWith(`${overlayDirectory(environment, model)}/`);
 }
 
 /**
@@ -35,7 +35,7 @@ export function sourceOfField(model: RepoModel, loaded: LoadedObject, path: read
   const environment = loaded.environment;
   const raw = model.rawObjects.find(
     candidate =>
-      reachableFrom(candidate, environment) &&
+      reachableFrom(model, candidate, environment) &&
       candidate.object?.kind === loaded.object.kind &&
       candidate.object?.metadata?.name === loaded.object.metadata?.name &&
       isDeepStrictEqual(valueAt(candidate.object, path), value),

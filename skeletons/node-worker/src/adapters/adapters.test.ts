@@ -73,15 +73,17 @@ for (const kind of QUEUE_KINDS) {
 
     test('retries a failing message with growing delays until an attempt succeeds', async () => {
       const config = configFor(kind, url!);
-      const attempts: Array<{ attempt: number; at: number }> = [];
+      const attempts: Array<{ attempt: number; at: number; id: string }> = [];
       const { worker } = await startWorker(config, async message => {
-        attempts.push({ attempt: message.attempt, at: Date.now() });
+        attempts.push({ attempt: message.attempt, at: Date.now(), id: message.id });
         if (message.attempt < 3) throw new Error(`transient failure on attempt ${message.attempt}`);
       });
       try {
         await broker.publish(config.queue.name, json({ n: 1 }));
         await waitFor(async () => attempts.length === 3);
         assert.deepEqual(attempts.map(a => a.attempt), [1, 2, 3]);
+        // The id is the message's on every attempt (Redis re-adds a copy, which carries the first entry's id): an idempotency key.
+        assert.equal(new Set(attempts.map(a => a.id)).size, 1, `ids: ${attempts.map(a => a.id).join(', ')}`);
         const gaps = [attempts[1]!.at - attempts[0]!.at, attempts[2]!.at - attempts[1]!.at];
         // RETRY_BASE_MS=150: no sooner than 150 ms, then 300 ms (timers may fire a millisecond early).
         assert.ok(gaps[0]! >= 145 && gaps[1]! >= 295, `waits between attempts: ${gaps.join(', ')} ms`);

@@ -15,7 +15,8 @@ import { DEAD_LETTER_HEADERS, truncate } from './headers';
  *                       read with XREADGROUP by the group CONSUMER_GROUP, acknowledged with XACK
  *   <stream>:retry      a sorted set of failed entries scored by when they are due; every pass of
  *                       the fetch loop moves the due ones back into <stream> (one Lua script, atomic)
- *                       with x-attempt = attempt + 1
+ *                       with x-attempt = attempt + 1 and x-first-id (the first entry's id,
+ *                       which stays the message's id)
  *   <stream>:dead       a stream of the poison entries, with x-failure-* fields
  *
  * Every move is one MULTI with the XACK of the entry it replaces, so a message is never lost or
@@ -31,6 +32,8 @@ import { DEAD_LETTER_HEADERS, truncate } from './headers';
 
 const BODY_FIELD = 'body';
 const ATTEMPT_FIELD = 'x-attempt';
+/** On a retried or handed-back copy: the first entry's id, which stays the message's id (an idempotency key). */
+const FIRST_ID_FIELD = 'x-first-id';
 /** Moves the due entries of the retry set back into the stream. KEYS: retry set, stream; ARGV: now (ms), limit. */
 const MOVE_DUE_RETRIES = `
 local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, tonumber(ARGV[2]))
@@ -161,9 +164,10 @@ export class RedisAdapter implements QueueAdapter {
   private delivery(id: string, fields: string[], timesDelivered: number): Delivery {
     const values = new Map<string, string>();
     for (let i = 0; i + 1 < fields.length; i += 2) values.set(fields[i]!, fields[i + 1]!);
-    const headers = Object.fromEntries([...values].filter(([key]) => key !== BODY_FIELD && key !== ATTEMPT_FIELD));
+    const headers = Object.fromEntries([...values].filter(([key]) => key !== BODY_FIELD && key !== ATTEMPT_FIELD && key !== FIRST_ID_FIELD));
+    const firstId = values.get(FIRST_ID_FIELD) ?? id;
     const message: Message = {
-      id,
+      id: firstId,
       body: Buffer.from(values.get(BODY_FIELD) ?? '', 'utf8'),
       headers,
       attempt: attemptOf(wholeNumber(values.get(ATTEMPT_FIELD), 1), timesDelivered),
@@ -171,7 +175,7 @@ export class RedisAdapter implements QueueAdapter {
     /** The entry's fields for a new copy of it: body and headers, plus `extra`. */
     const copy = (extra: Record<string, string>): string[] => [
       BODY_FIELD, values.get(BODY_FIELD) ?? '',
-      ...Object.entries({ ...headers, ...extra }).flat(),
+      ...Object.entries({ ...headers, [FIRST_ID_FIELD]: firstId, ...extra }).flat(),
     ];
     const { group } = this.config.queue;
     const ack = ['XACK', this.stream, group, id];

@@ -1,6 +1,6 @@
 import { parseAllDocuments } from 'yaml';
 import { resolveSystem, BUILT_IN_PART_WIRING, type ResolvedSystem } from '@slipway/common';
-import { renderSystemRepo } from './systemCatalog';
+import { renderSystemRepo } from './systemRepo';
 
 function shop(): ResolvedSystem {
   const resolved = resolveSystem(
