@@ -15,6 +15,8 @@ const path = require('path');
 const { parse: parseYaml, stringify: stringifyYaml } = require('yaml');
 
 const ROOT = path.resolve(__dirname, '..');
+/** The Templates the rows below submit. */
+const BENCH_TEMPLATES = ['slipway-node-service', 'slipway-system'];
 
 function freePort() {
   return new Promise((resolve, reject) => {
@@ -48,8 +50,11 @@ async function startBackend() {
   const started = Date.now();
   for (;;) {
     if (child.exitCode !== null) throw new Error(`backend exited: ${stderr}`);
+    // Ready when the catalog holds both Templates the rows run: it registers each location on its
+    // own, so "some template" can be true while another is still being read.
     const ok = await fetch(`${baseUrl}/api/catalog/entities?filter=kind=template`)
-      .then(async r => r.ok && (await r.json()).length > 0)
+      .then(r => (r.ok ? r.json() : []))
+      .then(entities => Array.isArray(entities) && BENCH_TEMPLATES.every(name => entities.some(entity => entity.metadata.name === name)))
       .catch(() => false);
     if (ok) break;
     if (Date.now() - started > 60000) throw new Error(`backend not ready after 60 s: ${stderr}`);
