@@ -47,6 +47,22 @@ describe.each([
     expect(catalog).toMatchObject({ kind: 'Resource', metadata: { name: configRepoName, annotations: { 'slipway.dev/layout': 'config-repo' } }, spec: { system: system.name } });
   });
 
+  it("renders each resource in the folder its resolved location names (its holder's apps/<part>)", () => {
+    const { configRepo, system } = rendered;
+    for (const resource of system.resources) {
+      expect(resource.deploy).toMatchObject({ repoUrl: configRepoUrl, path: `apps/${resource.heldBy}` });
+      // Read from the rendered files: a document naming the resource (its operator's object, or its chart's Application).
+      const holding = configRepo!.files
+        .filter(file => file.path.startsWith(`${resource.deploy.path}/`) && file.path.endsWith('.yaml'))
+        .filter(file => parseAllDocuments(file.content).some(document => {
+          const object = document.toJS() as { kind?: string; metadata?: { name?: string } } | null;
+          return object?.metadata?.name === resource.name && object.kind !== 'NetworkPolicy' && object.kind !== 'Secret';
+        }))
+        .map(file => file.path);
+      expect({ resource: resource.name, holding: holding.length > 0 }).toEqual({ resource: resource.name, holding: true });
+    }
+  });
+
   it("points each part's Argo CD Applications at its folder of the config repo, and its catalog entity at them", () => {
     const { configRepo, parts, system } = rendered;
     for (const { part, files } of parts) {

@@ -208,9 +208,9 @@ describe('bookstore (seed 004), worked out by hand', () => {
     expect(system.layout).toEqual({ kind: 'app-repos' });
     expect(system.parts.find(part => part.name === 'catalog')?.deploy).toEqual({ repoUrl: 'https://github.com/acme/catalog.git', branch: 'main', path: 'deploy' });
     expect(system.resources.map(resource => [resource.name, resource.heldBy, resource.deploy.path])).toEqual([
-      ['bookstore-db', 'catalog', 'deploy/resources/bookstore-db'],
-      ['bookstore-cache', 'catalog', 'deploy/resources/bookstore-cache'],
-      ['bookstore-mq', 'payments-worker', 'deploy/resources/bookstore-mq'],
+      ['bookstore-db', 'catalog', 'deploy'],
+      ['bookstore-cache', 'catalog', 'deploy'],
+      ['bookstore-mq', 'payments-worker', 'deploy'],
     ]);
   });
 
@@ -225,7 +225,7 @@ describe('bookstore (seed 004), worked out by hand', () => {
 });
 
 describe('config-repo layout (todo, seed 000; log-pong, seed 001)', () => {
-  it("puts every part's and resource's manifests in the config repo", () => {
+  it("puts every part's manifests in the config repo, and each resource's in its holder's folder there", () => {
     const todo = resolved('todo');
     expect(todo.layout).toEqual({ kind: 'config-repo', repoUrl: 'https://github.com/example-org/todo-config.git', branch: 'main' });
     expect(todo.parts.map(part => [part.name, part.repo.url, part.deploy.repoUrl, part.deploy.path])).toEqual([
@@ -233,7 +233,10 @@ describe('config-repo layout (todo, seed 000; log-pong, seed 001)', () => {
       ['todo-frontend', 'https://github.com/example-org/todo-frontend.git', 'https://github.com/example-org/todo-config.git', 'apps/todo-frontend'],
       ['broadcaster', 'https://github.com/example-org/broadcaster.git', 'https://github.com/example-org/todo-config.git', 'apps/broadcaster'],
     ]);
-    expect(todo.resources.map(resource => resource.deploy.path)).toEqual(['resources/todo-db', 'resources/todo-nats']);
+    expect(todo.resources.map(resource => [resource.name, resource.heldBy, resource.deploy.repoUrl, resource.deploy.path])).toEqual([
+      ['todo-db', 'todo-backend', 'https://github.com/example-org/todo-config.git', 'apps/todo-backend'],
+      ['todo-nats', 'broadcaster', 'https://github.com/example-org/todo-config.git', 'apps/broadcaster'],
+    ]);
   });
 
   it('gives the broadcaster NATS by its fully qualified name, never the short my-nats the write-up broke on', () => {

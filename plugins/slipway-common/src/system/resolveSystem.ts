@@ -40,10 +40,13 @@ function partDeploy(spec: ParsedSystemSpec, layout: ResolvedLayout, part: string
   return { repoUrl: repoUrl(spec, part), branch: spec.repos.branch, path: 'deploy' };
 }
 
-/** A resource's manifests: under resources/<name> of the config repo, or deploy/resources/<name> of its holder's repo. */
-function resourceDeploy(spec: ParsedSystemSpec, layout: ResolvedLayout, resource: string, heldBy: string): DeployLocation {
-  if (layout.kind === 'config-repo') return { repoUrl: layout.repoUrl, branch: layout.branch, path: `resources/${resource}` };
-  return { repoUrl: repoUrl(spec, heldBy), branch: spec.repos.branch, path: `deploy/resources/${resource}` };
+/**
+ * A resource's manifests: its holder renders them in its own deploy tree (a CloudNativePG Cluster in
+ * base/database.yaml, a chart's Application in argocd/), synced by the holder's Application, so the
+ * resource's location is the holder's: `deploy` of its repo, or `apps/<holder>` of the config repo.
+ */
+function resourceDeploy(spec: ParsedSystemSpec, layout: ResolvedLayout, heldBy: string): DeployLocation {
+  return partDeploy(spec, layout, heldBy);
 }
 
 /**
@@ -101,7 +104,7 @@ export function resolveSystem(values: unknown, options: ResolveSystemOptions): S
         ? { backup: { destinationPath: resource.backup.destinationPath, schedule: resource.backup.schedule, environments: resource.backup.environments ?? spec.environments.map(environment => environment.name) } }
         : {}),
       heldBy,
-      deploy: resourceDeploy(spec, layout, resource.name, heldBy),
+      deploy: resourceDeploy(spec, layout, heldBy),
       // Applied with its holder's Application (resolveWaves.ts).
       wave: waves.get(heldBy) ?? RESOURCE_WAVE,
       catalog: resourceCatalog(spec, resource, edges),

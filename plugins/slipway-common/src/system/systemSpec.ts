@@ -94,7 +94,7 @@ const resourceSchema = z
     heldBy: serviceLabel('part name')
       .optional()
       .describe(
-        "With layout app-repos: the part whose repo holds the resource's manifests (deploy/resources/<name>); its golden path must be able to hold it (node-service a postgres or a redis cache it uses, node-worker the broker it consumes from). " +
+        "The part whose deploy tree holds the resource's manifests (its repo's deploy/, or apps/<part> of the config repo), synced with its own Application; its golden path must be able to hold it (node-service a postgres or a redis cache it uses, node-worker the broker it consumes from). " +
           'Default: for a broker (any publishes or consumes edge to it), its first consumer in parts order, which runs it; for a database or cache, its first user; either way one whose golden path can hold it.',
       ),
     backup: z

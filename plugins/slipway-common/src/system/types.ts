@@ -33,7 +33,7 @@ export type ResolvedLayout =
 export interface DeployLocation {
   repoUrl: string;
   branch: string;
-  /** Folder in that repo: `deploy` in a part's own repo, `apps/<part>` or `resources/<name>` in a config repo. */
+  /** Folder in that repo: `deploy` in a part's own repo, `apps/<part>` in a config repo (a resource: its holder's). */
   path: string;
 }
 
