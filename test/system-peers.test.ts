@@ -3,51 +3,30 @@
  * resolved with resolveSystem, each part's per-environment ingress and egress go into its golden
  * path's values (environments[].peers, and for the storefront its nginx `backends`, through which
  * it calls its parts), every part is rendered and validated, each overlay is built with the
- * shipped kustomize, and checkPolicyPairs judges the built objects of all the repos together.
+ * shipped kustomize (validateSystem, once per overlay), and checkPolicyPairs judges the built objects of all the repos together.
  * Then one edge loses its ingress side, and an allow no edge declares is added: both are named.
  * The four other example systems are rendered and judged the same way, and pass.
  *
  * The parts' values come from renderSystem (plugins/slipway-render/src/system.ts), which puts
  * resolveSystem's wiring into each part's golden-path values (system/partValues.ts).
  */
-import { promises as fs } from 'fs';
-import os from 'os';
-import path from 'path';
-import { parse, parseAllDocuments } from 'yaml';
+import { parse } from 'yaml';
 import type { ResolvedSystem } from '@slipway/common';
-import { renderSystem, type RenderedFile } from '@slipway/render';
+import { renderSystem } from '@slipway/render';
 import { createGoldenPathRegistry } from '@slipway/skeletons';
-import { checkPolicyPairs, systemConnections, validateRenderedFiles, type LoadedObject, type RepoModel, type SystemRepo } from '@slipway/validate';
+import {
+  checkPolicyPairs,
+  requireShippedKustomize,
+  systemConnections,
+  validateSystem,
+  type LoadedObject,
+  type SystemProblem,
+  type SystemRepo,
+  type ValidationReport,
+} from '@slipway/validate';
 import { readValuesFile } from './support/generatedRepo';
-import { kustomizeObjects } from './support/kustomize';
 
 /** The repo model checkPolicyPairs reads: each overlay (under `deployDir`) as kustomize builds it. */
-async function builtModel(files: readonly RenderedFile[], environments: readonly string[], deployDir: string): Promise<RepoModel> {
-  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'slipway-system-peers-'));
-  try {
-    for (const file of files) {
-      await fs.mkdir(path.dirname(path.join(dir, file.path)), { recursive: true });
-      await fs.writeFile(path.join(dir, file.path), file.content);
-    }
-    const built = new Map<string, LoadedObject[]>();
-    for (const environment of environments) {
-      const file = `${deployDir}/overlays/${environment}`;
-      const objects = await kustomizeObjects<LoadedObject['object']>(dir, file);
-      built.set(environment, objects.map(object => ({ object, file, environment })));
-    }
-    // The chart Applications (deploy/argocd): the Valkey and NATS pods they run are judged too
-    // (validate/operators/helm-charts.json), as `slipway validate` loads them.
-    const rawObjects = files
-      .filter(file => file.path.startsWith(`${deployDir}/argocd/`) && file.path.endsWith('.yaml'))
-      .flatMap(file => parseAllDocuments(file.content).map(document => ({ object: document.toJS() as LoadedObject['object'], file: file.path })))
-      .filter(loaded => loaded.object !== null && typeof loaded.object === 'object');
-    return { files: new Map(files.map(file => [file.path, file.content])), environments: built, rawObjects };
-  } finally {
-    await fs.rm(dir, { recursive: true, force: true });
-  }
-}
-
-/** A copy of the repos where `change` edits the objects of `repo` (every environment). */
 function edited(repos: readonly SystemRepo[], repo: string, change: (objects: LoadedObject[], environment: string) => LoadedObject[]): SystemRepo[] {
   return repos.map(own => {
     if (own.name !== repo) return own;
@@ -62,29 +41,29 @@ const policyNamed = (objects: LoadedObject[], name: string) => {
   return found.object as LoadedObject['object'] & { spec: { ingress?: Array<Record<string, unknown>>; egress?: Array<Record<string, unknown>> } };
 };
 
-/** Renders every part of an example system with renderSystem, validates each repo and builds its overlays. */
-async function renderExampleSystem(example: string): Promise<{ system: ResolvedSystem; repos: SystemRepo[]; reports: Map<string, Awaited<ReturnType<typeof validateRenderedFiles>>> }> {
+type Rendered = Extract<Awaited<ReturnType<typeof renderSystem>>, { ok: true }>;
+
+async function renderExample(example: string): Promise<Rendered> {
   const rendered = await renderSystem(await readValuesFile(`examples/systems/${example}.yaml`), { goldenPaths: createGoldenPathRegistry() });
   if (!rendered.ok) throw new Error(JSON.stringify(rendered.issues));
-  const { system } = rendered;
-  const environments = system.environments.map(environment => environment.name);
-  const repos: SystemRepo[] = [];
-  const reports = new Map<string, Awaited<ReturnType<typeof validateRenderedFiles>>>();
-  for (const { part, files } of rendered.parts) {
-    // The config-repo layout (todo, log-pong): the part's manifests are apps/<part> of the config
-    // repo, checked and built beside its app repo's files, as slipway validate does for that repo.
-    const deployDir = part.deploy.path;
-    const repoFiles = rendered.configRepo ? [...files, ...rendered.configRepo.files.filter(file => file.path.startsWith(`${deployDir}/`))] : files;
-    reports.set(part.name, await validateRenderedFiles(repoFiles, { deployDir }));
-    repos.push({ name: part.name, model: await builtModel(repoFiles, environments, deployDir) });
-  }
-  return { system, repos, reports };
+  return rendered;
+}
+
+/**
+ * Renders every part of an example system with renderSystem and validates the system with
+ * validateSystem, as the CLI does: each repo checked, its overlays built once with the shipped
+ * kustomize, and the checks across the repos run on those built objects.
+ */
+async function renderExampleSystem(example: string): Promise<{ system: ResolvedSystem; repos: SystemRepo[]; reports: Map<string, ValidationReport>; problems: SystemProblem[] }> {
+  const rendered = await renderExample(example);
+  const validation = await validateSystem(rendered, { kustomize: await requireShippedKustomize() });
+  return { system: rendered.system, repos: validation.repos, reports: validation.parts, problems: validation.problems };
 }
 
 describe('the bookstore system: NetworkPolicies at both ends of every edge', () => {
   let system: ResolvedSystem;
   let repos: SystemRepo[];
-  let reports: Map<string, Awaited<ReturnType<typeof validateRenderedFiles>>>;
+  let reports: Map<string, ValidationReport>;
 
   beforeAll(async () => {
     ({ system, repos, reports } = await renderExampleSystem('bookstore'));
@@ -177,12 +156,34 @@ spec:
 });
 
 it.each(['todo', 'log-pong', 'goals', 'voting'])('example system %s: every repo validates and checkPolicyPairs passes', async example => {
-  const { system, repos, reports } = await renderExampleSystem(example);
+  const { system, repos, reports, problems } = await renderExampleSystem(example);
   for (const [part, report] of reports) {
     expect({ part, problems: report.problems.map(problem => problem.message) }).toEqual({ part, problems: [] });
     expect(report.stats.overlaysBuilt).toEqual(system.environments.map(environment => environment.name));
   }
   expect(checkPolicyPairs(repos, systemConnections(system))).toEqual([]);
+  expect(problems).toEqual([]);
+}, 240_000);
+
+it("validateSystem reports what only the repos together show: a part's rendered peers file without its ingress side", async () => {
+  const rendered = await renderExample('bookstore');
+  // catalog's staging peers file, as a skeleton edit that dropped it would leave the repo.
+  const parts = rendered.parts.map(entry =>
+    entry.part.name === 'catalog' ? { ...entry, files: entry.files.filter(file => file.path !== 'deploy/overlays/staging/networkpolicy-peers.yaml') } : entry,
+  );
+  const withoutPeers = { ...rendered, parts };
+  const catalogKustomization = parts.find(entry => entry.part.name === 'catalog')!.files.find(file => file.path === 'deploy/overlays/staging/kustomization.yaml')!;
+  // The overlay lists the file: take it out there too, so the repo itself still builds and validates.
+  const edited = { ...catalogKustomization, content: catalogKustomization.content.replace(/^ *- networkpolicy-peers\.yaml\n/m, '') };
+  expect(edited.content).not.toBe(catalogKustomization.content);
+  withoutPeers.parts = parts.map(entry =>
+    entry.part.name === 'catalog' ? { ...entry, files: entry.files.map(file => (file.path === edited.path ? edited : file)) } : entry,
+  );
+  const validation = await validateSystem(withoutPeers, { kustomize: await requireShippedKustomize() });
+  expect(validation.parts.get('catalog')?.problems).toEqual([]);
+  expect(validation.ok).toBe(false);
+  const messages = validation.problems.filter(problem => problem.rule === 'network-policy-pairs' && problem.environment === 'staging').map(problem => problem.message);
+  expect(messages.some(message => message.includes('edge calls:storefront->catalog') && message.includes('its ingress side is missing'))).toBe(true);
 }, 240_000);
 
 /*

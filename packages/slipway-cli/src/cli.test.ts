@@ -74,6 +74,22 @@ describe('slipway main()', () => {
     expect(report.notices.join('\n')).toContain('apps/pingpong');
   });
 
+  it('validates the system before writing: a repo that does not build exits 1 with its problems, and nothing is written', async () => {
+    // A skeleton edit that leaves node-service's peers file empty (so it is left out) while its overlay still lists it.
+    const skeletons = path.join(dir, 'skeletons-edited');
+    await fs.cp(path.join(__dirname, '..', '..', '..', 'skeletons'), skeletons, { recursive: true });
+    await fs.writeFile(path.join(skeletons, 'node-service', 'deploy/overlays/[environment]/networkpolicy-peers.yaml.hbs'), '{{!-- dropped --}}\n');
+    const out = path.join(dir, 'system-unbuilt');
+    const { io, err } = capture();
+    const values = path.join(__dirname, '..', '..', '..', 'examples', 'systems', 'bookstore.yaml');
+    expect(await main(['render-system', '--values', values, '--out', out, '--skeletons-dir', skeletons], io)).toBe(EXIT.PROBLEMS);
+    const text = err.join('\n');
+    expect(text).toMatch(/^catalog:$/m);
+    expect(text).toContain('networkpolicy-peers.yaml');
+    expect(text).toContain('The system bookstore did not validate, so nothing was written to');
+    await expect(fs.stat(out)).rejects.toThrow(/ENOENT/);
+  }, 240_000);
+
   it('exits 2 naming the part and its field when a part\'s values fail, and writes nothing', async () => {
     await fs.writeFile(
       path.join(dir, 'system.yaml'),

@@ -47,6 +47,11 @@ export interface ValidateOptions {
    * check one part of a system's config repo, its files and its app repo's side by side (layout.ts).
    */
   deployDir?: string;
+  /**
+   * Receives the repo's model once its overlays are built and checked: the checks across a
+   * system's repos (validateSystem) read every part's built objects without building them again.
+   */
+  onModel?: (model: RepoModel) => void;
 }
 
 /** Gives the overlay builds a folder holding the repo on disk, for as long as they run. */
@@ -244,6 +249,7 @@ async function runPipeline(
   problems.push(...runModelChecks('policy', options.policyChecks ?? policyChecks, model));
   problems.push(...runModelChecks('reference', options.referenceChecks ?? referenceChecks, model));
   problems.push(...runCheckUnits(options.checkUnits ?? CHECK_UNITS, model));
+  options.onModel?.(model);
   if (linted) problems.push(...(await linted).problems);
   const reported = mergeEnvironmentRepeats(problems);
 
