@@ -61,7 +61,7 @@ describe('a config-repo system through the embedded Backstage', () => {
     expect({ status: task.status, log: task.status === 'completed' ? '' : task.log }).toEqual({ status: 'completed', log: '' });
     // The Template's config-repo steps ran (they are skipped when generate outputs no configRepo).
     const finished = (step: string) => task.events.some(event => event.body.stepId === step && event.body.status === 'completed');
-    expect(['validate-config', 'publish-config-local'].filter(step => !finished(step))).toEqual([]);
+    expect(['publish-config-local'].filter(step => !finished(step))).toEqual([]);
     expect(finished('publish-config-github')).toBe(false);
 
     const cloneUrl = (name: string) => `${backend.baseUrl}/api/slipway/git/${name}.git`;

@@ -60,12 +60,13 @@ describe('templates/system/template.yaml', () => {
     const builtIn = ['publish:github', 'catalog:register'];
     for (const step of steps) expect([...SLIPWAY_ACTION_IDS, ...builtIn]).toContain(step.action);
     const perPart = steps.filter(step => step.each);
-    expect(perPart.map(step => step.id)).toEqual(['validate', 'publish-local', 'publish-github', 'register']);
+    // No per-part validate step: slipway:system:generate validates the whole system before it writes.
+    expect(perPart.map(step => step.id)).toEqual(['publish-local', 'publish-github', 'register']);
+    expect(steps.filter(step => step.action === 'slipway:validate')).toEqual([]);
     for (const step of perPart) expect(step.each).toBe("${{ steps['generate'].output.parts }}");
     // Exactly one set of publish steps runs, whatever the publisher.
     const publishers = steps.filter(step => step.if).map(step => [step.id, step.if]);
     expect(publishers).toEqual([
-      ['validate-config', "${{ steps['generate'].output.configRepo }}"],
       ['publish-system-local', "${{ parameters.publisher !== 'github' }}"],
       // The config repo (layout config-repo only) is published and registered like the others.
       ['publish-config-local', "${{ steps['generate'].output.configRepo and parameters.publisher !== 'github' }}"],

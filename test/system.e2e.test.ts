@@ -1,7 +1,8 @@
 /**
  * A whole system in one Create, through the embedded Backstage's REST API: the real backend
  * (packages/backend) runs the system Template (templates/system/template.yaml), whose steps are
- * slipway:system:generate, then slipway:validate, slipway:publish:local once per part (`each:`).
+ * slipway:system:generate (which validates the whole system before it writes), then
+ * slipway:publish:local once per part (`each:`) and slipway:publish:local:finish.
  * The bookstore (examples/systems/bookstore.yaml) is submitted as the form sends it, each part's
  * values as YAML text. Each repo is cloned over HTTP from the local Git remote and compared with
  * renderSystem's output for the same values; its Argo CD Applications must sync from that repo;

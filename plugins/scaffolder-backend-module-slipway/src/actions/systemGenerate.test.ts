@@ -1,4 +1,5 @@
 import { promises as fs } from 'fs';
+import os from 'os';
 import path from 'path';
 import { parse, parseAllDocuments } from 'yaml';
 import { mockServices } from '@backstage/backend-test-utils';
@@ -39,6 +40,28 @@ describe('slipway:system:generate', () => {
   afterEach(async () => {
     await fs.rm(workspace, { recursive: true, force: true });
   });
+
+  it('validates the whole system before writing: a repo that does not build fails with its problems, and nothing is written', async () => {
+    // An edited copy of the skeletons whose node-service peers file renders empty while its overlay still lists it.
+    const skeletonsDir = path.join(workspace, '..', `${path.basename(workspace)}-skeletons`);
+    await fs.cp(path.join(__dirname, '..', '..', '..', '..', 'skeletons'), skeletonsDir, { recursive: true });
+    try {
+      await fs.writeFile(path.join(skeletonsDir, 'node-service', 'deploy/overlays/[environment]/networkpolicy-peers.yaml.hbs'), '{{!-- dropped --}}\n');
+      const action = createSystemGenerateAction({ goldenPaths: createGoldenPathRegistry({ skeletonsDir }), baseUrl });
+      const logger = createRecordingLogger();
+      const error = await failure(action.handler(actionContext({ input: { values: shop() }, workspacePath: workspace, logger }).ctx));
+      expect(error.message).toContain('slipway:system:generate: the system shop does not validate, so nothing was written');
+      expect(error.message).toMatch(/^api:$/m);
+      expect(error.message).toContain('networkpolicy-peers.yaml');
+      expect(error.stack).toBe(error.message);
+      expect(error.message).not.toContain(skeletonsDir);
+      // The overlays were built in a temp folder: no path of it reaches the user.
+      expect(error.message).not.toContain(os.tmpdir());
+      expect(await listTree(workspace)).toEqual([]);
+    } finally {
+      await fs.rm(skeletonsDir, { recursive: true, force: true });
+    }
+  }, 240_000);
 
   it('takes values, publisher, repoUrl and targetPath; only values is required', () => {
     const input = createSystemGenerateAction({ goldenPaths }).schema?.input as any;

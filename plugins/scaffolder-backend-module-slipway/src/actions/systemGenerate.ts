@@ -3,6 +3,7 @@ import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { NAME_TOKEN, systemSpecSchema, type GoldenPathRegistry, type SpecIssue } from '@slipway/common';
 import type { LocalRepoStore } from '@slipway/git';
 import { findWriteConflicts, renderSystem, repoNameOf, writeRenderedFiles, type RenderedFile } from '@slipway/render';
+import { formatValidationReport, validateSystem } from '@slipway/validate';
 import type { ConflictCatalog } from './catalogConflicts';
 import type { GenerateRepoOptions } from './generateRepo';
 import { PUBLISH_INPUTS } from './generate';
@@ -61,8 +62,9 @@ const prefixed = (prefix: string) => (issue: SpecIssue) => ({ ...issue, path: `$
  * `slipway:system:generate`: renders a whole system (every part through its golden path, wired
  * by the system's edges) into the workspace, one folder per repo: `<targetPath>/<part>/` for each
  * part and `<targetPath>/<system>-system/` for the System entity. Every part is checked and
- * rendered in memory first, so one bad part writes nothing; the Template then validates and
- * publishes each folder with `each:` over the `parts` output.
+ * rendered in memory first, so one bad part writes nothing, and the whole system is validated
+ * before anything is written (validateSystem); the Template then publishes each folder with
+ * `each:` over the `parts` output.
  */
 export function createSystemGenerateAction(options: SystemGenerateActionOptions) {
   return createTemplateAction({
@@ -109,7 +111,7 @@ export function createSystemGenerateAction(options: SystemGenerateActionOptions)
                 environments: z.array(z.string()),
               }),
             )
-            .describe('Each part\'s repo, in the order of the values: iterate it with `each:` to validate, publish and register them.'),
+            .describe('Each part\'s repo, in the order of the values, validated: iterate it with `each:` to publish and register them.'),
         files: z => z.number().int().describe('Files written, in every repo.'),
       },
     },
@@ -226,6 +228,23 @@ export function createSystemGenerateAction(options: SystemGenerateActionOptions)
         else issues.push({ path: where, message });
       }
       if (issues.length) fail();
+
+      // Proven before anything is written, as `slipway render-system` does (validateSystem): every
+      // repo as slipway:validate checks it, its overlays built once, then what only the repos
+      // together show (both ends of every edge, each environment's app-of-apps).
+      const validation = await validateSystem(rendered, { goldenPaths: options.goldenPaths });
+      for (const [part, report] of validation.parts) {
+        ctx.logger.info(
+          `Validated ${part}: ${report.stats.objects} objects, overlays built: ${report.stats.overlaysBuilt.join(', ') || 'none'}` +
+            (report.ok ? '' : `, ${report.problems.length} problem${report.problems.length === 1 ? '' : 's'}`),
+        );
+      }
+      if (!validation.ok) {
+        const lines: string[] = [];
+        for (const [part, report] of validation.parts) if (!report.ok) lines.push(`${part}:`, formatValidationReport(report));
+        for (const problem of validation.problems) lines.push(`[${problem.rule}] ${problem.repo}${problem.environment ? ` (${problem.environment})` : ''}: ${problem.message}`);
+        throw new SlipwayUserError(`${SYSTEM_GENERATE_ACTION_ID}: the system ${system.name} does not validate, so nothing was written:\n${lines.join('\n')}`);
+      }
 
       const all = planned.flatMap(({ output, files }) => files.map(file => ({ ...file, path: `${output.targetPath}/${file.path}` })));
       const conflicts = findWriteConflicts(all, ctx.workspacePath);
