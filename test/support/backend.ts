@@ -2,8 +2,27 @@ import { ChildProcess, spawn } from 'child_process';
 import { promises as fs } from 'fs';
 import os from 'os';
 import path from 'path';
+import { parse } from 'yaml';
 import { freePort, waitFor } from './ports';
 import { REPO_ROOT } from './generatedRepo';
+
+/**
+ * The names of the Templates app-config.yaml registers (its globs ./skeletons/*\/template.yaml and
+ * ./templates/*\/template.yaml). The catalog reads each location on its own, so "some Template is
+ * there" can hold while another is still being read: a test then found slipway-system but not
+ * slipway-node-service.
+ */
+async function registeredTemplateNames(): Promise<string[]> {
+  const names: string[] = [];
+  for (const folder of ['skeletons', 'templates']) {
+    for (const entry of await fs.readdir(path.join(REPO_ROOT, folder))) {
+      const text = await fs.readFile(path.join(REPO_ROOT, folder, entry, 'template.yaml'), 'utf8').catch(() => undefined);
+      const name = text === undefined ? undefined : (parse(text) as { metadata?: { name?: unknown } } | null)?.metadata?.name;
+      if (typeof name === 'string') names.push(name);
+    }
+  }
+  return names;
+}
 
 /**
  * The real embedded Backstage (packages/backend, built by `tsc -b`) as a child process:
@@ -89,16 +108,19 @@ export async function startBackend(options: StartBackendOptions = {}): Promise<R
     return { status: response.status, body: parsed };
   };
 
+  const expectedTemplates = options.readyWhen === 'health' ? [] : await registeredTemplateNames();
   try {
     await waitFor(
-      options.readyWhen === 'health' ? 'the backend to report ready' : 'the backend to serve the catalog',
+      options.readyWhen === 'health' ? 'the backend to report ready' : 'the backend to serve the catalog with every Template',
       async () => {
         if (child.exitCode !== null) throw new Error(`backend exited with ${child.exitCode}:\n${output}`);
         if (options.readyWhen === 'health') {
           return (await request('GET', '/.backstage/health/v1/readiness', undefined, [503])).status === 200;
         }
-        const templates = await request<unknown[]>('GET', '/api/catalog/entities?filter=kind=template', undefined, [404, 503]);
-        return Array.isArray(templates.body) && templates.body.length > 0;
+        const templates = await request<Array<{ metadata?: { name?: string } }>>('GET', '/api/catalog/entities?filter=kind=template', undefined, [404, 503]);
+        if (!Array.isArray(templates.body)) return false;
+        const present = new Set(templates.body.map(entity => entity.metadata?.name));
+        return expectedTemplates.length > 0 && expectedTemplates.every(name => present.has(name));
       },
       60_000,
     );
