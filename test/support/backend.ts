@@ -108,7 +108,10 @@ export async function startBackend(options: StartBackendOptions = {}): Promise<R
     return { status: response.status, body: parsed };
   };
 
-  const expectedTemplates = options.readyWhen === 'health' ? [] : await registeredTemplateNames();
+  // A test whose extra config sets catalog.locations of its own (arrays replace, they do not merge)
+  // registers other Templates: then any Template means ready, as before.
+  const ownLocations = options.extraConfig !== undefined && /^\s*locations:/m.test(options.extraConfig);
+  const expectedTemplates = options.readyWhen === 'health' || ownLocations ? [] : await registeredTemplateNames();
   try {
     await waitFor(
       options.readyWhen === 'health' ? 'the backend to report ready' : 'the backend to serve the catalog with every Template',
@@ -120,7 +123,7 @@ export async function startBackend(options: StartBackendOptions = {}): Promise<R
         const templates = await request<Array<{ metadata?: { name?: string } }>>('GET', '/api/catalog/entities?filter=kind=template', undefined, [404, 503]);
         if (!Array.isArray(templates.body)) return false;
         const present = new Set(templates.body.map(entity => entity.metadata?.name));
-        return expectedTemplates.length > 0 && expectedTemplates.every(name => present.has(name));
+        return ownLocations ? templates.body.length > 0 : expectedTemplates.length > 0 && expectedTemplates.every(name => present.has(name));
       },
       60_000,
     );
