@@ -19,13 +19,12 @@ import { requireShippedKustomize, validateRepoDir } from '@slipway/validate';
 import { RunningBackend, startBackend } from './support/backend';
 import { readValuesFile } from './support/generatedRepo';
 import { runOk } from './support/processes';
-import { waitFor } from './support/ports';
+import { eventualEntity } from './support/catalog';
 import { submitTask, waitForTask } from './support/tasks';
 
 const SYSTEM_TEMPLATE = 'template:default/slipway-system';
 
 type Values = Record<string, unknown>;
-type Entity = { kind: string; metadata: { name: string }; spec?: Record<string, unknown>; relations?: Array<{ type: string; targetRef: string }> };
 
 /** The example's values as the form sends them. */
 async function formOf(example: string): Promise<Values> {
@@ -39,19 +38,6 @@ async function formOf(example: string): Promise<Values> {
   };
 }
 
-async function eventualEntity(backend: RunningBackend, kind: string, name: string, ready: (entity: Entity) => boolean = () => true): Promise<Entity> {
-  let entity: Entity | undefined;
-  await waitFor(
-    `${kind} ${name} in the catalog`,
-    async () => {
-      const response = await backend.request<Entity>('GET', `/api/catalog/entities/by-name/${kind}/default/${name}`, undefined, [404]);
-      entity = response.status === 404 ? undefined : response.body;
-      return entity !== undefined && ready(entity);
-    },
-    60_000,
-  );
-  return entity!;
-}
 
 describe('the seed systems through the embedded Backstage', () => {
   let backend: RunningBackend;

@@ -16,26 +16,12 @@ import { requireShippedKustomize, validateRepoDir } from '@slipway/validate';
 import { RunningBackend, startBackend } from './support/backend';
 import { readValuesFile } from './support/generatedRepo';
 import { runOk } from './support/processes';
-import { waitFor } from './support/ports';
+import { eventualEntity } from './support/catalog';
 import { submitTask, waitForTask } from './support/tasks';
 
 const SYSTEM_TEMPLATE = 'template:default/slipway-system';
 
-type Entity = { kind: string; metadata: { name: string; annotations?: Record<string, string> }; spec?: Record<string, unknown> };
 
-async function eventualEntity(backend: RunningBackend, kind: string, name: string): Promise<Entity> {
-  let entity: Entity | undefined;
-  await waitFor(
-    `${kind} ${name} in the catalog`,
-    async () => {
-      const response = await backend.request<Entity>('GET', `/api/catalog/entities/by-name/${kind}/default/${name}`, undefined, [404]);
-      entity = response.status === 404 ? undefined : response.body;
-      return entity !== undefined;
-    },
-    60_000,
-  );
-  return entity!;
-}
 
 describe('a config-repo system through the embedded Backstage', () => {
   let backend: RunningBackend;

@@ -22,17 +22,11 @@ import { requireShippedKustomize, validateRepoDir } from '@slipway/validate';
 import { RunningBackend, startBackend } from './support/backend';
 import { readValuesFile } from './support/generatedRepo';
 import { runOk } from './support/processes';
-import { waitFor } from './support/ports';
+import { eventualEntity, type CatalogEntity } from './support/catalog';
 import { submitTask, waitForTask } from './support/tasks';
 
 const SYSTEM_TEMPLATE = 'template:default/slipway-system';
 
-type Entity = {
-  kind: string;
-  metadata: { name: string };
-  spec?: Record<string, unknown>;
-  relations?: Array<{ type: string; targetRef: string }>;
-};
 
 type Values = Record<string, unknown>;
 
@@ -55,21 +49,6 @@ async function clone(url: string): Promise<string> {
   return dir;
 }
 
-/** The catalog processes new locations asynchronously: the entity appears shortly after the task. */
-async function eventualEntity(backend: RunningBackend, kind: string, name: string, ready: (entity: Entity) => boolean = () => true): Promise<Entity> {
-  let entity: Entity | undefined;
-  await waitFor(
-    `${kind} ${name} in the catalog`,
-    async () => {
-      const response = await backend.request<Entity>('GET', `/api/catalog/entities/by-name/${kind}/default/${name}`, undefined, [404]);
-      entity = response.status === 404 ? undefined : response.body;
-      return entity !== undefined && ready(entity);
-    },
-    60_000,
-  );
-  return entity!;
-}
-
 describe('a system through the embedded Backstage', () => {
   let backend: RunningBackend;
   const clones: string[] = [];
@@ -85,7 +64,7 @@ describe('a system through the embedded Backstage', () => {
   });
 
   it('lists the system Template through the catalog API', async () => {
-    const template = await backend.request<Entity>('GET', '/api/catalog/entities/by-name/template/default/slipway-system');
+    const template = await backend.request<CatalogEntity>('GET', '/api/catalog/entities/by-name/template/default/slipway-system');
     expect(template.body.spec).toMatchObject({ type: 'system' });
   });
 
