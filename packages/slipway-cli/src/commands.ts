@@ -1,7 +1,7 @@
 import { promises as fs } from 'fs';
 import path from 'path';
 import { renderGoldenPath, renderSystem } from '@slipway/render';
-import { formatValidationReport, validateRepoDir, validateSystem } from '@slipway/validate';
+import { formatSystemValidation, formatValidationReport, validateRepoDir, validateSystem } from '@slipway/validate';
 import { createGoldenPathRegistry } from '@slipway/skeletons';
 import { startDryRunBackend } from './backend';
 import { CliError, CliIO, EXIT, ExitCode } from './errors';
@@ -51,10 +51,7 @@ export async function renderSystemCommand(options: { values: string; out: string
   // repos together show (both ends of every edge, each environment's app-of-apps).
   const validation = await validateSystem(rendered);
   if (!validation.ok) {
-    const lines: string[] = [];
-    for (const [part, report] of validation.parts) if (!report.ok) lines.push(`${part}:`, formatValidationReport(report));
-    for (const problem of validation.problems) lines.push(`[${problem.rule}] ${problem.repo}${problem.environment ? ` (${problem.environment})` : ''}: ${problem.message}`);
-    io.stderr(`${lines.join('\n')}\nThe system ${rendered.system.name} did not validate, so nothing was written to ${options.out}`);
+    io.stderr(`${formatSystemValidation(validation)}\nThe system ${rendered.system.name} did not validate, so nothing was written to ${options.out}`);
     return EXIT.PROBLEMS;
   }
   // One write of every part's files under its own folder: the whole system appears at once, or nothing does.

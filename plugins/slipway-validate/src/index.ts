@@ -25,7 +25,7 @@ export * from './promql';
 export * from './argoExpr';
 export { checkGoldenPathParts } from './goldenPathParts';
 export { checkPolicyPairs, systemConnections } from './rules/network-policy-pairs';
-export { validateSystem, type RenderedSystem, type SystemValidation } from './system';
+export { formatSystemValidation, validateSystem, type RenderedSystem, type SystemValidation } from './system';
 export { checkAppOfApps, systemWaveOrder, type AppOfAppsRepo, type WaveOrder } from './rules/app-of-apps-membership';
 export type { ConnectionEnd, DeclaredConnection, SystemProblem, SystemRepo } from './rules/network-policy-pairs';
 export { goldenPathComponents, SKELETON_ANNOTATION, type GoldenPathComponent } from './goldenPaths';

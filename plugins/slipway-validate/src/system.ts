@@ -1,4 +1,5 @@
 import type { SystemRender } from '@slipway/render';
+import { formatValidationReport } from './format';
 import { validateRenderedFiles, type ValidateOptions } from './pipeline';
 import { checkAppOfApps, systemWaveOrder, type AppOfAppsRepo } from './rules/app-of-apps-membership';
 import { checkPolicyPairs, systemConnections, type SystemProblem, type SystemRepo } from './rules/network-policy-pairs';
@@ -48,4 +49,12 @@ export async function validateSystem(rendered: RenderedSystem, options: Validate
     ...checkAppOfApps(appOfAppsRepos, systemWaveOrder(rendered.system)),
   ];
   return { ok: problems.length === 0 && [...parts.values()].every(report => report.ok), parts, problems, repos };
+}
+
+/** What failed in a system's validation, for people: each failing part's report, then each problem across the repos. */
+export function formatSystemValidation(validation: SystemValidation): string {
+  const lines: string[] = [];
+  for (const [part, report] of validation.parts) if (!report.ok) lines.push(`${part}:`, formatValidationReport(report));
+  for (const problem of validation.problems) lines.push(`[${problem.rule}] ${problem.repo}${problem.environment ? ` (${problem.environment})` : ''}: ${problem.message}`);
+  return lines.join('\n');
 }

@@ -3,7 +3,7 @@ import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { NAME_TOKEN, systemSpecSchema, type GoldenPathRegistry, type SpecIssue } from '@slipway/common';
 import type { LocalRepoStore } from '@slipway/git';
 import { findWriteConflicts, renderSystem, repoNameOf, writeRenderedFiles, type RenderedFile } from '@slipway/render';
-import { formatValidationReport, validateSystem } from '@slipway/validate';
+import { formatSystemValidation, validateSystem } from '@slipway/validate';
 import type { ConflictCatalog } from './catalogConflicts';
 import type { GenerateRepoOptions } from './generateRepo';
 import { PUBLISH_INPUTS } from './generate';
@@ -240,10 +240,7 @@ export function createSystemGenerateAction(options: SystemGenerateActionOptions)
         );
       }
       if (!validation.ok) {
-        const lines: string[] = [];
-        for (const [part, report] of validation.parts) if (!report.ok) lines.push(`${part}:`, formatValidationReport(report));
-        for (const problem of validation.problems) lines.push(`[${problem.rule}] ${problem.repo}${problem.environment ? ` (${problem.environment})` : ''}: ${problem.message}`);
-        throw new SlipwayUserError(`${SYSTEM_GENERATE_ACTION_ID}: the system ${system.name} does not validate, so nothing was written:\n${lines.join('\n')}`);
+        throw new SlipwayUserError(`${SYSTEM_GENERATE_ACTION_ID}: the system ${system.name} does not validate, so nothing was written:\n${formatSystemValidation(validation)}`);
       }
 
       const all = planned.flatMap(({ output, files }) => files.map(file => ({ ...file, path: `${output.targetPath}/${file.path}` })));
